@@ -1,0 +1,14 @@
+/* ferry-core-all.h — the core's public headers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "ferry-config.h"
+#include "ferry-core.h"
+#include "ferry-enums.h"
+#include "ferry-inventory.h"
+#include "ferry-libvirt.h"
+#include "ferry-node.h"
+#include "ferry-uri.h"
+#include "ferry-vm.h"

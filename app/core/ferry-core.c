@@ -1,0 +1,81 @@
+/* ferry-core.c — process-wide setup of Ferry's GTK-free core
+ *
+ * libvirt needs an event loop for keepalive, close callbacks and domain
+ * events. We run libvirt's own default loop in a dedicated thread instead of
+ * integrating it into the GLib main loop: then even the socket I/O that the
+ * remote driver does while dispatching events never happens on the main
+ * thread, and a node that stops answering cannot stall the UI. Handlers that
+ * run on that thread only copy plain data and hand it to the main context.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+
+#include "config.h"
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "ferry-core.h"
+
+static GThread *main_thread;
+static GThread *event_thread;
+static gint      violations;
+
+static void
+silent_error_func (void       *user_data,
+                   virErrorPtr error)
+{
+  /* libvirt prints every error on stderr by default; ours go to GErrors. */
+}
+
+static gpointer
+event_thread_func (gpointer data)
+{
+  for (;;)
+    {
+      if (virEventRunDefaultImpl () < 0)
+        g_usleep (G_USEC_PER_SEC / 10);
+    }
+  return NULL;
+}
+
+void
+ferry_core_init (void)
+{
+  static gsize initialized;
+
+  if (g_once_init_enter (&initialized))
+    {
+      main_thread = g_thread_self ();
+      virSetErrorFunc (NULL, silent_error_func);
+      if (virInitialize () < 0)
+        g_error ("libvirt failed to initialize");
+      if (virEventRegisterDefaultImpl () < 0)
+        g_error ("libvirt's event loop could not be registered");
+      event_thread = g_thread_new ("ferry-libvirt-events", event_thread_func, NULL);
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
+gboolean
+ferry_core_is_main_thread (void)
+{
+  return main_thread != NULL && g_thread_self () == main_thread;
+}
+
+guint64
+ferry_core_get_libvirt_calls_on_main_thread (void)
+{
+  return (guint64) g_atomic_int_get (&violations);
+}
+
+void
+ferry_core_assert_worker_thread (const char *func)
+{
+  if G_UNLIKELY (ferry_core_is_main_thread ())
+    {
+      g_atomic_int_inc (&violations);
+      g_critical ("%s: libvirt called on the main thread", func);
+    }
+}

@@ -1,0 +1,32 @@
+/* ferry-node-private.h — what the core's other classes need of a node
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libvirt/libvirt.h>
+
+#include "ferry-node.h"
+
+G_BEGIN_DECLS
+
+/* Runs @func on one of the node's own worker threads. Each node has its
+ * own small pool so that a node that stops answering can tie up only its
+ * own threads, never those of the other nodes or of GLib's shared pool. */
+void           _ferry_node_run_in_worker     (FerryNode       *self,
+                                              GTask           *task,
+                                              GTaskThreadFunc  func);
+
+/* Worker threads only: a new reference to the live connection. */
+virConnectPtr  _ferry_node_dup_connection    (FerryNode       *self,
+                                              GError         **error);
+
+/* Main thread: ask for a fresh look at one domain (after an operation). */
+void           _ferry_node_refresh_domain    (FerryNode       *self,
+                                              const char      *uuid);
+
+/* The inventory owns the per-node VM list and counts. */
+GListStore    *_ferry_node_get_vm_store      (FerryNode       *self);
+void           _ferry_node_update_counts     (FerryNode       *self);
+
+G_END_DECLS

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs, from Debian 12's packages, everything Ferry needs to build, run its
+# tests and run the local demo cluster. Idempotent; needs root.
+set -euo pipefail
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: installing packages needs root (run with sudo, or as root)." >&2
+  exit 1
+fi
+
+pkgs=(
+  # build
+  build-essential meson ninja-build pkg-config gettext
+  libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev
+  libvirt-dev libvirt-glib-1.0-dev libgvnc-1.0-dev
+  desktop-file-utils appstream
+  # real libvirt nodes and guests (tests/cluster)
+  libvirt-daemon libvirt-daemon-driver-qemu
+  libvirt-clients qemu-system-x86 qemu-utils busybox-static cpio gzip iproute2 util-linux procps
+  # desktop testing
+  xvfb xauth xdotool imagemagick dbus dbus-x11 at-spi2-core fonts-cantarell adwaita-icon-theme
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

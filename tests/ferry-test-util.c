@@ -1,0 +1,193 @@
+/* ferry-test-util.c — helpers shared by Ferry's GTest programs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "ferry-test-util.h"
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  gboolean *timed_out = data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+keep_polling (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean
+ferry_test_wait_until (FerryTestCondition cond,
+                       gpointer           data,
+                       guint              timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
+  guint poll_id;
+
+  /* Conditions may change without a main-loop event of ours (a worker
+   * finishing): wake up every 10 ms to look. */
+  poll_id = g_timeout_add (10, keep_polling, NULL);
+  while (!cond (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (poll_id);
+  if (!timed_out)
+    g_source_remove (id);
+  return cond (data);
+}
+
+typedef struct { FerryNode *node; FerryNodeState state; } NodeWait;
+typedef struct { FerryVm *vm; FerryVmState state; } VmWait;
+
+static gboolean
+node_in_state (gpointer data)
+{
+  NodeWait *w = data;
+  return ferry_node_get_state (w->node) == w->state;
+}
+
+static gboolean
+vm_in_state (gpointer data)
+{
+  VmWait *w = data;
+  return ferry_vm_get_state (w->vm) == w->state;
+}
+
+gboolean
+ferry_test_wait_node_state (FerryNode      *node,
+                            FerryNodeState  state,
+                            guint           timeout_ms)
+{
+  NodeWait w = { node, state };
+  return ferry_test_wait_until (node_in_state, &w, timeout_ms);
+}
+
+gboolean
+ferry_test_wait_vm_state (FerryVm      *vm,
+                          FerryVmState  state,
+                          guint         timeout_ms)
+{
+  VmWait w = { vm, state };
+  return ferry_test_wait_until (vm_in_state, &w, timeout_ms);
+}
+
+typedef struct
+{
+  gboolean  done;
+  GError   *error;
+} OpWait;
+
+static void
+op_done (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  OpWait *w = user_data;
+
+  ferry_vm_run_op_finish (FERRY_VM (object), result, &w->error);
+  w->done = TRUE;
+}
+
+static void
+migrate_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  OpWait *w = user_data;
+
+  ferry_vm_migrate_finish (FERRY_VM (object), result, &w->error);
+  w->done = TRUE;
+}
+
+static gboolean
+op_finished (gpointer data)
+{
+  return ((OpWait *) data)->done;
+}
+
+GError *
+ferry_test_run_op (FerryVm   *vm,
+                   FerryVmOp  op)
+{
+  OpWait w = { FALSE, NULL };
+
+  ferry_vm_run_op_async (vm, op, NULL, op_done, &w);
+  g_assert_true (ferry_test_wait_until (op_finished, &w, 60000));
+  return w.error;
+}
+
+GError *
+ferry_test_migrate (FerryVm   *vm,
+                    FerryNode *destination,
+                    guint      timeout_ms)
+{
+  OpWait w = { FALSE, NULL };
+
+  ferry_vm_migrate_async (vm, destination, NULL, migrate_done, &w);
+  g_assert_true (ferry_test_wait_until (op_finished, &w, timeout_ms));
+  return w.error;
+}
+
+char *
+ferry_test_write_node_file (const char *dir,
+                            const char *file_name,
+                            const char *prefix,
+                            guint       n,
+                            guint       n_running,
+                            const char *uuid_prefix)
+{
+  g_autoptr(GString) xml = g_string_new (NULL);
+  g_autofree char *path = g_build_filename (dir, file_name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_string_append (xml,
+                   "<node xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>\n"
+                   "  <cpu><nodes>1</nodes><sockets>1</sockets><cores>8</cores>"
+                   "<threads>2</threads><active>16</active><mhz>2400</mhz>"
+                   "<model>x86_64</model></cpu>\n"
+                   "  <memory>67108864</memory>\n");
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (xml,
+                            "  <domain type='test'>\n"
+                            "    <name>%s-%04u</name>\n"
+                            "    <uuid>%s%012x</uuid>\n"
+                            "    <memory>%u</memory>\n"
+                            "    <currentMemory>%u</currentMemory>\n"
+                            "    <vcpu>%u</vcpu>\n"
+                            "    <os><type>hvm</type></os>\n"
+                            "%s"
+                            "  </domain>\n",
+                            prefix, i + 1, uuid_prefix, i + 1,
+                            131072 * (1 + i % 4), 131072 * (1 + i % 4), 1 + i % 4,
+                            i < n_running ? "" : "    <test:runstate>5</test:runstate>\n");
+  g_string_append (xml, "</node>\n");
+
+  g_file_set_contents (path, xml->str, (gssize) xml->len, &error);
+  g_assert_no_error (error);
+  return g_strdup_printf ("test://%s", path);
+}
+
+void
+ferry_test_remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        ferry_test_remove_tree (path);
+      else
+        g_remove (path);
+    }
+  g_rmdir (dir);
+}

@@ -1,0 +1,45 @@
+/* ferry-test-util.h — helpers shared by Ferry's GTest programs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ferry-core-all.h"
+
+G_BEGIN_DECLS
+
+typedef gboolean (*FerryTestCondition) (gpointer data);
+
+/* Iterates the default main context until @cond holds or @timeout_ms
+ * passes; returns whether it held. Never sleeps while work is pending. */
+gboolean    ferry_test_wait_until     (FerryTestCondition  cond,
+                                       gpointer            data,
+                                       guint               timeout_ms);
+gboolean    ferry_test_wait_node_state (FerryNode         *node,
+                                        FerryNodeState     state,
+                                        guint              timeout_ms);
+gboolean    ferry_test_wait_vm_state   (FerryVm           *vm,
+                                        FerryVmState       state,
+                                        guint              timeout_ms);
+/* Runs an operation and waits for it; returns its error or NULL. */
+GError     *ferry_test_run_op          (FerryVm           *vm,
+                                        FerryVmOp          op);
+GError     *ferry_test_migrate         (FerryVm           *vm,
+                                        FerryNode         *destination,
+                                        guint              timeout_ms);
+/* Writes a libvirt test-driver file with @n domains named PREFIX-0001…;
+ * the first @n_running run, the rest are shut off. Returns the test:///
+ * URI; the file goes into @dir. */
+char       *ferry_test_write_node_file (const char        *dir,
+                                        const char        *file_name,
+                                        const char        *prefix,
+                                        guint              n,
+                                        guint              n_running,
+                                        const char        *uuid_prefix);
+
+/* Removes a directory the test made (files and one level of subfolders). */
+void        ferry_test_remove_tree     (const char        *dir);
+
+G_END_DECLS

@@ -1,0 +1,20 @@
+/* ferry-add-connection-dialog.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "ferry-application.h"
+
+G_BEGIN_DECLS
+
+#define FERRY_TYPE_ADD_CONNECTION_DIALOG (ferry_add_connection_dialog_get_type ())
+
+G_DECLARE_FINAL_TYPE (FerryAddConnectionDialog, ferry_add_connection_dialog,
+                      FERRY, ADD_CONNECTION_DIALOG, AdwWindow)
+
+GtkWidget *ferry_add_connection_dialog_new (FerryApplication *application);
+
+G_END_DECLS

@@ -1,0 +1,347 @@
+/* ferry-application.c — the application: saved connections, the inventory
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ferry-application.h"
+#include "ferry-window.h"
+
+struct _FerryApplication
+{
+  AdwApplication  parent_instance;
+
+  FerryConfig    *config;
+  FerryInventory *inventory;
+  GCancellable   *cancellable;
+  char           *startup_message;
+
+  /* Started with --connect: a session of its own, saved config untouched. */
+  gboolean        ephemeral;
+  gboolean        nodes_loaded;
+};
+
+G_DEFINE_FINAL_TYPE (FerryApplication, ferry_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "connect", 'c', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+    N_("Connect to a libvirt URI for this session only, without using saved connections "
+       "(repeat for several hosts)"),
+    N_("URI") },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
+  { NULL }
+};
+
+FerryApplication *
+ferry_application_new (void)
+{
+  return g_object_new (FERRY_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
+                       "resource-base-path", "/io/github/ferryvm/Ferry",
+                       NULL);
+}
+
+FerryInventory *
+ferry_application_get_inventory (FerryApplication *self)
+{
+  g_return_val_if_fail (FERRY_IS_APPLICATION (self), NULL);
+  return self->inventory;
+}
+
+gboolean
+ferry_application_get_ephemeral (FerryApplication *self)
+{
+  g_return_val_if_fail (FERRY_IS_APPLICATION (self), FALSE);
+  return self->ephemeral;
+}
+
+static void
+save_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!ferry_config_save_finish (FERRY_CONFIG (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not save connections: %s", error->message);
+}
+
+static void
+save_config (FerryApplication *self)
+{
+  if (!self->ephemeral)
+    ferry_config_save_async (self->config, self->cancellable, save_done, NULL);
+}
+
+static FerryNode *
+add_node (FerryApplication      *self,
+          const FerryNodeConfig *config)
+{
+  g_autofree char *display = NULL;
+  g_autoptr(FerryNode) node = NULL;
+  const char *name = config->name;
+
+  if (name == NULL || *name == '\0')
+    name = display = ferry_uri_display_name (config->uri);
+
+  node = ferry_node_new (config->uri, name, config->migration_address);
+  if (config->id != NULL)
+    ferry_node_set_id (node, config->id);
+  ferry_inventory_add_node (self->inventory, node);
+  ferry_node_connect (node);
+  return node;
+}
+
+gboolean
+ferry_application_add_connection (FerryApplication       *self,
+                                  const FerryNodeConfig  *config,
+                                  GError                **error)
+{
+  g_return_val_if_fail (FERRY_IS_APPLICATION (self), FALSE);
+  g_return_val_if_fail (config != NULL, FALSE);
+
+  if (ferry_inventory_find_node_by_uri (self->inventory, config->uri) != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("A connection to %s already exists"), config->uri);
+      return FALSE;
+    }
+
+  if (self->ephemeral)
+    {
+      if (!ferry_uri_validate (config->uri, error) ||
+          !ferry_migration_address_validate (config->migration_address, error))
+        return FALSE;
+    }
+  else
+    {
+      if (!ferry_config_add_node (self->config, config, error))
+        return FALSE;
+      save_config (self);
+    }
+
+  add_node (self, config);
+  return TRUE;
+}
+
+void
+ferry_application_remove_node (FerryApplication *self,
+                               FerryNode        *node)
+{
+  g_return_if_fail (FERRY_IS_APPLICATION (self));
+  g_return_if_fail (FERRY_IS_NODE (node));
+
+  g_object_ref (node);
+  ferry_inventory_remove_node (self->inventory, node);
+  if (!self->ephemeral && ferry_config_remove_node (self->config, ferry_node_get_id (node)))
+    save_config (self);
+  g_object_unref (node);
+}
+
+static void
+load_saved_nodes (FerryApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) nodes = NULL;
+  g_auto(GStrv) warnings = NULL;
+  g_autoptr(GString) message = g_string_new (NULL);
+
+  if (!ferry_config_load (self->config, &error))
+    {
+      g_string_append (message, error->message);
+    }
+  else
+    {
+      if (ferry_config_get_recovery_message (self->config) != NULL)
+        g_string_append (message, ferry_config_get_recovery_message (self->config));
+      warnings = ferry_config_dup_load_warnings (self->config);
+      for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
+        g_string_append_printf (message, "%s%s", message->len ? "\n" : "", warnings[i]);
+    }
+  if (message->len > 0)
+    {
+      g_printerr ("ferry: %s\n", message->str);
+      self->startup_message = g_string_free (g_steal_pointer (&message), FALSE);
+    }
+
+  nodes = ferry_config_dup_nodes (self->config);
+  for (guint i = 0; i < nodes->len; i++)
+    add_node (self, g_ptr_array_index (nodes, i));
+}
+
+static FerryWindow *
+ensure_window (FerryApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    {
+      window = GTK_WINDOW (ferry_window_new (self));
+      if (self->startup_message != NULL)
+        ferry_window_show_message (FERRY_WINDOW (window), self->startup_message);
+    }
+  return FERRY_WINDOW (window);
+}
+
+static int
+ferry_application_command_line (GApplication            *app,
+                                GApplicationCommandLine *cmdline)
+{
+  FerryApplication *self = FERRY_APPLICATION (app);
+  GVariantDict *options = g_application_command_line_get_options_dict (cmdline);
+  g_autofree const char **uris = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_application_command_line_print (cmdline, "ferry %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  g_variant_dict_lookup (options, "connect", "^a&s", &uris);
+  if (uris != NULL)
+    {
+      for (guint i = 0; uris[i] != NULL; i++)
+        {
+          g_autoptr(GError) error = NULL;
+
+          if (!ferry_uri_validate (uris[i], &error))
+            {
+              g_application_command_line_printerr (cmdline, _("ferry: %s: %s\n"),
+                                                   uris[i], error->message);
+              return 1;
+            }
+        }
+
+      if (!self->nodes_loaded)
+        self->ephemeral = TRUE;
+      self->nodes_loaded = TRUE;
+      for (guint i = 0; uris[i] != NULL; i++)
+        {
+          g_autoptr(FerryNodeConfig) config = ferry_node_config_new (uris[i], NULL, NULL);
+          g_autoptr(GError) error = NULL;
+
+          if (ferry_inventory_find_node_by_uri (self->inventory, uris[i]) != NULL)
+            continue;
+          if (!ferry_application_add_connection (self, config, &error))
+            {
+              g_application_command_line_printerr (cmdline, "ferry: %s\n", error->message);
+              return 1;
+            }
+        }
+    }
+  else if (!self->nodes_loaded)
+    {
+      self->nodes_loaded = TRUE;
+      load_saved_nodes (self);
+    }
+
+  gtk_window_present (GTK_WINDOW (ensure_window (self)));
+  return 0;
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  FerryApplication *self = user_data;
+  static const char *developers[] = { "The Ferry developers", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
+                        "application-name", _("Ferry"),
+                        "application-icon", APP_ID,
+                        "developer-name", _("The Ferry developers"),
+                        "developers", developers,
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Run a fault-tolerant cluster of plain libvirt hosts from one window"),
+                        "website", "https://github.com/ferryvm/ferry",
+                        "issue-url", "https://github.com/ferryvm/ferry/issues",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", about_action },
+  { "quit", quit_action },
+};
+
+static void
+ferry_application_startup (GApplication *app)
+{
+  FerryApplication *self = FERRY_APPLICATION (app);
+
+  G_APPLICATION_CLASS (ferry_application_parent_class)->startup (app);
+
+  ferry_core_init ();
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit",
+                                         (const char *[]) { "<Control>q", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.add-connection",
+                                         (const char *[]) { "<Control>o", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.search",
+                                         (const char *[]) { "<Control>f", NULL });
+}
+
+static void
+ferry_application_shutdown (GApplication *app)
+{
+  FerryApplication *self = FERRY_APPLICATION (app);
+
+  g_cancellable_cancel (self->cancellable);
+
+  G_APPLICATION_CLASS (ferry_application_parent_class)->shutdown (app);
+}
+
+static void
+ferry_application_finalize (GObject *object)
+{
+  FerryApplication *self = FERRY_APPLICATION (object);
+
+  g_clear_object (&self->inventory);
+  g_clear_object (&self->config);
+  g_clear_object (&self->cancellable);
+  g_free (self->startup_message);
+
+  G_OBJECT_CLASS (ferry_application_parent_class)->finalize (object);
+}
+
+static void
+ferry_application_class_init (FerryApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = ferry_application_finalize;
+  app_class->startup = ferry_application_startup;
+  app_class->shutdown = ferry_application_shutdown;
+  app_class->command_line = ferry_application_command_line;
+}
+
+static void
+ferry_application_init (FerryApplication *self)
+{
+  self->config = ferry_config_new (g_getenv ("FERRY_CONFIG"));
+  self->inventory = ferry_inventory_new ();
+  self->cancellable = g_cancellable_new ();
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Manage a cluster of libvirt/QEMU hosts."));
+}

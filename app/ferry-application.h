@@ -1,0 +1,26 @@
+/* ferry-application.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "ferry-core-all.h"
+
+G_BEGIN_DECLS
+
+#define FERRY_TYPE_APPLICATION (ferry_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (FerryApplication, ferry_application, FERRY, APPLICATION, AdwApplication)
+
+FerryApplication *ferry_application_new            (void);
+FerryInventory   *ferry_application_get_inventory  (FerryApplication       *self);
+gboolean          ferry_application_add_connection (FerryApplication       *self,
+                                                    const FerryNodeConfig  *config,
+                                                    GError                **error);
+void              ferry_application_remove_node    (FerryApplication       *self,
+                                                    FerryNode              *node);
+gboolean          ferry_application_get_ephemeral  (FerryApplication       *self);
+
+G_END_DECLS

@@ -1,0 +1,578 @@
+/* ferry-window.c — the main window
+ *
+ * Sidebar: "All Virtual Machines" and then every node (a flattened model of
+ * the inventory itself and its node list). Content: the VMs of the
+ * selection in a GtkColumnView: base model → name filter → column sorter →
+ * selection, so thousands of rows cost only the rows on screen.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ferry-add-connection-dialog.h"
+#include "ferry-node-row.h"
+#include "ferry-window.h"
+
+struct _FerryWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  FerryApplication     *application;
+  FerryInventory       *inventory;
+
+  GtkSingleSelection   *sidebar_selection;
+  GtkFilterListModel   *filter_model;
+  GtkStringFilter      *name_filter;
+  GtkSortListModel     *sort_model;
+
+  /* template */
+  AdwToastOverlay      *toast_overlay;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *content;
+  GtkListView          *sidebar_view;
+  AdwWindowTitle       *content_title;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  GtkStack             *content_stack;
+  GtkColumnView        *vm_view;
+  AdwStatusPage        *no_vms_page;
+};
+
+G_DEFINE_FINAL_TYPE (FerryWindow, ferry_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* ---------------------------------------------------------------------- */
+/* VM list cells                                                            */
+
+typedef char *(*CellTextFunc) (FerryVm *vm);
+
+typedef struct
+{
+  const char   *property;    /* the FerryVm property the cell follows */
+  CellTextFunc  text;
+  gboolean      numeric;
+} CellSpec;
+
+static char *
+vm_name_text (FerryVm *vm)
+{
+  return g_strdup (ferry_vm_get_name (vm));
+}
+
+static char *
+vm_state_text (FerryVm *vm)
+{
+  return g_strdup (ferry_vm_get_state_text (vm));
+}
+
+static char *
+vm_node_text (FerryVm *vm)
+{
+  FerryNode *node = ferry_vm_get_node (vm);
+
+  return g_strdup (node ? ferry_node_get_name (node) : "—");
+}
+
+static char *
+vm_vcpus_text (FerryVm *vm)
+{
+  return g_strdup_printf ("%u", ferry_vm_get_vcpus (vm));
+}
+
+static char *
+vm_memory_text (FerryVm *vm)
+{
+  return g_format_size_full (ferry_vm_get_memory (vm), G_FORMAT_SIZE_IEC_UNITS);
+}
+
+static const CellSpec name_cell = { "name", vm_name_text, FALSE };
+static const CellSpec state_cell = { "state-text", vm_state_text, FALSE };
+static const CellSpec node_cell = { "node", vm_node_text, FALSE };
+static const CellSpec vcpus_cell = { "vcpus", vm_vcpus_text, TRUE };
+static const CellSpec memory_cell = { "memory", vm_memory_text, TRUE };
+
+static const char *
+state_icon_name (FerryVmState state)
+{
+  switch (state)
+    {
+    case FERRY_VM_STATE_RUNNING:
+    case FERRY_VM_STATE_BLOCKED:       return "media-playback-start-symbolic";
+    case FERRY_VM_STATE_PAUSED:
+    case FERRY_VM_STATE_SUSPENDED:     return "media-playback-pause-symbolic";
+    case FERRY_VM_STATE_SHUTTING_DOWN: return "system-shutdown-symbolic";
+    case FERRY_VM_STATE_SHUT_OFF:      return "media-playback-stop-symbolic";
+    case FERRY_VM_STATE_CRASHED:       return "dialog-error-symbolic";
+    case FERRY_VM_STATE_UNKNOWN:
+    default:                           return "dialog-question-symbolic";
+    }
+}
+
+static void
+cell_update (GtkListItem *item)
+{
+  const CellSpec *spec = g_object_get_data (G_OBJECT (item), "ferry-cell-spec");
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *label = gtk_widget_get_last_child (box);
+  GtkWidget *icon = gtk_widget_get_first_child (box);
+  FerryVm *vm = gtk_list_item_get_item (item);
+  g_autofree char *text = NULL;
+
+  if (vm == NULL)
+    return;
+  text = spec->text (vm);
+  /* Plain text: names come from hosts and are never markup. */
+  gtk_label_set_text (GTK_LABEL (label), text);
+  if (icon != label)
+    gtk_image_set_from_icon_name (GTK_IMAGE (icon), state_icon_name (ferry_vm_get_state (vm)));
+}
+
+static void
+cell_setup (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            const CellSpec           *spec)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  g_object_set_data (G_OBJECT (item), "ferry-cell-spec", (gpointer) spec);
+  if (spec == &state_cell)
+    gtk_box_append (GTK_BOX (box), gtk_image_new ());
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (label), spec->numeric ? 1.0 : 0.0);
+  gtk_widget_set_hexpand (label, TRUE);
+  if (spec->numeric)
+    gtk_widget_add_css_class (label, "numeric");
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+cell_bind (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           const CellSpec           *spec)
+{
+  FerryVm *vm = gtk_list_item_get_item (item);
+  g_autofree char *signal = g_strdup_printf ("notify::%s", spec->property);
+  gulong id;
+
+  id = g_signal_connect_swapped (vm, signal, G_CALLBACK (cell_update), item);
+  g_object_set_data (G_OBJECT (item), "ferry-cell-handler", GSIZE_TO_POINTER (id));
+  if (spec == &state_cell)
+    {
+      id = g_signal_connect_swapped (vm, "notify::state", G_CALLBACK (cell_update), item);
+      g_object_set_data (G_OBJECT (item), "ferry-cell-handler2", GSIZE_TO_POINTER (id));
+    }
+  cell_update (item);
+}
+
+static void
+cell_unbind (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             const CellSpec           *spec)
+{
+  FerryVm *vm = gtk_list_item_get_item (item);
+  gulong id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (item), "ferry-cell-handler"));
+  gulong id2 = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (item), "ferry-cell-handler2"));
+
+  if (vm != NULL && id != 0)
+    g_signal_handler_disconnect (vm, id);
+  if (vm != NULL && id2 != 0)
+    g_signal_handler_disconnect (vm, id2);
+  g_object_set_data (G_OBJECT (item), "ferry-cell-handler", NULL);
+  g_object_set_data (G_OBJECT (item), "ferry-cell-handler2", NULL);
+}
+
+static void
+add_column (FerryWindow    *self,
+            const char     *title,
+            const CellSpec *spec,
+            GtkSorter      *sorter,
+            gboolean        expand,
+            int             fixed_width)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkColumnViewColumn) column = NULL;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), (gpointer) spec);
+  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), (gpointer) spec);
+  g_signal_connect (factory, "unbind", G_CALLBACK (cell_unbind), (gpointer) spec);
+
+  column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_expand (column, expand);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  if (fixed_width > 0)
+    gtk_column_view_column_set_fixed_width (column, fixed_width);
+  if (sorter != NULL)
+    gtk_column_view_column_set_sorter (column, sorter);
+  gtk_column_view_append_column (self->vm_view, column);
+  g_clear_object (&sorter);
+}
+
+static void
+setup_vm_columns (FerryWindow *self)
+{
+  GtkExpression *node_expr;
+
+  add_column (self, _("Name"), &name_cell,
+              GTK_SORTER (gtk_string_sorter_new (gtk_property_expression_new (FERRY_TYPE_VM, NULL, "name"))),
+              TRUE, -1);
+  add_column (self, _("State"), &state_cell,
+              GTK_SORTER (gtk_numeric_sorter_new (gtk_property_expression_new (FERRY_TYPE_VM, NULL, "state"))),
+              TRUE, -1);
+  node_expr = gtk_property_expression_new (FERRY_TYPE_NODE,
+                                           gtk_property_expression_new (FERRY_TYPE_VM, NULL, "node"),
+                                           "name");
+  add_column (self, _("Host"), &node_cell, GTK_SORTER (gtk_string_sorter_new (node_expr)), FALSE, 160);
+  add_column (self, _("vCPUs"), &vcpus_cell,
+              GTK_SORTER (gtk_numeric_sorter_new (gtk_property_expression_new (FERRY_TYPE_VM, NULL, "vcpus"))),
+              FALSE, 80);
+  add_column (self, _("Memory"), &memory_cell,
+              GTK_SORTER (gtk_numeric_sorter_new (gtk_property_expression_new (FERRY_TYPE_VM, NULL, "memory"))),
+              FALSE, 110);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Sidebar                                                                  */
+
+static void
+sidebar_setup (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  gtk_list_item_set_child (item, ferry_node_row_new ());
+}
+
+static void
+sidebar_bind (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  ferry_node_row_set_item (FERRY_NODE_ROW (gtk_list_item_get_child (item)),
+                           gtk_list_item_get_item (item));
+}
+
+static void
+sidebar_unbind (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  ferry_node_row_set_item (FERRY_NODE_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
+static void
+update_content (FerryWindow *self)
+{
+  GObject *selected = gtk_single_selection_get_selected_item (self->sidebar_selection);
+  guint n_nodes = g_list_model_get_n_items (ferry_inventory_get_nodes (self->inventory));
+  guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+  g_autofree char *subtitle = NULL;
+  const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  if (FERRY_IS_NODE (selected))
+    {
+      FerryNode *node = FERRY_NODE (selected);
+
+      adw_window_title_set_title (self->content_title, ferry_node_get_name (node));
+      if (ferry_node_get_state (node) == FERRY_NODE_STATE_CONNECTED)
+        subtitle = g_strdup_printf (ngettext ("%u virtual machine", "%u virtual machines", n_shown), n_shown);
+      else
+        subtitle = g_strdup (ferry_node_state_to_string (ferry_node_get_state (node)));
+    }
+  else
+    {
+      adw_window_title_set_title (self->content_title, _("All Virtual Machines"));
+      subtitle = g_strdup_printf (ngettext ("%u virtual machine", "%u virtual machines", n_shown), n_shown);
+    }
+  adw_window_title_set_subtitle (self->content_title, subtitle);
+
+  if (n_nodes == 0)
+    {
+      gtk_stack_set_visible_child_name (self->content_stack, "no-connections");
+    }
+  else if (n_shown == 0)
+    {
+      if (search != NULL && *search != '\0')
+        {
+          adw_status_page_set_title (self->no_vms_page, _("No Results Found"));
+          adw_status_page_set_description (self->no_vms_page, _("Try a different search."));
+        }
+      else if (FERRY_IS_NODE (selected) &&
+               ferry_node_get_state (FERRY_NODE (selected)) != FERRY_NODE_STATE_CONNECTED)
+        {
+          FerryNode *node = FERRY_NODE (selected);
+
+          adw_status_page_set_title (self->no_vms_page,
+                                     ferry_node_state_to_string (ferry_node_get_state (node)));
+          adw_status_page_set_description (self->no_vms_page, ferry_node_get_error (node));
+        }
+      else
+        {
+          adw_status_page_set_title (self->no_vms_page, _("No Virtual Machines"));
+          adw_status_page_set_description (self->no_vms_page, NULL);
+        }
+      gtk_stack_set_visible_child_name (self->content_stack, "no-vms");
+    }
+  else
+    {
+      gtk_stack_set_visible_child_name (self->content_stack, "vms");
+    }
+}
+
+static void
+on_selected_node_notify (FerryWindow *self)
+{
+  update_content (self);
+}
+
+static void
+sidebar_selection_changed (FerryWindow *self)
+{
+  GObject *selected = gtk_single_selection_get_selected_item (self->sidebar_selection);
+  GListModel *base;
+  static gpointer watched;
+
+  if (watched != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (watched, on_selected_node_notify, self);
+      g_clear_weak_pointer (&watched);
+    }
+
+  if (FERRY_IS_NODE (selected))
+    {
+      base = ferry_node_get_vms (FERRY_NODE (selected));
+      g_set_weak_pointer (&watched, selected);
+      g_signal_connect_swapped (selected, "notify::state", G_CALLBACK (on_selected_node_notify), self);
+    }
+  else
+    {
+      base = ferry_inventory_get_vms (self->inventory);
+    }
+
+  gtk_filter_list_model_set_model (self->filter_model, base);
+  update_content (self);
+}
+
+static void
+sidebar_activate (GtkListView *view,
+                  guint        position,
+                  FerryWindow *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+/* ---------------------------------------------------------------------- */
+
+static void
+back_clicked_cb (FerryWindow *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+search_changed_cb (FerryWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  gtk_string_filter_set_search (self->name_filter, text && *text ? text : NULL);
+}
+
+static void
+add_connection_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  FerryWindow *self = FERRY_WINDOW (widget);
+  GtkWindow *dialog = GTK_WINDOW (ferry_add_connection_dialog_new (self->application));
+
+  gtk_window_set_transient_for (dialog, GTK_WINDOW (self));
+  gtk_window_present (dialog);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  FerryWindow *self = FERRY_WINDOW (widget);
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+void
+ferry_window_show_message (FerryWindow *self,
+                           const char  *message)
+{
+  AdwToast *toast;
+
+  g_return_if_fail (FERRY_IS_WINDOW (self));
+
+  toast = adw_toast_new (NULL);
+  /* adw_toast_new() would parse markup; user data never is. */
+  adw_toast_set_title (toast, "");
+  adw_toast_set_custom_title (toast, g_object_new (GTK_TYPE_LABEL,
+                                                   "label", message,
+                                                   "use-markup", FALSE,
+                                                   "wrap", TRUE,
+                                                   NULL));
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+GListModel *
+ferry_window_get_sidebar_model (FerryWindow *self)
+{
+  g_return_val_if_fail (FERRY_IS_WINDOW (self), NULL);
+  return G_LIST_MODEL (self->sidebar_selection);
+}
+
+GListModel *
+ferry_window_get_vm_model (FerryWindow *self)
+{
+  g_return_val_if_fail (FERRY_IS_WINDOW (self), NULL);
+  return G_LIST_MODEL (self->sort_model);
+}
+
+void
+ferry_window_select_sidebar (FerryWindow *self,
+                             guint        position)
+{
+  g_return_if_fail (FERRY_IS_WINDOW (self));
+  gtk_single_selection_set_selected (self->sidebar_selection, position);
+}
+
+void
+ferry_window_set_search_text (FerryWindow *self,
+                              const char  *text)
+{
+  g_return_if_fail (FERRY_IS_WINDOW (self));
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
+  search_changed_cb (self);
+}
+
+static void
+build_models (FerryWindow *self)
+{
+  g_autoptr(GListStore) all = g_list_store_new (G_TYPE_OBJECT);
+  GListStore *sections = g_list_store_new (G_TYPE_LIST_MODEL);
+  GtkListItemFactory *factory;
+  GtkSorter *sorter;
+  GtkMultiSelection *vm_selection;
+
+  /* The sidebar: [All] + nodes. */
+  g_list_store_append (all, self->inventory);
+  g_list_store_append (sections, all);
+  g_list_store_append (sections, ferry_inventory_get_nodes (self->inventory));
+  self->sidebar_selection =
+    gtk_single_selection_new (G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (sections))));
+  gtk_single_selection_set_autoselect (self->sidebar_selection, TRUE);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (sidebar_setup), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (sidebar_bind), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (sidebar_unbind), NULL);
+  gtk_list_view_set_factory (self->sidebar_view, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->sidebar_view, GTK_SELECTION_MODEL (self->sidebar_selection));
+  g_signal_connect_swapped (self->sidebar_selection, "notify::selected-item",
+                            G_CALLBACK (sidebar_selection_changed), self);
+  g_signal_connect (self->sidebar_view, "activate", G_CALLBACK (sidebar_activate), self);
+
+  /* The VM list: base → filter → sort → selection. */
+  self->name_filter = gtk_string_filter_new (gtk_property_expression_new (FERRY_TYPE_VM, NULL, "name"));
+  gtk_string_filter_set_match_mode (self->name_filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
+  gtk_string_filter_set_ignore_case (self->name_filter, TRUE);
+  self->filter_model = gtk_filter_list_model_new (NULL, g_object_ref (GTK_FILTER (self->name_filter)));
+  setup_vm_columns (self);
+  sorter = gtk_column_view_get_sorter (self->vm_view);
+  self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
+                                              sorter ? g_object_ref (sorter) : NULL);
+  vm_selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
+  gtk_column_view_set_model (self->vm_view, GTK_SELECTION_MODEL (vm_selection));
+  g_object_unref (vm_selection);
+
+  g_signal_connect_swapped (self->filter_model, "items-changed", G_CALLBACK (update_content), self);
+  g_signal_connect_swapped (ferry_inventory_get_nodes (self->inventory), "items-changed",
+                            G_CALLBACK (update_content), self);
+
+  sidebar_selection_changed (self);
+  gtk_column_view_sort_by_column (self->vm_view,
+                                  g_list_model_get_item (gtk_column_view_get_columns (self->vm_view), 0),
+                                  GTK_SORT_ASCENDING);
+}
+
+FerryWindow *
+ferry_window_new (FerryApplication *application)
+{
+  FerryWindow *self;
+
+  g_return_val_if_fail (FERRY_IS_APPLICATION (application), NULL);
+
+  /* "application" is not a construct property of GtkWindow, so the models
+   * are built here rather than in constructed(). */
+  self = g_object_new (FERRY_TYPE_WINDOW, "application", application, NULL);
+  self->application = application;
+  self->inventory = g_object_ref (ferry_application_get_inventory (application));
+  build_models (self);
+  return self;
+}
+
+static void
+ferry_window_dispose (GObject *object)
+{
+  FerryWindow *self = FERRY_WINDOW (object);
+
+  if (self->inventory != NULL)
+    g_signal_handlers_disconnect_by_data (ferry_inventory_get_nodes (self->inventory), self);
+  if (self->sidebar_selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->sidebar_selection, self);
+  if (self->filter_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->filter_model, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_WINDOW);
+  g_clear_object (&self->sidebar_selection);
+  g_clear_object (&self->filter_model);
+  g_clear_object (&self->name_filter);
+  g_clear_object (&self->sort_model);
+  g_clear_object (&self->inventory);
+
+  G_OBJECT_CLASS (ferry_window_parent_class)->dispose (object);
+}
+
+static void
+ferry_window_class_init (FerryWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ferry_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/ferryvm/Ferry/ferry-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, content);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, sidebar_view);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, vm_view);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, no_vms_page);
+  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.add-connection", NULL, add_connection_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+}
+
+static void
+ferry_window_init (FerryWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  if (DEVELOPMENT_BUILD)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+}

@@ -1,0 +1,28 @@
+/* ferry-window.h — the main window
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "ferry-application.h"
+
+G_BEGIN_DECLS
+
+#define FERRY_TYPE_WINDOW (ferry_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (FerryWindow, ferry_window, FERRY, WINDOW, AdwApplicationWindow)
+
+FerryWindow *ferry_window_new           (FerryApplication *application);
+void         ferry_window_show_message  (FerryWindow      *self,
+                                         const char       *message);
+/* For tests: what the sidebar and the VM list show right now. */
+GListModel  *ferry_window_get_sidebar_model (FerryWindow  *self);
+GListModel  *ferry_window_get_vm_model      (FerryWindow  *self);
+void         ferry_window_select_sidebar    (FerryWindow  *self,
+                                             guint         position);
+void         ferry_window_set_search_text   (FerryWindow  *self,
+                                             const char   *text);
+
+G_END_DECLS

@@ -1,0 +1,444 @@
+/* test-cluster.c — the core against real libvirtd + QEMU nodes
+ *
+ * Needs the local cluster of tests/cluster (`cluster up 3`, root). Without
+ * it every test is skipped, unless FERRY_REQUIRE_CLUSTER=1 (CI) makes that
+ * a failure.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "ferry-test-util.h"
+
+#define N_NODES 3
+
+static FerryInventory *inventory;
+static FerryNode *nodes[N_NODES];
+static char *cluster_script;
+static char *cluster_dir;
+
+static gboolean
+have_cluster (void)
+{
+  if (nodes[0] != NULL)
+    return TRUE;
+  if (g_strcmp0 (g_getenv ("FERRY_REQUIRE_CLUSTER"), "1") == 0)
+    g_error ("the local cluster is not up (tests/cluster/cluster up 3)");
+  g_test_skip ("the local cluster is not up (tests/cluster/cluster up 3)");
+  return FALSE;
+}
+
+static void
+cluster (const char *command,
+         const char *arg)
+{
+  const char *argv[] = { cluster_script, command, arg, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("cluster %s %s failed:\n%s%s", command, arg ? arg : "", out, err);
+}
+
+/* virsh is the independent witness: what libvirt itself says. */
+static char *
+virsh (FerryNode  *node,
+       const char *command,
+       const char *arg)
+{
+  const char *argv[] = { "virsh", "-q", "-c", ferry_node_get_uri (node), command, arg, NULL };
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  return g_strstrip (out);
+}
+
+static gboolean
+virsh_lists (FerryNode  *node,
+             const char *name)
+{
+  g_autofree char *out = virsh (node, "list", "--all");
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) cols = g_strsplit_set (g_strstrip (lines[i]), " \t", -1);
+      guint n = 0;
+
+      for (guint j = 0; cols[j] != NULL; j++)
+        if (*cols[j] != '\0')
+          {
+            if (++n == 2 && g_strcmp0 (cols[j], name) == 0)
+              return TRUE;
+          }
+    }
+  return FALSE;
+}
+
+static FerryVm *
+vm (const char *name)
+{
+  FerryVm *found = ferry_inventory_find_vm_by_name (inventory, name);
+
+  g_assert_nonnull (found);
+  return found;
+}
+
+static gsize
+serial_size (const char *name)
+{
+  g_autofree char *path = g_strdup_printf ("%s/serial/%s.log", cluster_dir, name);
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    return 0;
+  return (gsize) st.st_size;
+}
+
+static gboolean
+serial_grows (const char *name,
+              guint       within_ms)
+{
+  gsize before = serial_size (name);
+  gint64 deadline = g_get_monotonic_time () + within_ms * 1000;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (100000);
+      if (serial_size (name) > before)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+store_contains (GListModel *model,
+                gpointer    item)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) it = g_list_model_get_item (model, i);
+      if (it == item)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static guint
+count_named (const char *name)
+{
+  GListModel *vms = ferry_inventory_get_vms (inventory);
+  guint n = g_list_model_get_n_items (vms);
+  guint count = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FerryVm) v = g_list_model_get_item (vms, i);
+      if (g_strcmp0 (ferry_vm_get_name (v), name) == 0)
+        count++;
+    }
+  return count;
+}
+
+/* ---------------------------------------------------------------------- */
+
+static void
+test_connect (void)
+{
+  if (!have_cluster ())
+    return;
+
+  for (guint i = 0; i < N_NODES; i++)
+    {
+      g_autofree char *web = g_strdup_printf ("n%u-web", i + 1);
+      g_autofree char *db = g_strdup_printf ("n%u-db", i + 1);
+      g_autofree char *spare = g_strdup_printf ("n%u-spare", i + 1);
+
+      g_assert_cmpint (ferry_node_get_state (nodes[i]), ==, FERRY_NODE_STATE_CONNECTED);
+      g_assert_true (ferry_vm_get_node (vm (web)) == nodes[i]);
+      g_assert_true (ferry_vm_get_node (vm (db)) == nodes[i]);
+      g_assert_true (ferry_vm_get_node (vm (spare)) == nodes[i]);
+      g_assert_cmpint (ferry_vm_get_state (vm (web)), ==, FERRY_VM_STATE_RUNNING);
+      g_assert_cmpint (ferry_vm_get_state (vm (spare)), ==, FERRY_VM_STATE_SHUT_OFF);
+      g_assert_cmpuint (ferry_vm_get_vcpus (vm (web)), >=, 1);
+      g_assert_cmpuint (ferry_vm_get_memory (vm (web)), >, 0);
+      g_assert_nonnull (ferry_node_get_hostname (nodes[i]));
+      g_assert_nonnull (ferry_node_get_hypervisor_version (nodes[i]));
+    }
+}
+
+static gint64
+ms_until_state (FerryVm      *v,
+                FerryVmState  state,
+                guint         timeout_ms)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  if (!ferry_test_wait_vm_state (v, state, timeout_ms))
+    return -1;
+  return (g_get_monotonic_time () - start) / 1000;
+}
+
+static void
+test_lifecycle (void)
+{
+  FerryVm *spare;
+  g_autofree char *state = NULL;
+  gint64 ms;
+
+  if (!have_cluster ())
+    return;
+
+  spare = vm ("n1-spare");
+
+  g_assert_no_error (ferry_test_run_op (spare, FERRY_VM_OP_START));
+  g_assert_cmpint (ms_until_state (spare, FERRY_VM_STATE_RUNNING, 1000), >=, 0);
+  state = virsh (nodes[0], "domstate", "n1-spare");
+  g_assert_cmpstr (state, ==, "running");
+  g_clear_pointer (&state, g_free);
+
+  g_assert_no_error (ferry_test_run_op (spare, FERRY_VM_OP_PAUSE));
+  g_assert_cmpint (ms_until_state (spare, FERRY_VM_STATE_PAUSED, 1000), >=, 0);
+  g_assert_no_error (ferry_test_run_op (spare, FERRY_VM_OP_RESUME));
+  g_assert_cmpint (ms_until_state (spare, FERRY_VM_STATE_RUNNING, 1000), >=, 0);
+
+  /* A change made behind Ferry's back arrives as an event, within 1 s. */
+  g_free (virsh (nodes[0], "suspend", "n1-spare"));
+  ms = ms_until_state (spare, FERRY_VM_STATE_PAUSED, 1000);
+  g_test_message ("external suspend seen after %" G_GINT64_FORMAT " ms", ms);
+  g_assert_cmpint (ms, >=, 0);
+  g_free (virsh (nodes[0], "resume", "n1-spare"));
+  g_assert_cmpint (ms_until_state (spare, FERRY_VM_STATE_RUNNING, 1000), >=, 0);
+
+  /* ACPI shutdown: the guest's init powers off on the power button. Give it
+   * time to finish booting first, or it would not listen yet. */
+  g_assert_true (serial_grows ("n1-spare", 30000));
+  g_assert_no_error (ferry_test_run_op (spare, FERRY_VM_OP_SHUTDOWN));
+  g_assert_cmpint (ms_until_state (spare, FERRY_VM_STATE_SHUT_OFF, 60000), >=, 0);
+  state = virsh (nodes[0], "domstate", "n1-spare");
+  g_assert_cmpstr (state, ==, "shut off");
+  g_clear_pointer (&state, g_free);
+
+  g_assert_no_error (ferry_test_run_op (spare, FERRY_VM_OP_START));
+  g_assert_cmpint (ms_until_state (spare, FERRY_VM_STATE_RUNNING, 1000), >=, 0);
+  g_assert_no_error (ferry_test_run_op (spare, FERRY_VM_OP_FORCE_OFF));
+  g_assert_cmpint (ms_until_state (spare, FERRY_VM_STATE_SHUT_OFF, 1000), >=, 0);
+  g_assert_cmpuint (ferry_node_get_n_running (nodes[0]), ==, 2);
+}
+
+typedef struct
+{
+  FerryVm   *vm;
+  FerryNode *node;
+} OwnerWait;
+
+static gboolean
+owned_by (gpointer data)
+{
+  OwnerWait *w = data;
+  return ferry_vm_get_node (w->vm) == w->node &&
+         ferry_vm_get_state (w->vm) == FERRY_VM_STATE_RUNNING;
+}
+
+static guint max_seen;
+
+static void
+count_items (GListModel *model,
+             guint       position,
+             guint       removed,
+             guint       added,
+             gpointer    user_data)
+{
+  max_seen = MAX (max_seen, count_named ("n1-web"));
+}
+
+static void
+migrate_and_check (FerryVm   *v,
+                   FerryNode *from,
+                   FerryNode *to)
+{
+  OwnerWait w = { v, to };
+  gint64 start = g_get_monotonic_time ();
+  const char *name = ferry_vm_get_name (v);
+  g_autofree char *uuid = g_strdup (ferry_vm_get_uuid (v));
+  gulong id;
+
+  max_seen = 0;
+  id = g_signal_connect (ferry_inventory_get_vms (inventory), "items-changed",
+                         G_CALLBACK (count_items), NULL);
+  g_assert_no_error (ferry_test_migrate (v, to, 120000));
+  g_test_message ("migrated %s in %.1f s", name, (g_get_monotonic_time () - start) / 1e6);
+  g_assert_true (ferry_test_wait_until (owned_by, &w, 5000));
+  g_signal_handler_disconnect (ferry_inventory_get_vms (inventory), id);
+
+  /* One object, now on the destination; never listed twice meanwhile. */
+  g_assert_true (ferry_inventory_lookup_vm (inventory, uuid) == v);
+  g_assert_cmpuint (count_named (name), ==, 1);
+  g_assert_cmpuint (max_seen, <=, 1);
+  g_assert_true (store_contains (ferry_node_get_vms (to), v));
+  g_assert_false (store_contains (ferry_node_get_vms (from), v));
+
+  /* libvirt agrees: defined and running on the destination only. */
+  g_assert_false (virsh_lists (from, name));
+  g_assert_true (virsh_lists (to, name));
+  g_assert_true (serial_grows (name, 10000));
+}
+
+static void
+test_live_migration (void)
+{
+  FerryVm *web;
+
+  if (!have_cluster ())
+    return;
+
+  web = vm ("n1-web");
+  g_assert_true (serial_grows ("n1-web", 30000));
+  migrate_and_check (web, nodes[0], nodes[1]);
+  migrate_and_check (web, nodes[1], nodes[0]);
+}
+
+static void
+test_freeze (void)
+{
+  gint64 start, ms;
+
+  if (!have_cluster ())
+    return;
+
+  cluster ("freeze", "node2");
+  start = g_get_monotonic_time ();
+  g_assert_true (ferry_test_wait_node_state (nodes[1], FERRY_NODE_STATE_UNREACHABLE, 20000));
+  ms = (g_get_monotonic_time () - start) / 1000;
+  g_test_message ("frozen node marked unreachable after %" G_GINT64_FORMAT " ms", ms);
+  g_assert_cmpint (ms, <=, 15000);
+  g_assert_cmpint (ferry_vm_get_state (vm ("n2-web")), ==, FERRY_VM_STATE_UNKNOWN);
+  /* The other nodes are untouched. */
+  g_assert_cmpint (ferry_node_get_state (nodes[0]), ==, FERRY_NODE_STATE_CONNECTED);
+  g_assert_cmpint (ferry_vm_get_state (vm ("n1-web")), ==, FERRY_VM_STATE_RUNNING);
+
+  cluster ("thaw", "node2");
+  start = g_get_monotonic_time ();
+  g_assert_true (ferry_test_wait_node_state (nodes[1], FERRY_NODE_STATE_CONNECTED, 30000));
+  g_test_message ("thawed node reconnected after %" G_GINT64_FORMAT " ms",
+                  (g_get_monotonic_time () - start) / 1000);
+  g_assert_true (ferry_test_wait_vm_state (vm ("n2-web"), FERRY_VM_STATE_RUNNING, 5000));
+}
+
+static void
+test_fail_and_restart (void)
+{
+  gint64 start, ms;
+
+  if (!have_cluster ())
+    return;
+
+  cluster ("fail", "node3");
+  start = g_get_monotonic_time ();
+  g_assert_true (ferry_test_wait_node_state (nodes[2], FERRY_NODE_STATE_UNREACHABLE, 20000));
+  ms = (g_get_monotonic_time () - start) / 1000;
+  g_test_message ("failed node marked unreachable after %" G_GINT64_FORMAT " ms", ms);
+  g_assert_cmpint (ms, <=, 15000);
+  /* Its VMs stay visible, in an unknown state: nothing vanishes. */
+  g_assert_cmpint (ferry_vm_get_state (vm ("n3-web")), ==, FERRY_VM_STATE_UNKNOWN);
+  g_assert_true (ferry_vm_get_node (vm ("n3-web")) == nodes[2]);
+
+  cluster ("restart", "node3");
+  start = g_get_monotonic_time ();
+  g_assert_true (ferry_test_wait_node_state (nodes[2], FERRY_NODE_STATE_CONNECTED, 30000));
+  g_test_message ("restarted node reconnected after %" G_GINT64_FORMAT " ms",
+                  (g_get_monotonic_time () - start) / 1000);
+  /* Its QEMUs died with it. */
+  g_assert_true (ferry_test_wait_vm_state (vm ("n3-web"), FERRY_VM_STATE_SHUT_OFF, 5000));
+
+  /* Leave the demo cluster as we found it. */
+  g_assert_no_error (ferry_test_run_op (vm ("n3-web"), FERRY_VM_OP_START));
+  g_assert_no_error (ferry_test_run_op (vm ("n3-db"), FERRY_VM_OP_START));
+}
+
+static void
+test_no_libvirt_on_main_thread (void)
+{
+  g_assert_cmpuint (ferry_core_get_libvirt_calls_on_main_thread (), ==, 0);
+}
+
+static void
+setup_cluster (void)
+{
+  g_autofree char *nodes_file = g_build_filename (cluster_dir, "nodes", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n = 0;
+
+  if (!g_file_get_contents (nodes_file, &contents, NULL, NULL))
+    return;
+
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && n < N_NODES; i++)
+    {
+      g_auto(GStrv) cols = g_strsplit (lines[i], " ", -1);
+
+      if (g_strv_length (cols) < 2)
+        continue;
+      nodes[n] = ferry_node_new (cols[1], cols[0], g_strv_length (cols) >= 4 ? cols[3] : NULL);
+      ferry_inventory_add_node (inventory, nodes[n]);
+      ferry_node_connect (nodes[n]);
+      n++;
+    }
+  if (n < N_NODES)
+    {
+      for (guint i = 0; i < n; i++)
+        g_clear_object (&nodes[i]);
+      return;
+    }
+  for (guint i = 0; i < N_NODES; i++)
+    if (!ferry_test_wait_node_state (nodes[i], FERRY_NODE_STATE_CONNECTED, 30000))
+      g_error ("could not connect to %s: %s", ferry_node_get_uri (nodes[i]),
+               ferry_node_get_error (nodes[i]));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *srcdir = g_getenv ("FERRY_SOURCE_DIR");
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  ferry_core_init ();
+
+  cluster_dir = g_strdup (g_getenv ("FERRY_CLUSTER_DIR") ? g_getenv ("FERRY_CLUSTER_DIR")
+                                                         : "/var/tmp/ferry-cluster");
+  cluster_script = g_build_filename (srcdir ? srcdir : ".", "tests", "cluster", "cluster", NULL);
+  inventory = ferry_inventory_new ();
+  setup_cluster ();
+
+  g_test_add_func ("/cluster/connect", test_connect);
+  g_test_add_func ("/cluster/lifecycle", test_lifecycle);
+  g_test_add_func ("/cluster/live-migration", test_live_migration);
+  g_test_add_func ("/cluster/freeze", test_freeze);
+  g_test_add_func ("/cluster/fail-and-restart", test_fail_and_restart);
+  g_test_add_func ("/cluster/no-libvirt-on-main-thread", test_no_libvirt_on_main_thread);
+
+  ret = g_test_run ();
+
+  for (guint i = 0; i < N_NODES; i++)
+    g_clear_object (&nodes[i]);
+  g_clear_object (&inventory);
+  g_free (cluster_script);
+  g_free (cluster_dir);
+  return ret;
+}

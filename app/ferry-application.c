@@ -98,11 +98,22 @@ add_node (FerryApplication      *self,
 
 gboolean
 ferry_application_add_connection (FerryApplication       *self,
-                                  const FerryNodeConfig  *config,
+                                  const FerryNodeConfig  *requested,
                                   GError                **error)
 {
+  g_autoptr(FerryNodeConfig) config = NULL;
+
   g_return_val_if_fail (FERRY_IS_APPLICATION (self), FALSE);
-  g_return_val_if_fail (config != NULL, FALSE);
+  g_return_val_if_fail (requested != NULL, FALSE);
+
+  config = ferry_node_config_copy (requested);
+  if (config->name == NULL || *config->name == '\0')
+    {
+      g_free (config->name);
+      config->name = ferry_uri_display_name (config->uri);
+      if (config->name == NULL)
+        config->name = g_strdup (config->uri);
+    }
 
   if (ferry_inventory_find_node_by_uri (self->inventory, config->uri) != NULL)
     {

@@ -17,8 +17,10 @@ pkgs=(
   # real libvirt nodes and guests (tests/cluster)
   libvirt-daemon libvirt-daemon-driver-qemu
   libvirt-clients qemu-system-x86 qemu-utils busybox-static cpio gzip iproute2 util-linux procps
+  # tests/cluster: guest helper (static C), shared-pool FUSE view, kernel extraction
+  libc6-dev gcc bindfs dpkg
   # desktop testing
-  xvfb xauth xdotool imagemagick dbus dbus-x11 at-spi2-core fonts-cantarell adwaita-icon-theme
+  xvfb xauth x11-utils xdotool imagemagick dbus dbus-x11 at-spi2-core fonts-cantarell adwaita-icon-theme
 )
 
 missing=()

@@ -1,0 +1,128 @@
+/* ferry-ui-test-util.c — running the real application in tests and benches
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "ferry-ui-test-util.h"
+
+typedef struct
+{
+  FerryApplication *app;
+  FerryUiTestFunc   func;
+} UiTest;
+
+void
+ferry_ui_test_settle (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (5000);
+    }
+}
+
+void
+ferry_ui_test_screenshot (GtkWidget  *widget,
+                          const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  const char *build = g_getenv ("FERRY_BUILD_DIR");
+  g_autofree char *dir = g_build_filename (build ? build : ".", "tests", "output", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  g_mkdir_with_parents (dir, 0755);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+gboolean
+ferry_ui_test_all_connected (gpointer inventory)
+{
+  GListModel *nodes = ferry_inventory_get_nodes (inventory);
+  guint n = g_list_model_get_n_items (nodes);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FerryNode) node = g_list_model_get_item (nodes, i);
+
+      if (ferry_node_get_state (node) != FERRY_NODE_STATE_CONNECTED)
+        return FALSE;
+    }
+  return n > 0;
+}
+
+GStrv
+ferry_ui_test_cluster_args (void)
+{
+  const char *dir = g_getenv ("FERRY_CLUSTER_DIR") ? g_getenv ("FERRY_CLUSTER_DIR")
+                                                   : "/var/tmp/ferry-cluster";
+  g_autofree char *nodes_file = g_build_filename (dir, "nodes", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GStrvBuilder) args = g_strv_builder_new ();
+
+  if (!g_file_get_contents (nodes_file, &contents, NULL, NULL))
+    return NULL;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) cols = g_strsplit (lines[i], " ", -1);
+
+      if (g_strv_length (cols) < 2)
+        continue;
+      g_strv_builder_add (args, "--connect");
+      g_strv_builder_add (args, cols[1]);
+    }
+  return g_strv_builder_end (args);
+}
+
+static gboolean
+run_test (gpointer data)
+{
+  UiTest *t = data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (t->app));
+
+  g_assert_nonnull (window);
+  t->func (t->app, FERRY_WINDOW (window));
+  g_application_quit (G_APPLICATION (t->app));
+  return G_SOURCE_REMOVE;
+}
+
+void
+ferry_ui_test_run_app (const char * const *args,
+                       FerryUiTestFunc     func)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(FerryApplication) app = ferry_application_new ();
+  UiTest t = { app, func };
+  int status;
+
+  /* Each run is its own instance, never a remote of another one. */
+  g_application_set_flags (G_APPLICATION (app),
+                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
+  g_ptr_array_add (argv, (char *) "ferry");
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_idle_add (run_test, &t);
+  status = g_application_run (G_APPLICATION (app), (int) argv->len - 1, (char **) argv->pdata);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpuint (ferry_core_get_libvirt_calls_on_main_thread (), ==, 0);
+}

@@ -60,6 +60,7 @@ struct _FerryNode
   GMutex          conn_lock;
   virConnectPtr   conn;
   int             event_callback_id;
+  gpointer        close_data;
 
   GThreadPool    *pool;
   guint           generation;
@@ -201,13 +202,33 @@ set_state (FerryNode      *self,
 /* Closing a connection: deregistration and close may block on a dead     */
 /* host, so they run on a worker too.                                      */
 
+typedef struct _CallbackData CallbackData;
+
 typedef struct
 {
-  virConnectPtr conn;
-  int           event_callback_id;
+  virConnectPtr  conn;
+  int            event_callback_id;
+  CallbackData  *close_data;
 } CloseData;
 
 static void close_callback (virConnectPtr conn, int reason, void *opaque);
+static void callback_data_free (void *opaque);
+
+static void
+close_connection (CloseData *data)
+{
+  FERRY_ASSERT_WORKER_THREAD ();
+
+  if (data->event_callback_id >= 0)
+    virConnectDomainEventDeregisterAny (data->conn, data->event_callback_id);
+  virConnectUnregisterCloseCallback (data->conn, close_callback);
+  /* Drivers without close callbacks (test:///) accept the registration
+   * and never free its data, so we own it: once unregistered, libvirt
+   * will not call it again. */
+  g_clear_pointer (&data->close_data, callback_data_free);
+  virConnectClose (data->conn);
+  virResetLastError ();
+}
 
 static void
 close_thread (GTask        *task,
@@ -215,22 +236,15 @@ close_thread (GTask        *task,
               gpointer      task_data,
               GCancellable *cancellable)
 {
-  CloseData *data = task_data;
-
-  FERRY_ASSERT_WORKER_THREAD ();
-
-  if (data->event_callback_id >= 0)
-    virConnectDomainEventDeregisterAny (data->conn, data->event_callback_id);
-  virConnectUnregisterCloseCallback (data->conn, close_callback);
-  virConnectClose (data->conn);
-  virResetLastError ();
+  close_connection (task_data);
   g_task_return_boolean (task, TRUE);
 }
 
 static void
 close_in_worker (FerryNode     *self,
                  virConnectPtr  conn,
-                 int            event_callback_id)
+                 int            event_callback_id,
+                 CallbackData  *close_data)
 {
   g_autoptr(GTask) task = NULL;
   CloseData *data;
@@ -241,6 +255,7 @@ close_in_worker (FerryNode     *self,
   data = g_new0 (CloseData, 1);
   data->conn = conn;
   data->event_callback_id = event_callback_id;
+  data->close_data = close_data;
   task = g_task_new (self, NULL, NULL, NULL);
   g_task_set_source_tag (task, close_in_worker);
   g_task_set_task_data (task, data, g_free);
@@ -252,14 +267,16 @@ drop_connection (FerryNode *self)
 {
   virConnectPtr conn;
   int callback_id;
+  CallbackData *close_data;
 
   g_mutex_lock (&self->conn_lock);
   conn = g_steal_pointer (&self->conn);
   callback_id = self->event_callback_id;
   self->event_callback_id = -1;
+  close_data = g_steal_pointer (&self->close_data);
   g_mutex_unlock (&self->conn_lock);
 
-  close_in_worker (self, conn, callback_id);
+  close_in_worker (self, conn, callback_id, close_data);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -562,11 +579,11 @@ ferry_node_refresh (FerryNode *self)
 /* ---------------------------------------------------------------------- */
 /* Callbacks from libvirt's event thread                                   */
 
-typedef struct
+struct _CallbackData
 {
   GWeakRef node;
   guint    generation;
-} CallbackData;
+};
 
 static CallbackData *
 callback_data_new (FerryNode *node,
@@ -769,6 +786,7 @@ typedef struct
   FerryNode     *node_for_callbacks;   /* not a reference: only for the weak refs */
   virConnectPtr  conn;
   int            event_callback_id;
+  CallbackData  *close_data;
   char          *hostname;
   char          *cpu_model;
   guint          cpus;
@@ -783,6 +801,7 @@ open_data_free (OpenData *data)
 {
   /* A result nobody took (stale generation) is closed by open_done. */
   g_assert (data->conn == NULL);
+  g_assert (data->close_data == NULL);
   g_free (data->uri);
   g_free (data->hostname);
   g_free (data->cpu_model);
@@ -814,6 +833,7 @@ open_thread (GTask        *task,
   unsigned long version;
   char *hostname;
   virConnectPtr conn;
+  CallbackData *cb_data;
 
   FERRY_ASSERT_WORKER_THREAD ();
 
@@ -827,14 +847,17 @@ open_thread (GTask        *task,
 
   /* Local drivers (test:///) have no keepalive or close callback. */
   virConnectSetKeepAlive (conn, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT);
-  virConnectRegisterCloseCallback (conn, close_callback,
-                                   callback_data_new (data->node_for_callbacks, data->generation),
-                                   callback_data_free);
+  /* The close callback's data is ours (see close_thread); the event
+   * callback's belongs to libvirt once registered. */
+  data->close_data = callback_data_new (data->node_for_callbacks, data->generation);
+  virConnectRegisterCloseCallback (conn, close_callback, data->close_data, NULL);
+  cb_data = callback_data_new (data->node_for_callbacks, data->generation);
   data->event_callback_id =
     virConnectDomainEventRegisterAny (conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
                                       VIR_DOMAIN_EVENT_CALLBACK (domain_lifecycle_cb),
-                                      callback_data_new (data->node_for_callbacks, data->generation),
-                                      callback_data_free);
+                                      cb_data, callback_data_free);
+  if (data->event_callback_id < 0)
+    callback_data_free (cb_data);
   virResetLastError ();
 
   if ((hostname = virConnectGetHostname (conn)) != NULL)
@@ -860,6 +883,7 @@ open_thread (GTask        *task,
       if (data->event_callback_id >= 0)
         virConnectDomainEventDeregisterAny (conn, data->event_callback_id);
       virConnectUnregisterCloseCallback (conn, close_callback);
+      g_clear_pointer (&data->close_data, callback_data_free);
       virConnectClose (conn);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -904,7 +928,8 @@ open_done (GObject      *object,
 
   if (data->generation != self->generation || !self->want_connected)
     {
-      close_in_worker (self, g_steal_pointer (&data->conn), data->event_callback_id);
+      close_in_worker (self, g_steal_pointer (&data->conn), data->event_callback_id,
+                       g_steal_pointer (&data->close_data));
       if (self->want_connected && self->state != FERRY_NODE_STATE_CONNECTED)
         start_open (self);
       return;
@@ -913,6 +938,7 @@ open_done (GObject      *object,
   g_mutex_lock (&self->conn_lock);
   self->conn = g_steal_pointer (&data->conn);
   self->event_callback_id = data->event_callback_id;
+  self->close_data = g_steal_pointer (&data->close_data);
   g_mutex_unlock (&self->conn_lock);
 
   self->retry_delay = RETRY_MIN_S;
@@ -1221,9 +1247,10 @@ ferry_node_dispose (GObject *object)
 }
 
 static gpointer
-close_detached (gpointer conn)
+close_detached (gpointer data)
 {
-  virConnectClose (conn);
+  close_connection (data);
+  g_free (data);
   return NULL;
 }
 
@@ -1231,16 +1258,20 @@ static void
 ferry_node_finalize (GObject *object)
 {
   FerryNode *self = FERRY_NODE (object);
-  virConnectPtr conn = g_steal_pointer (&self->conn);
 
   /* Every task holds a reference to us, so no job is pending now; the pool
    * threads may still be winding down, which free() lets them do. */
   g_thread_pool_free (self->pool, FALSE, FALSE);
-  if (conn != NULL)
+  if (self->conn != NULL)
     {
       /* Only reached when the last reference goes while connected. Closing
        * can block on a dead host: hand it to a short-lived thread. */
-      g_thread_unref (g_thread_new ("ferry-node-close", close_detached, conn));
+      CloseData *data = g_new0 (CloseData, 1);
+
+      data->conn = g_steal_pointer (&self->conn);
+      data->event_callback_id = self->event_callback_id;
+      data->close_data = g_steal_pointer (&self->close_data);
+      g_thread_unref (g_thread_new ("ferry-node-close", close_detached, data));
     }
   g_mutex_clear (&self->conn_lock);
   g_clear_pointer (&self->known, g_hash_table_unref);

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# tests/cluster/selftest.sh - checks that the local libvirt test cluster works.
+# Needs root. Brings the cluster up (3 nodes), exercises lifecycle, migration,
+# freeze/thaw and fail/restart, and leaves the cluster up in its standard state
+# (every node running, nI-web and nI-db running, nI-spare shut off).
+# Prints PASS/FAIL lines; exits non-zero if anything failed.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+CLUSTER="$HERE/cluster"
+DIR="${FERRY_CLUSTER_DIR:-/var/tmp/ferry-cluster}"
+FAILS=0
+T0=$(date +%s)
+
+[ "$(id -u)" -eq 0 ] || { echo "selftest: needs root (it runs 'cluster up')" >&2; exit 1; }
+
+pass() { echo "PASS: $*"; }
+fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
+check() { # check DESCRIPTION COMMAND...
+  local d="$1"; shift
+  if "$@"; then pass "$d"; else fail "$d"; fi
+}
+# wait_until TIMEOUT COMMAND...: poll every 0.5 s
+wait_until() {
+  local t="$1" end; shift
+  end=$(( $(date +%s) + t ))
+  while [ "$(date +%s)" -le "$end" ]; do
+    if "$@"; then return 0; fi
+    sleep 0.5
+  done
+  return 1
+}
+uri() { "$CLUSTER" uri "$1"; }
+v() { local n="$1"; shift; timeout 15 virsh -q -c "$(uri "$n")" "$@"; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+running_names() { v "$1" list --name 2>/dev/null | sed '/^$/d' | sort | tr '\n' ' '; }
+state_is() { [ "$(v "$1" domstate "$2" 2>/dev/null | head -n1)" = "$3" ]; }
+answers() { timeout 5 virsh -q -c "$(uri "$1")" version >/dev/null 2>&1; }
+not_answers() { ! answers "$1"; }
+last_hb() { # last heartbeat number in a serial log (0 if none)
+  local f; f="$("$CLUSTER" serial "$1")"
+  { grep -a 'FERRY-HEARTBEAT' "$f" 2>/dev/null || true; } | tail -n1 | awk '{ print ($2 == "" ? 0 : $2) }'
+}
+count() { # count GUEST PATTERN: matching lines in the guest's serial log
+  local n; n="$(grep -a -c -- "$2" "$("$CLUSTER" serial "$1")" 2>/dev/null || true)"; echo "${n:-0}"
+}
+hb_lines() { count "$1" 'FERRY-HEARTBEAT'; }
+boots() { count "$1" 'FERRY-BOOT'; }
+hb_above() { [ "$(last_hb "$1")" -gt "$2" ]; }
+hb_lines_above() { [ "$(hb_lines "$1")" -gt "$2" ]; }
+boots_above() { [ "$(boots "$1")" -gt "$2" ]; }
+serial_has() { grep -a -q -- "$2" "$("$CLUSTER" serial "$1")" 2>/dev/null; }
+
+# ---------------------------------------------------------------- up
+t=$(now)
+if "$CLUSTER" up 3; then pass "cluster up 3 ($(since "$t") s)"; else fail "cluster up 3"; echo "SELFTEST: FAIL"; exit 1; fi
+"$CLUSTER" status
+
+for i in 1 2 3; do
+  check "node$i answers on $(uri "$i")" answers "$i"
+  check "node$i runs n$i-db n$i-web" wait_until 20 eval '[ "$(running_names '"$i"')" = "n'"$i"'-db n'"$i"'-web " ]'
+  check "node$i has n$i-spare shut off" state_is "$i" "n$i-spare" "shut off"
+  check "node$i has pools shared+local active" eval '[ "$(v '"$i"' pool-list --name | awk "NF { print \$1 }" | sort | tr "\n" " ")" = "local shared " ]'
+done
+
+# ---------------------------------------------------------------- heartbeat
+check "n1-web prints heartbeats (booted within 60 s)" wait_until 60 hb_above n1-web 0
+hb=$(last_hb n1-web)
+check "n1-web heartbeat grows" wait_until 10 hb_above n1-web "$hb"
+
+# ---------------------------------------------------------------- ACPI shutdown / start / reboot
+check "n2-db heartbeating before shutdown" wait_until 60 hb_above n2-db 0
+b=$(boots n2-db)
+t=$(now)
+v 2 shutdown n2-db >/dev/null || true
+if wait_until 30 state_is 2 n2-db "shut off"; then pass "virsh shutdown n2-db -> shut off in $(since "$t") s"
+else fail "virsh shutdown n2-db -> shut off within 30 s"; fi
+check "n2-db logged FERRY-ACPI" serial_has n2-db 'FERRY-ACPI power-button'
+check "virsh start n2-db" v 2 start n2-db
+check "n2-db boots again" wait_until 60 boots_above n2-db "$b"
+n=$(hb_lines n2-db)
+check "n2-db heartbeat after restart" wait_until 20 hb_lines_above n2-db "$n"
+b=$(boots n2-db)
+sleep 3
+t=$(now)
+v 2 reboot n2-db >/dev/null || true
+if wait_until 60 boots_above n2-db "$b"; then pass "virsh reboot n2-db -> booted again in $(since "$t") s"
+else fail "virsh reboot n2-db -> new FERRY-BOOT within 60 s"; fi
+check "n2-db running after reboot" state_is 2 n2-db running
+
+# ---------------------------------------------------------------- keyboard (QEMU input, same path as VNC keys)
+check "n1-db heartbeating" wait_until 60 hb_above n1-db 0
+# one send-key per key: virsh send-key presses all its keys at once (a chord)
+for k in KEY_F KEY_E KEY_R KEY_R KEY_Y KEY_ENTER; do v 1 send-key n1-db "$k" >/dev/null || true; done
+check "send-key -> FERRY-KEYCODE on serial" wait_until 10 serial_has n1-db 'FERRY-KEYCODE 33'
+check "send-key line -> 'FERRY-KEY ferry' on serial" wait_until 10 serial_has n1-db 'FERRY-KEY ferry'
+
+# ---------------------------------------------------------------- live migration
+migrate_check() { # migrate_check GUEST FROM TO
+  local g="$1" f="$2" to="$3" hb0 t b0
+  hb0=$(last_hb "$g")
+  b0=$(boots "$g")
+  t=$(now)
+  if "$CLUSTER" migrate "$g" "node$f" "node$to"; then pass "migrate $g node$f -> node$to ($(since "$t") s)"
+  else fail "migrate $g node$f -> node$to"; return 0; fi
+  check "$g running on node$to" state_is "$to" "$g" running
+  check "$g absent on node$f" eval '! v '"$f"' dominfo '"$g"' >/dev/null 2>&1'
+  check "$g persistent on node$to" eval 'v '"$to"' dominfo '"$g"' | grep "^Persistent: *yes" >/dev/null'
+  check "$g heartbeat continues after migration (was $hb0)" wait_until 15 hb_above "$g" "$((hb0 + 2))"
+  check "$g did not reboot during migration" eval '[ "$(boots '"$g"')" = '"$b0"' ]'
+}
+check "n1-web heartbeating before migration" wait_until 60 hb_above n1-web 2
+migrate_check n1-web 1 2
+migrate_check n1-web 2 1
+
+# ---------------------------------------------------------------- freeze / thaw
+check "cluster freeze node3" "$CLUSTER" freeze node3
+check "frozen node3: 'timeout 5 virsh list' fails" not_answers 3
+check "frozen node3: status says frozen" eval '"$CLUSTER" status | grep -q "^node3 .* frozen "'
+check "node1 still answers while node3 frozen" answers 1
+check "cluster thaw node3" "$CLUSTER" thaw node3
+check "thawed node3 answers again" wait_until 10 answers 3
+
+# ---------------------------------------------------------------- fail / restart
+qemu_pids="$(cat "$DIR"/node3/run/qemu/*.pid 2>/dev/null | tr '\n' ' ')"
+check "cluster fail node3" "$CLUSTER" fail node3
+check "failed node3: status says down" eval '"$CLUSTER" status | grep -q "^node3 .* down "'
+check "failed node3 does not answer" not_answers 3
+check "failed node3: its QEMUs are gone" eval 'for p in '"$qemu_pids"'; do s=$(awk "{print \$3}" /proc/$p/stat 2>/dev/null || true); [ -z "$s" ] || [ "$s" = Z ] || exit 1; done'
+check "node1 fine after node3 failed" eval '[ "$(running_names 1)" = "n1-db n1-web " ]'
+check "node2 fine after node3 failed" eval '[ "$(running_names 2)" = "n2-db n2-web " ]'
+t=$(now)
+if "$CLUSTER" restart node3; then pass "restart node3 ($(since "$t") s)"; else fail "restart node3"; fi
+check "restarted node3 answers" answers 3
+check "node3 guests are shut off after the crash" state_is 3 n3-web "shut off"
+# back to the standard state
+v 3 start n3-web >/dev/null || true
+v 3 start n3-db >/dev/null || true
+check "node3 runs n3-db n3-web again" eval '[ "$(running_names 3)" = "n3-db n3-web " ]'
+
+"$CLUSTER" status
+echo "selftest: $(( $(date +%s) - T0 )) s"
+if [ "$FAILS" -eq 0 ]; then echo "SELFTEST: PASS"; else echo "SELFTEST: FAIL ($FAILS failures)"; exit 1; fi

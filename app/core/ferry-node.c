@@ -32,7 +32,13 @@
 #define CONNECT_TIMEOUT_S      15
 #define RETRY_MIN_S            1
 #define RETRY_MAX_S            10
-#define WORKERS_PER_NODE       4
+/* One worker per node: calls on a connection run one at a time. libvirt
+ * 9.0's RPC client crashed here (use after free in its per-call event
+ * loop) when several threads were waiting on a connection that keepalive
+ * then closed; serialising per node avoids that and costs little, since
+ * a node that hangs cannot answer a second call either. Long jobs
+ * (migrations) get connections of their own. */
+#define WORKERS_PER_NODE       1
 
 struct _FerryNode
 {

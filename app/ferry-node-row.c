@@ -64,9 +64,19 @@ update_node (FerryNodeRow *self)
   switch (state)
     {
     case FERRY_NODE_STATE_CONNECTED:
-      set_icon (self, "computer-symbolic", "success");
-      gtk_label_set_text (self->subtitle, ferry_node_get_hostname (node) ? ferry_node_get_hostname (node)
-                                                                         : ferry_node_state_to_string (state));
+      {
+        g_autofree char *where = ferry_uri_display_name (ferry_node_get_uri (node));
+        const char *hostname = ferry_node_get_hostname (node);
+        g_autofree char *subtitle = NULL;
+
+        /* The host's own name, and where we reach it when that differs. */
+        if (hostname != NULL && where != NULL && g_strcmp0 (hostname, where) != 0)
+          subtitle = g_strdup_printf ("%s · %s", hostname, where);
+        else
+          subtitle = g_strdup (hostname ? hostname : where);
+        set_icon (self, "computer-symbolic", "success");
+        gtk_label_set_text (self->subtitle, subtitle);
+      }
       break;
     case FERRY_NODE_STATE_CONNECTING:
       set_icon (self, "emblem-synchronizing-symbolic", "dim-label");

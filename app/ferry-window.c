@@ -125,7 +125,28 @@ cell_update (GtkListItem *item)
   /* Plain text: names come from hosts and are never markup. */
   gtk_label_set_text (GTK_LABEL (label), text);
   if (icon != label)
-    gtk_image_set_from_icon_name (GTK_IMAGE (icon), state_icon_name (ferry_vm_get_state (vm)));
+    {
+      FerryVmState state = ferry_vm_get_state (vm);
+      static const char *classes[] = { "success", "warning", "error", "dim-label" };
+      const char *css;
+
+      switch (state)
+        {
+        case FERRY_VM_STATE_RUNNING:
+        case FERRY_VM_STATE_BLOCKED:       css = "success"; break;
+        case FERRY_VM_STATE_PAUSED:
+        case FERRY_VM_STATE_SUSPENDED:
+        case FERRY_VM_STATE_SHUTTING_DOWN: css = "warning"; break;
+        case FERRY_VM_STATE_CRASHED:       css = "error"; break;
+        case FERRY_VM_STATE_SHUT_OFF:
+        case FERRY_VM_STATE_UNKNOWN:
+        default:                           css = "dim-label"; break;
+        }
+      gtk_image_set_from_icon_name (GTK_IMAGE (icon), state_icon_name (state));
+      for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+        gtk_widget_remove_css_class (icon, classes[i]);
+      gtk_widget_add_css_class (icon, css);
+    }
 }
 
 static void

@@ -65,12 +65,14 @@ export FERRY_CLUSTER_DIR=${FERRY_CLUSTER_DIR:-/var/tmp/ferry-cluster}
 status=0
 echo "== tests: $build (unit, data, integration, ui)"
 dbus-run-session -- meson test -C "$build" --print-errorlogs --num-processes 2 || status=1
+cp "$build/meson-logs/testlog.json" "$logdir/results-build.json"
 
 echo "== tests: $asan (unit, integration under AddressSanitizer + UBSan)"
 dbus-run-session -- meson test -C "$asan" --print-errorlogs --suite unit --suite integration || status=1
+cp "$asan/meson-logs/testlog.json" "$logdir/results-asan.json"
 
 echo "== benchmarks"
 dbus-run-session -- meson test -C "$build" --benchmark --verbose 2>&1 | tee "$logdir/bench.log" | grep -vE "^ *[0-9]+/[0-9]+ |DEBUG" || true
 
-python3 build-aux/summarize-tests.py "$build" "$asan"
+python3 build-aux/summarize-tests.py "$logdir/results-build.json" "$logdir/results-asan.json"
 exit $status

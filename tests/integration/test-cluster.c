@@ -31,10 +31,13 @@ have_cluster (void)
 }
 
 static void
-cluster (const char *command,
-         const char *arg)
+cluster_argv (const char *command,
+              const char *arg,
+              const char *arg2,
+              const char *arg3,
+              const char *arg4)
 {
-  const char *argv[] = { cluster_script, command, arg, NULL };
+  const char *argv[] = { cluster_script, command, arg, arg2, arg3, arg4, NULL };
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
@@ -44,6 +47,13 @@ cluster (const char *command,
   g_assert_no_error (error);
   if (!g_spawn_check_wait_status (status, NULL))
     g_error ("cluster %s %s failed:\n%s%s", command, arg ? arg : "", out, err);
+}
+
+static void
+cluster (const char *command,
+         const char *arg)
+{
+  cluster_argv (command, arg, NULL, NULL, NULL);
 }
 
 /* virsh is the independent witness: what libvirt itself says. */
@@ -271,6 +281,50 @@ test_lifecycle (void)
 
 typedef struct
 {
+  const char *name;
+} NameWait;
+
+static gboolean
+vm_listed (gpointer data)
+{
+  return ferry_inventory_find_vm_by_name (inventory, ((NameWait *) data)->name) != NULL;
+}
+
+static gboolean
+vm_gone (gpointer data)
+{
+  return !vm_listed (data);
+}
+
+/* A VM made behind Ferry's back appears (define event); deleting it with
+ * its storage removes the domain and its volume on the real node. */
+static void
+test_delete_with_storage (void)
+{
+  NameWait w = { "doomed" };
+  FerryVm *doomed;
+  g_autofree char *volumes = NULL;
+
+  if (!have_cluster ())
+    return;
+
+  cluster_argv ("define-guest", "node2", "doomed", "--pool", "local");
+  g_assert_true (ferry_test_wait_until (vm_listed, &w, 5000));
+  doomed = vm ("doomed");
+  g_assert_true (ferry_vm_get_node (doomed) == nodes[1]);
+  volumes = virsh (nodes[1], "vol-list", "local");
+  g_assert_nonnull (strstr (volumes, "doomed"));
+  g_clear_pointer (&volumes, g_free);
+
+  g_assert_no_error (ferry_test_run_op (doomed, FERRY_VM_OP_DELETE_WITH_STORAGE));
+  g_assert_true (ferry_test_wait_until (vm_gone, &w, 5000));
+  g_assert_false (virsh_lists (nodes[1], "doomed"));
+  volumes = virsh (nodes[1], "vol-list", "local");
+  g_assert_null (strstr (volumes, "doomed"));
+}
+
+typedef struct
+{
   FerryVm   *vm;
   FerryNode *node;
 } OwnerWait;
@@ -458,6 +512,7 @@ main (int   argc,
 
   g_test_add_func ("/cluster/connect", test_connect);
   g_test_add_func ("/cluster/lifecycle", test_lifecycle);
+  g_test_add_func ("/cluster/delete-with-storage", test_delete_with_storage);
   g_test_add_func ("/cluster/live-migration", test_live_migration);
   g_test_add_func ("/cluster/freeze", test_freeze);
   g_test_add_func ("/cluster/fail-and-restart", test_fail_and_restart);

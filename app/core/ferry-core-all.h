@@ -10,5 +10,7 @@
 #include "ferry-inventory.h"
 #include "ferry-libvirt.h"
 #include "ferry-node.h"
+#include "ferry-task.h"
+#include "ferry-task-log.h"
 #include "ferry-uri.h"
 #include "ferry-vm.h"

@@ -13,6 +13,7 @@ struct _FerryAddConnectionDialog
   AdwWindow         parent_instance;
 
   FerryApplication *application;
+  FerryNode        *node;        /* when editing */
 
   GtkButton        *add_button;
   AdwEntryRow      *uri_row;
@@ -80,6 +81,20 @@ add_clicked_cb (FerryAddConnectionDialog *self)
   if (!validate_cb (self))
     return;
 
+  if (self->node != NULL)
+    {
+      if (!ferry_application_update_connection (self->application, self->node,
+                                                *name ? name : ferry_node_get_name (self->node),
+                                                *address ? address : NULL, &error))
+        {
+          gtk_label_set_text (self->error_label, error->message);
+          gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+          return;
+        }
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+
   config = ferry_node_config_new (uri, *name ? name : NULL, *address ? address : NULL);
   if (!ferry_application_add_connection (self->application, config, &error))
     {
@@ -99,11 +114,30 @@ ferry_add_connection_dialog_new (FerryApplication *application)
   return GTK_WIDGET (self);
 }
 
+GtkWidget *
+ferry_add_connection_dialog_new_for_node (FerryApplication *application,
+                                          FerryNode        *node)
+{
+  FerryAddConnectionDialog *self = FERRY_ADD_CONNECTION_DIALOG (ferry_add_connection_dialog_new (application));
+
+  self->node = g_object_ref (node);
+  gtk_window_set_title (GTK_WINDOW (self), _("Edit Connection"));
+  gtk_button_set_label (self->add_button, _("_Save"));
+  gtk_editable_set_text (GTK_EDITABLE (self->uri_row), ferry_node_get_uri (node));
+  gtk_editable_set_editable (GTK_EDITABLE (self->uri_row), FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), ferry_node_get_name (node));
+  if (ferry_node_get_migration_address (node) != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->migration_row), ferry_node_get_migration_address (node));
+  validate_cb (self);
+  return GTK_WIDGET (self);
+}
+
 static void
 ferry_add_connection_dialog_dispose (GObject *object)
 {
   FerryAddConnectionDialog *self = FERRY_ADD_CONNECTION_DIALOG (object);
 
+  g_clear_object (&self->node);
   gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_ADD_CONNECTION_DIALOG);
   g_clear_object (&self->application);
 

@@ -7,7 +7,11 @@
 #include <glib/gi18n.h>
 
 #include "ferry-application.h"
+#include "ferry-preferences-window.h"
 #include "ferry-window.h"
+
+/* The schema keeps the base ID in .Devel builds too. */
+#define SETTINGS_SCHEMA "io.github.ferryvm.Ferry"
 
 struct _FerryApplication
 {
@@ -15,6 +19,9 @@ struct _FerryApplication
 
   FerryConfig    *config;
   FerryInventory *inventory;
+  FerryTaskLog   *task_log;
+  GSettings      *settings;
+  GHashTable     *connect_tasks;   /* FerryNode* → FerryTask* of the attempt under way */
   GCancellable   *cancellable;
   char           *startup_message;
 
@@ -51,6 +58,20 @@ ferry_application_get_inventory (FerryApplication *self)
   return self->inventory;
 }
 
+FerryTaskLog *
+ferry_application_get_task_log (FerryApplication *self)
+{
+  g_return_val_if_fail (FERRY_IS_APPLICATION (self), NULL);
+  return self->task_log;
+}
+
+GSettings *
+ferry_application_get_settings (FerryApplication *self)
+{
+  g_return_val_if_fail (FERRY_IS_APPLICATION (self), NULL);
+  return self->settings;
+}
+
 gboolean
 ferry_application_get_ephemeral (FerryApplication *self)
 {
@@ -77,6 +98,54 @@ save_config (FerryApplication *self)
     ferry_config_save_async (self->config, self->cancellable, save_done, NULL);
 }
 
+/* Every connection attempt is a task in the log: when it starts, and how
+ * it ended (connected, or why not). Reconnection attempts of a node that
+ * stays down are one task, not one per retry. */
+static void
+on_node_state (FerryNode        *node,
+               GParamSpec       *pspec,
+               FerryApplication *self)
+{
+  FerryTask *task = g_hash_table_lookup (self->connect_tasks, node);
+
+  switch (ferry_node_get_state (node))
+    {
+    case FERRY_NODE_STATE_CONNECTING:
+      if (task == NULL)
+        {
+          task = ferry_task_log_start (self->task_log, _("Connect"), ferry_node_get_name (node));
+          g_hash_table_insert (self->connect_tasks, node, g_object_ref (task));
+        }
+      break;
+    case FERRY_NODE_STATE_CONNECTED:
+      if (task == NULL)
+        {
+          /* A reconnection after the node was lost. */
+          task = ferry_task_log_start (self->task_log, _("Reconnect"), ferry_node_get_name (node));
+          g_hash_table_insert (self->connect_tasks, node, g_object_ref (task));
+        }
+      ferry_task_succeed (task, ferry_node_get_hostname (node));
+      g_hash_table_remove (self->connect_tasks, node);
+      break;
+    case FERRY_NODE_STATE_UNREACHABLE:
+    case FERRY_NODE_STATE_AUTH_FAILED:
+      {
+        g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                                       ferry_node_get_error (node) ? ferry_node_get_error (node)
+                                                                                   : ferry_node_state_to_string (ferry_node_get_state (node)));
+        if (task == NULL)
+          task = ferry_task_log_start (self->task_log, _("Connection lost"), ferry_node_get_name (node));
+        ferry_task_fail (task, error);
+        g_hash_table_remove (self->connect_tasks, node);
+      }
+      break;
+    case FERRY_NODE_STATE_DISCONNECTED:
+    default:
+      g_hash_table_remove (self->connect_tasks, node);
+      break;
+    }
+}
+
 static FerryNode *
 add_node (FerryApplication      *self,
           const FerryNodeConfig *config)
@@ -92,6 +161,7 @@ add_node (FerryApplication      *self,
   if (config->id != NULL)
     ferry_node_set_id (node, config->id);
   ferry_inventory_add_node (self->inventory, node);
+  g_signal_connect_object (node, "notify::state", G_CALLBACK (on_node_state), self, 0);
   ferry_node_connect (node);
   return node;
 }
@@ -139,6 +209,35 @@ ferry_application_add_connection (FerryApplication       *self,
   return TRUE;
 }
 
+gboolean
+ferry_application_update_connection (FerryApplication  *self,
+                                     FerryNode         *node,
+                                     const char        *name,
+                                     const char        *migration_address,
+                                     GError           **error)
+{
+  g_autoptr(FerryNodeConfig) config = NULL;
+
+  g_return_val_if_fail (FERRY_IS_APPLICATION (self), FALSE);
+  g_return_val_if_fail (FERRY_IS_NODE (node), FALSE);
+
+  if (!ferry_migration_address_validate (migration_address, error))
+    return FALSE;
+
+  config = ferry_node_config_new (ferry_node_get_uri (node), name, migration_address);
+  g_free (config->id);
+  config->id = g_strdup (ferry_node_get_id (node));
+  if (!self->ephemeral)
+    {
+      if (!ferry_config_update_node (self->config, config, error))
+        return FALSE;
+      save_config (self);
+    }
+  ferry_node_set_name (node, name);
+  ferry_node_set_migration_address (node, migration_address);
+  return TRUE;
+}
+
 void
 ferry_application_remove_node (FerryApplication *self,
                                FerryNode        *node)
@@ -147,6 +246,8 @@ ferry_application_remove_node (FerryApplication *self,
   g_return_if_fail (FERRY_IS_NODE (node));
 
   g_object_ref (node);
+  g_signal_handlers_disconnect_by_data (node, self);
+  g_hash_table_remove (self->connect_tasks, node);
   ferry_inventory_remove_node (self->inventory, node);
   if (!self->ephemeral && ferry_config_remove_node (self->config, ferry_node_get_id (node)))
     save_config (self);
@@ -280,6 +381,35 @@ about_action (GSimpleAction *action,
 }
 
 static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  FerryApplication *self = user_data;
+  GtkWindow *window = GTK_WINDOW (ferry_preferences_window_new (self));
+
+  gtk_window_set_transient_for (window, gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_present (window);
+}
+
+static void
+apply_style (FerryApplication *self)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  g_autofree char *style = NULL;
+
+  if (self->settings == NULL)
+    return;
+  style = g_settings_get_string (self->settings, "style-variant");
+  if (g_strcmp0 (style, "light") == 0)
+    adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  else if (g_strcmp0 (style, "dark") == 0)
+    adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  else
+    adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
@@ -287,8 +417,32 @@ quit_action (GSimpleAction *action,
   g_application_quit (G_APPLICATION (user_data));
 }
 
+/* Listed in the shortcuts window too (ui/gtk/help-overlay.ui). */
+static const struct {
+  const char *action;
+  const char *accel;
+  const char *accel2;
+} window_accels[] = {
+  { "win.add-connection", "<Control>o", NULL },
+  { "win.search", "<Control>f", NULL },
+  { "win.new-vm", "<Control>n", NULL },
+  { "win.vm-open", "<Alt>Return", NULL },
+  { "win.vm-start", "<Control><Shift>s", NULL },
+  { "win.vm-shutdown", "<Control><Shift>d", NULL },
+  { "win.vm-reboot", "<Control><Shift>r", NULL },
+  { "win.vm-force-off", "<Control><Shift>f", NULL },
+  { "win.vm-pause", "<Control><Shift>p", NULL },
+  { "win.vm-resume", "<Control><Shift>u", NULL },
+  { "win.vm-delete", "Delete", "KP_Delete" },
+  { "win.vm-edit", "<Control>e", NULL },
+  { "win.show-tasks", "<Control>t", NULL },
+  { "win.go-back", "<Alt>Left", NULL },
+  { "win.node-refresh", "F5", NULL },
+};
+
 static const GActionEntry app_actions[] = {
   { "about", about_action },
+  { "preferences", preferences_action },
   { "quit", quit_action },
 };
 
@@ -301,13 +455,33 @@ ferry_application_startup (GApplication *app)
 
   ferry_core_init ();
 
+  {
+    GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+    g_autoptr(GSettingsSchema) schema =
+      source ? g_settings_schema_source_lookup (source, SETTINGS_SCHEMA, TRUE) : NULL;
+
+    if (schema != NULL)
+      {
+        self->settings = g_settings_new (SETTINGS_SCHEMA);
+        g_signal_connect_object (self->settings, "changed::style-variant",
+                                 G_CALLBACK (apply_style), self, G_CONNECT_SWAPPED);
+        apply_style (self);
+      }
+    else
+      {
+        g_message ("Settings schema %s is not installed; preferences will not be kept",
+                   SETTINGS_SCHEMA);
+      }
+  }
+
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit",
                                          (const char *[]) { "<Control>q", NULL });
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.add-connection",
-                                         (const char *[]) { "<Control>o", NULL });
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.search",
-                                         (const char *[]) { "<Control>f", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         (const char *[]) { "<Control>comma", NULL });
+  for (guint i = 0; i < G_N_ELEMENTS (window_accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), window_accels[i].action,
+                                           (const char *[]) { window_accels[i].accel, window_accels[i].accel2, NULL });
 }
 
 static void
@@ -325,7 +499,10 @@ ferry_application_finalize (GObject *object)
 {
   FerryApplication *self = FERRY_APPLICATION (object);
 
+  g_clear_pointer (&self->connect_tasks, g_hash_table_unref);
   g_clear_object (&self->inventory);
+  g_clear_object (&self->task_log);
+  g_clear_object (&self->settings);
   g_clear_object (&self->config);
   g_clear_object (&self->cancellable);
   g_free (self->startup_message);
@@ -350,6 +527,8 @@ ferry_application_init (FerryApplication *self)
 {
   self->config = ferry_config_new (g_getenv ("FERRY_CONFIG"));
   self->inventory = ferry_inventory_new ();
+  self->task_log = ferry_task_log_new ();
+  self->connect_tasks = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->cancellable = g_cancellable_new ();
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);

@@ -22,5 +22,13 @@ gboolean          ferry_application_add_connection (FerryApplication       *self
 void              ferry_application_remove_node    (FerryApplication       *self,
                                                     FerryNode              *node);
 gboolean          ferry_application_get_ephemeral  (FerryApplication       *self);
+FerryTaskLog     *ferry_application_get_task_log   (FerryApplication       *self);
+/* NULL when the schema is not installed (running from a build tree). */
+GSettings        *ferry_application_get_settings   (FerryApplication       *self);
+gboolean          ferry_application_update_connection (FerryApplication    *self,
+                                                    FerryNode              *node,
+                                                    const char             *name,
+                                                    const char             *migration_address,
+                                                    GError                **error);
 
 G_END_DECLS

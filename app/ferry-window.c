@@ -2,8 +2,10 @@
  *
  * Sidebar: "All Virtual Machines" and then every node (a flattened model of
  * the inventory itself and its node list). Content: the VMs of the
- * selection in a GtkColumnView: base model → name filter → column sorter →
- * selection, so thousands of rows cost only the rows on screen.
+ * selection in a GtkColumnView: base model → name and state filters →
+ * column sorter → selection, so thousands of rows cost only the rows on
+ * screen; a node's facts above its list; a VM's own page on activation.
+ * The actions live in ferry-window-actions.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,34 +13,9 @@
 
 #include <glib/gi18n.h>
 
-#include "ferry-add-connection-dialog.h"
 #include "ferry-node-row.h"
-#include "ferry-window.h"
-
-struct _FerryWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  FerryApplication     *application;
-  FerryInventory       *inventory;
-
-  GtkSingleSelection   *sidebar_selection;
-  GtkFilterListModel   *filter_model;
-  GtkStringFilter      *name_filter;
-  GtkSortListModel     *sort_model;
-
-  /* template */
-  AdwToastOverlay      *toast_overlay;
-  AdwLeaflet           *leaflet;
-  GtkWidget            *content;
-  GtkListView          *sidebar_view;
-  AdwWindowTitle       *content_title;
-  GtkSearchBar         *search_bar;
-  GtkSearchEntry       *search_entry;
-  GtkStack             *content_stack;
-  GtkColumnView        *vm_view;
-  AdwStatusPage        *no_vms_page;
-};
+#include "ferry-task-row.h"
+#include "ferry-window-private.h"
 
 G_DEFINE_FINAL_TYPE (FerryWindow, ferry_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -158,6 +135,7 @@ cell_setup (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
 
   g_object_set_data (G_OBJECT (item), "ferry-cell-spec", (gpointer) spec);
+  g_object_set_data (G_OBJECT (box), "ferry-list-item", item);
   if (spec == &state_cell)
     gtk_box_append (GTK_BOX (box), gtk_image_new ());
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
@@ -290,8 +268,18 @@ update_content (FerryWindow *self)
   guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
   g_autofree char *subtitle = NULL;
   const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  gboolean filtered = (search != NULL && *search != '\0') || self->state_filter_mode != 0;
+  gboolean on_vm_page = g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "vm") == 0;
 
-  if (FERRY_IS_NODE (selected))
+  if (on_vm_page)
+    {
+      FerryVm *vm = ferry_vm_page_get_vm (self->vm_page);
+      FerryNode *node = vm ? ferry_vm_get_node (vm) : NULL;
+
+      adw_window_title_set_title (self->content_title, vm ? ferry_vm_get_name (vm) : "");
+      adw_window_title_set_subtitle (self->content_title, node ? ferry_node_get_name (node) : NULL);
+    }
+  else if (FERRY_IS_NODE (selected))
     {
       FerryNode *node = FERRY_NODE (selected);
 
@@ -300,13 +288,17 @@ update_content (FerryWindow *self)
         subtitle = g_strdup_printf (ngettext ("%u virtual machine", "%u virtual machines", n_shown), n_shown);
       else
         subtitle = g_strdup (ferry_node_state_to_string (ferry_node_get_state (node)));
+      adw_window_title_set_subtitle (self->content_title, subtitle);
     }
   else
     {
       adw_window_title_set_title (self->content_title, _("All Virtual Machines"));
       subtitle = g_strdup_printf (ngettext ("%u virtual machine", "%u virtual machines", n_shown), n_shown);
+      adw_window_title_set_subtitle (self->content_title, subtitle);
     }
-  adw_window_title_set_subtitle (self->content_title, subtitle);
+
+  gtk_widget_set_visible (self->back_button, on_vm_page || adw_leaflet_get_folded (self->leaflet));
+  gtk_revealer_set_reveal_child (self->node_revealer, FERRY_IS_NODE (selected));
 
   if (n_nodes == 0)
     {
@@ -314,10 +306,10 @@ update_content (FerryWindow *self)
     }
   else if (n_shown == 0)
     {
-      if (search != NULL && *search != '\0')
+      if (filtered)
         {
           adw_status_page_set_title (self->no_vms_page, _("No Results Found"));
-          adw_status_page_set_description (self->no_vms_page, _("Try a different search."));
+          adw_status_page_set_description (self->no_vms_page, _("Try a different search or state."));
         }
       else if (FERRY_IS_NODE (selected) &&
                ferry_node_get_state (FERRY_NODE (selected)) != FERRY_NODE_STATE_CONNECTED)
@@ -342,29 +334,23 @@ update_content (FerryWindow *self)
 }
 
 static void
-on_selected_node_notify (FerryWindow *self)
-{
-  update_content (self);
-}
-
-static void
 sidebar_selection_changed (FerryWindow *self)
 {
   GObject *selected = gtk_single_selection_get_selected_item (self->sidebar_selection);
   GListModel *base;
-  static gpointer watched;
 
-  if (watched != NULL)
+  if (self->watched_node != NULL)
     {
-      g_signal_handlers_disconnect_by_func (watched, on_selected_node_notify, self);
-      g_clear_weak_pointer (&watched);
+      g_signal_handlers_disconnect_by_func (self->watched_node, update_content, self);
+      g_clear_object (&self->watched_node);
     }
 
   if (FERRY_IS_NODE (selected))
     {
       base = ferry_node_get_vms (FERRY_NODE (selected));
-      g_set_weak_pointer (&watched, selected);
-      g_signal_connect_swapped (selected, "notify::state", G_CALLBACK (on_selected_node_notify), self);
+      self->watched_node = g_object_ref (FERRY_NODE (selected));
+      g_signal_connect_swapped (selected, "notify::state", G_CALLBACK (update_content), self);
+      ferry_node_header_set_node (self->node_header, FERRY_NODE (selected));
     }
   else
     {
@@ -372,7 +358,9 @@ sidebar_selection_changed (FerryWindow *self)
     }
 
   gtk_filter_list_model_set_model (self->filter_model, base);
+  gtk_stack_set_visible_child_name (self->main_stack, "list");
   update_content (self);
+  _ferry_window_update_actions (self);
 }
 
 static void
@@ -386,12 +374,6 @@ sidebar_activate (GtkListView *view,
 /* ---------------------------------------------------------------------- */
 
 static void
-back_clicked_cb (FerryWindow *self)
-{
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
-}
-
-static void
 search_changed_cb (FerryWindow *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
@@ -399,27 +381,125 @@ search_changed_cb (FerryWindow *self)
   gtk_string_filter_set_search (self->name_filter, text && *text ? text : NULL);
 }
 
-static void
-add_connection_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
+static gboolean
+state_matches (gpointer item,
+               gpointer user_data)
 {
-  FerryWindow *self = FERRY_WINDOW (widget);
-  GtkWindow *dialog = GTK_WINDOW (ferry_add_connection_dialog_new (self->application));
+  FerryWindow *self = user_data;
+  FerryVmState state = ferry_vm_get_state (FERRY_VM (item));
 
-  gtk_window_set_transient_for (dialog, GTK_WINDOW (self));
-  gtk_window_present (dialog);
+  switch (self->state_filter_mode)
+    {
+    case 1: return state == FERRY_VM_STATE_RUNNING || state == FERRY_VM_STATE_BLOCKED;
+    case 2: return state == FERRY_VM_STATE_PAUSED || state == FERRY_VM_STATE_SUSPENDED;
+    case 3: return state == FERRY_VM_STATE_SHUT_OFF;
+    case 4: return state == FERRY_VM_STATE_UNKNOWN || state == FERRY_VM_STATE_CRASHED ||
+                   state == FERRY_VM_STATE_SHUTTING_DOWN;
+    default: return TRUE;
+    }
 }
 
 static void
-search_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+state_filter_changed_cb (FerryWindow *self)
+{
+  guint previous = self->state_filter_mode;
+
+  self->state_filter_mode = gtk_drop_down_get_selected (self->state_dropdown);
+  if (self->state_filter_mode == previous)
+    return;
+  gtk_filter_changed (GTK_FILTER (self->state_filter),
+                      previous == 0 ? GTK_FILTER_CHANGE_MORE_STRICT
+                      : self->state_filter_mode == 0 ? GTK_FILTER_CHANGE_LESS_STRICT
+                      : GTK_FILTER_CHANGE_DIFFERENT);
+  update_content (self);
+}
+
+/* A state filter must see state changes: a VM that stops leaves "Running". */
+static void
+on_vm_state_for_filter (FerryWindow *self)
+{
+  if (self->state_filter_mode != 0)
+    gtk_filter_changed (GTK_FILTER (self->state_filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+vm_activated_cb (FerryWindow *self,
+                 guint        position)
+{
+  g_autoptr(FerryVm) vm = g_list_model_get_item (G_LIST_MODEL (self->vm_selection), position);
+
+  if (vm != NULL)
+    _ferry_window_open_vm (self, vm);
+}
+
+void
+_ferry_window_open_vm (FerryWindow *self,
+                       FerryVm     *vm)
+{
+  ferry_vm_page_set_vm (self->vm_page, vm);
+  gtk_stack_set_visible_child_name (self->main_stack, "vm");
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  update_content (self);
+  _ferry_window_update_actions (self);
+}
+
+/* Right click, long press, Shift+F10 or the Menu key on a row. */
+static void
+popup_vm_menu (FerryWindow *self,
+               double       x,
+               double       y)
+{
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->vm_menu),
+                               &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->vm_menu));
+}
+
+static void
+vm_view_pressed (GtkGestureClick *gesture,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 FerryWindow     *self)
+{
+  GtkWidget *w = gtk_widget_pick (GTK_WIDGET (self->vm_view), x, y, GTK_PICK_DEFAULT);
+
+  /* Act on the row under the pointer: select it unless it already is part
+   * of the selection (then the menu acts on the whole selection). */
+  for (; w != NULL && w != GTK_WIDGET (self->vm_view); w = gtk_widget_get_parent (w))
+    {
+      GtkListItem *item = g_object_get_data (G_OBJECT (w), "ferry-list-item");
+
+      if (item != NULL)
+        {
+          guint position = gtk_list_item_get_position (item);
+
+          if (position != GTK_INVALID_LIST_POSITION &&
+              !gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->vm_selection), position))
+            gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->vm_selection), position, TRUE);
+          break;
+        }
+    }
+  popup_vm_menu (self, x, y);
+}
+
+static void
+context_menu_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
 {
   FerryWindow *self = FERRY_WINDOW (widget);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
 
-  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->vm_view)))
+    {
+      graphene_point_t p;
+
+      if (gtk_widget_compute_point (focus, GTK_WIDGET (self->vm_view),
+                                    &GRAPHENE_POINT_INIT (12, gtk_widget_get_height (focus) / 2.0), &p))
+        popup_vm_menu (self, p.x, p.y);
+      else
+        popup_vm_menu (self, 12, 12);
+    }
 }
 
 void
@@ -430,15 +510,16 @@ ferry_window_show_message (FerryWindow *self,
 
   g_return_if_fail (FERRY_IS_WINDOW (self));
 
-  toast = adw_toast_new (NULL);
-  /* adw_toast_new() would parse markup; user data never is. */
-  adw_toast_set_title (toast, "");
+  /* A toast's title is markup; messages carry user data, so they go in a
+   * plain label instead. */
+  toast = adw_toast_new ("");
   adw_toast_set_custom_title (toast, g_object_new (GTK_TYPE_LABEL,
                                                    "label", message,
                                                    "use-markup", FALSE,
                                                    "wrap", TRUE,
+                                                   "max-width-chars", 80,
                                                    NULL));
-  adw_toast_set_timeout (toast, 10);
+  adw_toast_set_timeout (toast, 8);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -474,6 +555,81 @@ ferry_window_set_search_text (FerryWindow *self,
   search_changed_cb (self);
 }
 
+void
+ferry_window_set_state_filter (FerryWindow *self,
+                               guint        mode)
+{
+  g_return_if_fail (FERRY_IS_WINDOW (self));
+  gtk_drop_down_set_selected (self->state_dropdown, mode);
+}
+
+GListModel *
+ferry_window_get_selection (FerryWindow *self)
+{
+  g_return_val_if_fail (FERRY_IS_WINDOW (self), NULL);
+  return G_LIST_MODEL (self->vm_selection);
+}
+
+FerryVmPage *
+ferry_window_get_vm_page (FerryWindow *self)
+{
+  g_return_val_if_fail (FERRY_IS_WINDOW (self), NULL);
+  return self->vm_page;
+}
+
+static void
+task_setup (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  user_data)
+{
+  gtk_list_item_set_child (item, ferry_task_row_new ());
+  gtk_list_item_set_activatable (item, FALSE);
+}
+
+static void
+task_bind (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  ferry_task_row_set_task (FERRY_TASK_ROW (gtk_list_item_get_child (item)), gtk_list_item_get_item (item));
+}
+
+static void
+task_unbind (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  user_data)
+{
+  ferry_task_row_set_task (FERRY_TASK_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
+static void
+on_tasks_running (FerryWindow *self)
+{
+  FerryTaskLog *log = ferry_application_get_task_log (self->application);
+  guint running = ferry_task_log_get_n_running (log);
+  g_autofree char *tip = NULL;
+
+  gtk_spinner_set_spinning (self->tasks_spinner, running > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->tasks_spinner), running > 0);
+  if (running > 0)
+    tip = g_strdup_printf (ngettext ("Tasks (%u running)", "Tasks (%u running)", running), running);
+  else
+    tip = g_strdup (_("Tasks"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->tasks_button), tip);
+}
+
+static void
+on_vm_selection_changed (FerryWindow *self)
+{
+  _ferry_window_update_actions (self);
+}
+
+static void
+on_folded (FerryWindow *self)
+{
+  update_content (self);
+}
+
 static void
 build_models (FerryWindow *self)
 {
@@ -481,7 +637,8 @@ build_models (FerryWindow *self)
   GListStore *sections = g_list_store_new (G_TYPE_LIST_MODEL);
   GtkListItemFactory *factory;
   GtkSorter *sorter;
-  GtkMultiSelection *vm_selection;
+  FerryTaskLog *log = ferry_application_get_task_log (self->application);
+  g_autoptr(GtkNoSelection) tasks = NULL;
 
   /* The sidebar: [All] + nodes. */
   g_list_store_append (all, self->inventory);
@@ -502,22 +659,41 @@ build_models (FerryWindow *self)
                             G_CALLBACK (sidebar_selection_changed), self);
   g_signal_connect (self->sidebar_view, "activate", G_CALLBACK (sidebar_activate), self);
 
-  /* The VM list: base → filter → sort → selection. */
+  /* The VM list: base → name and state filters → sort → selection. */
   self->name_filter = gtk_string_filter_new (gtk_property_expression_new (FERRY_TYPE_VM, NULL, "name"));
   gtk_string_filter_set_match_mode (self->name_filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
   gtk_string_filter_set_ignore_case (self->name_filter, TRUE);
-  self->filter_model = gtk_filter_list_model_new (NULL, g_object_ref (GTK_FILTER (self->name_filter)));
+  self->state_filter = gtk_custom_filter_new (state_matches, self, NULL);
+  self->filter = gtk_every_filter_new ();
+  gtk_multi_filter_append (GTK_MULTI_FILTER (self->filter), g_object_ref (GTK_FILTER (self->name_filter)));
+  gtk_multi_filter_append (GTK_MULTI_FILTER (self->filter), g_object_ref (GTK_FILTER (self->state_filter)));
+  self->filter_model = gtk_filter_list_model_new (NULL, g_object_ref (GTK_FILTER (self->filter)));
   setup_vm_columns (self);
   sorter = gtk_column_view_get_sorter (self->vm_view);
   self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
                                               sorter ? g_object_ref (sorter) : NULL);
-  vm_selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
-  gtk_column_view_set_model (self->vm_view, GTK_SELECTION_MODEL (vm_selection));
-  g_object_unref (vm_selection);
+  self->vm_selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
+  gtk_column_view_set_model (self->vm_view, GTK_SELECTION_MODEL (self->vm_selection));
+  g_signal_connect_swapped (self->vm_selection, "selection-changed", G_CALLBACK (on_vm_selection_changed), self);
+  g_signal_connect_swapped (self->vm_selection, "items-changed", G_CALLBACK (on_vm_selection_changed), self);
 
   g_signal_connect_swapped (self->filter_model, "items-changed", G_CALLBACK (update_content), self);
   g_signal_connect_swapped (ferry_inventory_get_nodes (self->inventory), "items-changed",
                             G_CALLBACK (update_content), self);
+  g_signal_connect_object (ferry_inventory_get_vms (self->inventory), "items-changed",
+                           G_CALLBACK (on_vm_state_for_filter), self, G_CONNECT_SWAPPED);
+
+  /* The task log. */
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (task_setup), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (task_bind), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (task_unbind), NULL);
+  gtk_list_view_set_factory (self->task_view, factory);
+  g_object_unref (factory);
+  tasks = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (log)));
+  gtk_list_view_set_model (self->task_view, GTK_SELECTION_MODEL (tasks));
+  g_signal_connect_object (log, "notify::n-running", G_CALLBACK (on_tasks_running), self, G_CONNECT_SWAPPED);
+  on_tasks_running (self);
 
   sidebar_selection_changed (self);
   gtk_column_view_sort_by_column (self->vm_view,
@@ -546,18 +722,37 @@ ferry_window_dispose (GObject *object)
 {
   FerryWindow *self = FERRY_WINDOW (object);
 
+  g_cancellable_cancel (self->cancellable);
   if (self->inventory != NULL)
     g_signal_handlers_disconnect_by_data (ferry_inventory_get_nodes (self->inventory), self);
   if (self->sidebar_selection != NULL)
     g_signal_handlers_disconnect_by_data (self->sidebar_selection, self);
   if (self->filter_model != NULL)
     g_signal_handlers_disconnect_by_data (self->filter_model, self);
+  if (self->vm_selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->vm_selection, self);
+  if (self->watched_node != NULL)
+    g_signal_handlers_disconnect_by_data (self->watched_node, self);
+  if (self->watched_vms != NULL)
+    {
+      for (guint i = 0; i < self->watched_vms->len; i++)
+        g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->watched_vms, i), self);
+      g_clear_pointer (&self->watched_vms, g_ptr_array_unref);
+    }
+  g_clear_object (&self->watched_node);
+  if (self->vm_menu != NULL)
+    gtk_widget_unparent (GTK_WIDGET (self->vm_menu));
   gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_WINDOW);
+  self->vm_menu = NULL;
   g_clear_object (&self->sidebar_selection);
   g_clear_object (&self->filter_model);
+  g_clear_object (&self->filter);
   g_clear_object (&self->name_filter);
+  g_clear_object (&self->state_filter);
   g_clear_object (&self->sort_model);
+  g_clear_object (&self->vm_selection);
   g_clear_object (&self->inventory);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (ferry_window_parent_class)->dispose (object);
 }
@@ -570,30 +765,59 @@ ferry_window_class_init (FerryWindowClass *klass)
 
   object_class->dispose = ferry_window_dispose;
 
+  g_type_ensure (FERRY_TYPE_NODE_HEADER);
+  g_type_ensure (FERRY_TYPE_VM_PAGE);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/ferryvm/Ferry/ferry-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, content);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, sidebar_view);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, state_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, node_revealer);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, node_header);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, vm_view);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, no_vms_page);
-  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, vm_page);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, task_view);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, tasks_button);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, tasks_spinner);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, vm_menu);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, state_filter_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, vm_activated_cb);
 
-  gtk_widget_class_install_action (widget_class, "win.add-connection", NULL, add_connection_action);
-  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.context-menu", NULL, context_menu_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "win.context-menu", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "win.context-menu", NULL);
+
+  _ferry_window_class_init_actions (widget_class);
 }
 
 static void
 ferry_window_init (FerryWindow *self)
 {
+  GtkGesture *click;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->watched_vms = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  gtk_widget_set_parent (GTK_WIDGET (self->vm_menu), GTK_WIDGET (self->vm_view));
+  g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (on_folded), self);
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (vm_view_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->vm_view), GTK_EVENT_CONTROLLER (click));
+
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 }

@@ -24,5 +24,13 @@ void         ferry_window_select_sidebar    (FerryWindow  *self,
                                              guint         position);
 void         ferry_window_set_search_text   (FerryWindow  *self,
                                              const char   *text);
+/* 0 any, 1 running, 2 paused, 3 shut off, 4 other (the drop-down's order) */
+void         ferry_window_set_state_filter  (FerryWindow  *self,
+                                             guint         mode);
+GListModel  *ferry_window_get_selection     (FerryWindow  *self);
+/* Runs @op on @vm as a task, ending in a toast. */
+void         ferry_window_run_vm_op         (FerryWindow  *self,
+                                             FerryVm      *vm,
+                                             FerryVmOp     op);
 
 G_END_DECLS

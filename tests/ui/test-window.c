@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "ferry-add-connection-dialog.h"
+#include "ferry-new-vm-dialog.h"
 #include "ferry-application.h"
 #include "ferry-node-row.h"
 #include "ferry-test-util.h"
@@ -225,6 +226,229 @@ test_window_cluster (void)
   ferry_ui_test_run_app ((const char * const *) args, check_cluster);
 }
 
+
+/* ---------------------------------------------------------------------- */
+/* Helpers for driving the real widgets                                    */
+
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (c) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (c)), label) == 0 &&
+          gtk_widget_is_drawable (c))
+        return c;
+      if ((found = find_button (c, label)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static guint
+position_of (GListModel *model,
+             const char *name)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(FerryVm) vm = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (ferry_vm_get_name (vm), name) == 0)
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+static char *
+virsh_domstate (FerryVm *vm)
+{
+  const char *argv[] = { "virsh", "-q", "-c", ferry_node_get_uri (ferry_vm_get_node (vm)),
+                         "domstate", ferry_vm_get_name (vm), NULL };
+  char *out = NULL;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, &out, NULL, NULL, NULL));
+  return g_strstrip (out);
+}
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+have_cluster_or_skip (void)
+{
+  g_auto(GStrv) args = ferry_ui_test_cluster_args ();
+
+  if (args != NULL)
+    return TRUE;
+  if (g_strcmp0 (g_getenv ("FERRY_REQUIRE_CLUSTER"), "1") == 0)
+    g_error ("the local cluster is not up");
+  g_test_skip ("the local cluster is not up (tests/cluster/cluster up 3)");
+  return FALSE;
+}
+
+/* Start and stop a real guest from the window; virsh is the witness. */
+static void
+check_lifecycle (FerryApplication *app,
+                 FerryWindow      *window)
+{
+  FerryInventory *inventory = ferry_application_get_inventory (app);
+  GListModel *shown = ferry_window_get_vm_model (window);
+  FerryVm *vm;
+  GtkWidget *start;
+  guint position;
+  g_autofree char *state = NULL;
+
+  g_assert_true (ferry_test_wait_until (ferry_ui_test_all_connected, inventory, 30000));
+  ferry_ui_test_settle (500);
+  vm = ferry_inventory_find_vm_by_name (inventory, "n3-spare");
+  g_assert_nonnull (vm);
+  if (ferry_vm_get_state (vm) != FERRY_VM_STATE_SHUT_OFF)
+    {
+      ferry_window_run_vm_op (window, vm, FERRY_VM_OP_FORCE_OFF);
+      g_assert_true (ferry_test_wait_vm_state (vm, FERRY_VM_STATE_SHUT_OFF, 10000));
+    }
+
+  /* Select its row, open it (Alt+Return's action), click Start. */
+  position = position_of (shown, "n3-spare");
+  g_assert_cmpuint (position, !=, GTK_INVALID_LIST_POSITION);
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (ferry_window_get_selection (window)), position, TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.vm-open", NULL));
+  ferry_ui_test_settle (500);
+  start = find_button (GTK_WIDGET (window), "_Start");
+  g_assert_nonnull (start);
+  g_assert_true (gtk_widget_is_sensitive (start));
+  g_signal_emit_by_name (start, "clicked");
+  g_assert_true (ferry_test_wait_vm_state (vm, FERRY_VM_STATE_RUNNING, 10000));
+  state = virsh_domstate (vm);
+  g_assert_cmpstr (state, ==, "running");
+  g_clear_pointer (&state, g_free);
+  ferry_ui_test_settle (1500);
+  ferry_ui_test_screenshot (GTK_WIDGET (window), "vm-page-running.png");
+
+  /* Force off through its action (Ctrl+Shift+F), from the VM page. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.vm-force-off", NULL));
+  g_assert_true (ferry_test_wait_vm_state (vm, FERRY_VM_STATE_SHUT_OFF, 10000));
+  state = virsh_domstate (vm);
+  g_assert_cmpstr (state, ==, "shut off");
+  ferry_ui_test_settle (300);
+  /* Both runs are in the task log, newest first, done. */
+  {
+    GListModel *log = G_LIST_MODEL (ferry_application_get_task_log (app));
+    g_autoptr(FerryTask) last = g_list_model_get_item (log, 0);
+
+    g_assert_cmpstr (ferry_task_get_target (last), ==, "n3-spare");
+    g_assert_cmpint (ferry_task_get_state (last), ==, FERRY_TASK_SUCCEEDED);
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-tasks", NULL));
+  ferry_ui_test_settle (500);
+  ferry_ui_test_screenshot (GTK_WIDGET (window), "tasks.png");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.go-back", NULL));
+  ferry_ui_test_settle (300);
+}
+
+static void
+test_lifecycle (void)
+{
+  g_auto(GStrv) args = ferry_ui_test_cluster_args ();
+
+  if (!have_cluster_or_skip ())
+    return;
+  ferry_ui_test_run_app ((const char * const *) args, check_lifecycle);
+}
+
+/* The same window in the dark and light styles, with a node selected, the
+ * search and state filters, the context menu and the dialogs. */
+static void
+check_styles (FerryApplication *app,
+              FerryWindow      *window)
+{
+  FerryInventory *inventory = ferry_application_get_inventory (app);
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  const struct { AdwColorScheme scheme; const char *name; } schemes[] = {
+    { ADW_COLOR_SCHEME_FORCE_LIGHT, "light" },
+    { ADW_COLOR_SCHEME_FORCE_DARK, "dark" },
+  };
+
+  g_assert_true (ferry_test_wait_until (ferry_ui_test_all_connected, inventory, 30000));
+  ferry_ui_test_settle (800);
+
+  /* The state filter: only running VMs, then only shut-off ones. */
+  ferry_window_set_state_filter (window, 3);
+  ferry_ui_test_settle (100);
+  for (guint i = 0; i < g_list_model_get_n_items (ferry_window_get_vm_model (window)); i++)
+    {
+      g_autoptr(FerryVm) vm = g_list_model_get_item (ferry_window_get_vm_model (window), i);
+      g_assert_cmpint (ferry_vm_get_state (vm), ==, FERRY_VM_STATE_SHUT_OFF);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (ferry_window_get_vm_model (window)), >=, 1);
+  ferry_window_set_state_filter (window, 0);
+  ferry_window_set_search_text (window, "web");
+  g_assert_cmpuint (g_list_model_get_n_items (ferry_window_get_vm_model (window)), ==, 3);
+  ferry_window_set_search_text (window, "");
+
+  for (guint s = 0; s < G_N_ELEMENTS (schemes); s++)
+    {
+      g_autofree char *main_png = g_strdup_printf ("window-%s.png", schemes[s].name);
+      g_autofree char *node_png = g_strdup_printf ("node-%s.png", schemes[s].name);
+      g_autofree char *vm_png = g_strdup_printf ("vm-page-%s.png", schemes[s].name);
+      g_autofree char *new_png = g_strdup_printf ("new-vm-%s.png", schemes[s].name);
+      GtkWindow *dialog;
+      guint position;
+
+      adw_style_manager_set_color_scheme (style, schemes[s].scheme);
+      ferry_window_select_sidebar (window, 0);
+      ferry_ui_test_settle (400);
+      ferry_ui_test_screenshot (GTK_WIDGET (window), main_png);
+
+      ferry_window_select_sidebar (window, 2);
+      ferry_ui_test_settle (400);
+      ferry_ui_test_screenshot (GTK_WIDGET (window), node_png);
+
+      position = position_of (ferry_window_get_vm_model (window), "n2-web");
+      gtk_selection_model_select_item (GTK_SELECTION_MODEL (ferry_window_get_selection (window)), position, TRUE);
+      g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (window)));
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.vm-open", NULL));
+      ferry_ui_test_settle (1200);
+      ferry_ui_test_screenshot (GTK_WIDGET (window), vm_png);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.go-back", NULL));
+      ferry_ui_test_settle (300);
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-vm", NULL));
+      ferry_ui_test_settle (1500);
+      dialog = find_toplevel (FERRY_TYPE_NEW_VM_DIALOG);
+      g_assert_nonnull (dialog);
+      ferry_ui_test_screenshot (GTK_WIDGET (dialog), new_png);
+      gtk_window_close (dialog);
+      ferry_ui_test_settle (200);
+    }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static void
+test_styles (void)
+{
+  g_auto(GStrv) args = ferry_ui_test_cluster_args ();
+
+  if (!have_cluster_or_skip ())
+    return;
+  ferry_ui_test_run_app ((const char * const *) args, check_styles);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -238,6 +462,8 @@ main (int   argc,
   g_test_add_func ("/ui/window/test-driver", test_window_test_driver);
   g_test_add_func ("/ui/window/add-connection", test_add_connection);
   g_test_add_func ("/ui/window/cluster", test_window_cluster);
+  g_test_add_func ("/ui/window/lifecycle", test_lifecycle);
+  g_test_add_func ("/ui/window/styles", test_styles);
 
   ret = g_test_run ();
   ferry_test_remove_tree (tmpdir);

@@ -1,0 +1,99 @@
+/* ferry-preferences-window.c — what an administrator may set once
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ferry-preferences-window.h"
+
+struct _FerryPreferencesWindow
+{
+  AdwPreferencesWindow  parent_instance;
+
+  GSettings            *settings;
+  AdwComboRow          *style_row;
+};
+
+G_DEFINE_FINAL_TYPE (FerryPreferencesWindow, ferry_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+static const char *styles[] = { "system", "light", "dark" };
+
+static gboolean
+style_to_index (GValue   *value,
+                GVariant *variant,
+                gpointer  user_data)
+{
+  const char *style = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
+    if (g_strcmp0 (style, styles[i]) == 0)
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+  g_value_set_uint (value, 0);
+  return TRUE;
+}
+
+static GVariant *
+index_to_style (const GValue       *value,
+                const GVariantType *expected_type,
+                gpointer            user_data)
+{
+  guint i = g_value_get_uint (value);
+
+  return g_variant_new_string (styles[i < G_N_ELEMENTS (styles) ? i : 0]);
+}
+
+GtkWidget *
+ferry_preferences_window_new (FerryApplication *application)
+{
+  FerryPreferencesWindow *self = g_object_new (FERRY_TYPE_PREFERENCES_WINDOW, NULL);
+  GSettings *settings = ferry_application_get_settings (application);
+
+  if (settings != NULL)
+    {
+      self->settings = g_object_ref (settings);
+      g_settings_bind_with_mapping (settings, "style-variant", self->style_row, "selected",
+                                    G_SETTINGS_BIND_DEFAULT, style_to_index, index_to_style, NULL, NULL);
+    }
+  else
+    {
+      gtk_widget_set_sensitive (GTK_WIDGET (self->style_row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->style_row),
+                                   _("Settings are not installed: run Ferry from an installed build"));
+    }
+  return GTK_WIDGET (self);
+}
+
+static void
+ferry_preferences_window_dispose (GObject *object)
+{
+  FerryPreferencesWindow *self = FERRY_PREFERENCES_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_PREFERENCES_WINDOW);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (ferry_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+ferry_preferences_window_class_init (FerryPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ferry_preferences_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/ferryvm/Ferry/ferry-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, style_row);
+}
+
+static void
+ferry_preferences_window_init (FerryPreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,63 @@
+/* ferry-window-private.h — shared by ferry-window.c and its actions
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "ferry-node-header.h"
+#include "ferry-vm-page.h"
+#include "ferry-window.h"
+
+G_BEGIN_DECLS
+
+struct _FerryWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  FerryApplication     *application;
+  FerryInventory       *inventory;
+  GCancellable         *cancellable;
+
+  GtkSingleSelection   *sidebar_selection;
+  GtkFilterListModel   *filter_model;
+  GtkEveryFilter       *filter;
+  GtkStringFilter      *name_filter;
+  GtkCustomFilter      *state_filter;
+  guint                 state_filter_mode;
+  GtkSortListModel     *sort_model;
+  GtkMultiSelection    *vm_selection;
+  FerryNode            *watched_node;
+  GPtrArray            *watched_vms;     /* VMs whose state decides the actions */
+
+  /* template */
+  AdwToastOverlay      *toast_overlay;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *content;
+  GtkListView          *sidebar_view;
+  AdwWindowTitle       *content_title;
+  GtkWidget            *back_button;
+  GtkStack             *main_stack;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  GtkDropDown          *state_dropdown;
+  GtkRevealer          *node_revealer;
+  FerryNodeHeader      *node_header;
+  GtkStack             *content_stack;
+  GtkColumnView        *vm_view;
+  AdwStatusPage        *no_vms_page;
+  FerryVmPage          *vm_page;
+  GtkListView          *task_view;
+  GtkMenuButton        *tasks_button;
+  GtkSpinner           *tasks_spinner;
+  GtkPopoverMenu       *vm_menu;
+};
+
+/* ferry-window-actions.c */
+void       _ferry_window_class_init_actions (GtkWidgetClass *widget_class);
+void       _ferry_window_update_actions     (FerryWindow    *self);
+GPtrArray *_ferry_window_get_target_vms     (FerryWindow    *self);
+FerryNode *_ferry_window_get_selected_node  (FerryWindow    *self);
+void       _ferry_window_open_vm            (FerryWindow    *self,
+                                             FerryVm        *vm);
+
+G_END_DECLS

@@ -24,6 +24,16 @@ G_DEFINE_FINAL_TYPE (FerryNodeRow, ferry_node_row, GTK_TYPE_WIDGET)
 
 static const char *state_classes[] = { "success", "warning", "error", "dim-label" };
 
+/* Setting a tooltip asks the X server where the pointer is; do it only
+ * when the text really changes (rows update on every node notify). */
+static void
+set_tooltip (GtkWidget  *widget,
+             const char *text)
+{
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
+    gtk_widget_set_tooltip_text (widget, text);
+}
+
 static void
 set_icon (FerryNodeRow *self,
           const char   *icon_name,
@@ -48,7 +58,7 @@ update_counts (FerryNodeRow *self,
   tip = g_strdup_printf (ngettext ("%u of %u virtual machine running",
                                    "%u of %u virtual machines running", total),
                          running, total);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->counts), tip);
+  set_tooltip (GTK_WIDGET (self->counts), tip);
 }
 
 static void
@@ -98,7 +108,7 @@ update_node (FerryNodeRow *self)
     }
 
   /* The reason is on hover (and read by screen readers), never markup. */
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), error ? error : ferry_node_get_uri (node));
+  set_tooltip (GTK_WIDGET (self), error ? error : ferry_node_get_uri (node));
   update_counts (self, ferry_node_get_n_running (node), ferry_node_get_n_vms (node));
 
   accessible = g_strdup_printf ("%s, %s", ferry_node_get_name (node), ferry_node_state_to_string (state));
@@ -125,7 +135,7 @@ update_all (FerryNodeRow *self)
   gtk_label_set_text (self->title, _("All Virtual Machines"));
   subtitle = g_strdup_printf (ngettext ("%u host", "%u hosts", n_nodes), n_nodes);
   gtk_label_set_text (self->subtitle, subtitle);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), NULL);
+  set_tooltip (GTK_WIDGET (self), NULL);
   update_counts (self, running, g_list_model_get_n_items (vms));
 }
 

@@ -517,6 +517,7 @@ ferry_window_show_message (FerryWindow *self,
                                                    "label", message,
                                                    "use-markup", FALSE,
                                                    "wrap", TRUE,
+                                                   "width-chars", MIN ((int) g_utf8_strlen (message, -1), 50),
                                                    "max-width-chars", 80,
                                                    NULL));
   adw_toast_set_timeout (toast, 8);

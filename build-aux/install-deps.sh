@@ -19,6 +19,8 @@ pkgs=(
   libvirt-clients qemu-system-x86 qemu-utils busybox-static cpio gzip iproute2 util-linux procps
   # tests/cluster: guest helper (static C), shared-pool FUSE view, kernel extraction
   libc6-dev gcc bindfs dpkg
+  # tests/cluster: the bootable installer ISO (ferry-installer.iso)
+  isolinux syslinux-common xorriso
   # desktop testing
   xvfb xauth x11-utils xdotool imagemagick dbus dbus-x11 at-spi2-core fonts-cantarell adwaita-icon-theme
 )

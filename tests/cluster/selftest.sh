@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/cluster/selftest.sh - checks that the local libvirt test cluster works.
 # Needs root. Brings the cluster up (3 nodes), exercises lifecycle, migration,
-# freeze/thaw and fail/restart, and leaves the cluster up in its standard state
-# (every node running, nI-web and nI-db running, nI-spare shut off).
+# freeze/thaw, fail/restart and booting a VM from the installer ISO, and leaves
+# the cluster up in its standard state (every node running, nI-web and nI-db
+# running, nI-spare shut off).
 # Prints PASS/FAIL lines; exits non-zero if anything failed.
 set -euo pipefail
 
@@ -139,6 +140,21 @@ check "node3 guests are shut off after the crash" state_is 3 n3-web "shut off"
 v 3 start n3-web >/dev/null || true
 v 3 start n3-db >/dev/null || true
 check "node3 runs n3-db n3-web again" eval '[ "$(running_names 3)" = "n3-db n3-web " ]'
+
+# ---------------------------------------------------------------- boot from the installer ISO
+# `cluster up` puts ferry-installer.iso (ISOLINUX, same kernel + initramfs,
+# ferry.name=installer) into the shared pool; iso-boot-test defines a VM the way
+# Ferry's "New VM" assistant does (SATA CD-ROM, empty qcow2 disk, boot cdrom
+# then hd, pty serial), reads its pty with read-serial, and removes it again.
+iso_path="$DIR/shared/ferry-installer.iso"
+for i in 1 2 3; do
+  check "node$i lists ferry-installer.iso in pool shared at $iso_path" \
+    eval '[ "$(v '"$i"' vol-path --pool shared ferry-installer.iso 2>/dev/null)" = "$iso_path" ]'
+done
+t=$(now)
+if "$HERE/iso-boot-test" 1 iso-test-selftest 120; then pass "VM iso-test-selftest boots from ferry-installer.iso on node1 ($(since "$t") s incl. define/cleanup)"
+else fail "VM iso-test-selftest boots from ferry-installer.iso on node1"; fi
+check "iso-test-selftest removed again" eval '! v 1 dominfo iso-test-selftest >/dev/null 2>&1 && ! v 1 vol-info --pool local iso-test-selftest.qcow2 >/dev/null 2>&1'
 
 "$CLUSTER" status
 echo "selftest: $(( $(date +%s) - T0 )) s"

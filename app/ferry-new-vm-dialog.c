@@ -35,6 +35,7 @@ struct _FerryNewVmDialog
   GPtrArray          *network_types;   /* "network"/"bridge", or NULL for none */
   GPtrArray          *network_sources;
   GPtrArray          *firmwares;
+  GPtrArray          *virttypes;
   gboolean            creating;
 
   GtkButton          *create_button;
@@ -51,6 +52,7 @@ struct _FerryNewVmDialog
   AdwActionRow       *disk_row;
   GtkSpinButton      *disk_spin;
   AdwComboRow        *network_row;
+  AdwComboRow        *accel_row;
   AdwComboRow        *firmware_row;
   GtkSwitch          *start_switch;
   GtkLabel           *status_label;
@@ -112,7 +114,9 @@ spec_from_form (FerryNewVmDialog *self)
   if (spec->firmware == NULL)
     spec->firmware = g_strdup ("bios");
   g_free (spec->virttype);
-  spec->virttype = g_strdup (self->resources && self->resources->virttype ? self->resources->virttype : "qemu");
+  spec->virttype = g_strdup (pick (self->virttypes, adw_combo_row_get_selected (self->accel_row)));
+  if (spec->virttype == NULL)
+    spec->virttype = g_strdup ("qemu");
   spec->start_after_create = gtk_switch_get_active (self->start_switch);
   return spec;
 }
@@ -135,6 +139,7 @@ row_for_error (FerryNewVmDialog *self,
     case FERRY_VM_SPEC_ERROR_NETWORK:    return GTK_WIDGET (self->network_row);
     case FERRY_VM_SPEC_ERROR_FIRMWARE:   return GTK_WIDGET (self->firmware_row);
     case FERRY_VM_SPEC_ERROR_ISO:        return GTK_WIDGET (self->iso_row);
+    case FERRY_VM_SPEC_ERROR_VIRTTYPE:   return GTK_WIDGET (self->accel_row);
     default:                             return NULL;
     }
 }
@@ -146,6 +151,7 @@ validate_cb (FerryNewVmDialog *self)
     GTK_WIDGET (self->name_row), GTK_WIDGET (self->vcpus_row), GTK_WIDGET (self->memory_row),
     GTK_WIDGET (self->disk_row), GTK_WIDGET (self->import_row), GTK_WIDGET (self->pool_row),
     GTK_WIDGET (self->network_row), GTK_WIDGET (self->firmware_row), GTK_WIDGET (self->iso_row),
+    GTK_WIDGET (self->accel_row),
   };
   g_autoptr(FerryVmSpec) spec = NULL;
   g_autoptr(GError) error = NULL;
@@ -220,6 +226,7 @@ show_resources (FerryNewVmDialog *self)
   g_autoptr(GPtrArray) pool_labels = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) net_labels = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) fw_labels = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) accel_labels = g_ptr_array_new_with_free_func (g_free);
   FerryNode *node = selected_node (self);
 
   g_ptr_array_set_size (self->iso_paths, 0);
@@ -228,6 +235,7 @@ show_resources (FerryNewVmDialog *self)
   g_ptr_array_set_size (self->network_types, 0);
   g_ptr_array_set_size (self->network_sources, 0);
   g_ptr_array_set_size (self->firmwares, 0);
+  g_ptr_array_set_size (self->virttypes, 0);
 
   for (guint p = 0; p < res->pools->len; p++)
     {
@@ -292,6 +300,17 @@ show_resources (FerryNewVmDialog *self)
   if (net_labels->len > 1)
     adw_combo_row_set_selected (self->network_row, 1);
   fill_combo (self->firmware_row, fw_labels, NULL);
+
+  /* KVM when the host offers it; emulation always (slow, but it runs
+   * where hardware virtualization is missing or broken). */
+  if (g_strcmp0 (res->virttype, "kvm") == 0)
+    {
+      g_ptr_array_add (self->virttypes, g_strdup ("kvm"));
+      g_ptr_array_add (accel_labels, g_strdup (_("KVM (hardware)")));
+    }
+  g_ptr_array_add (self->virttypes, g_strdup ("qemu"));
+  g_ptr_array_add (accel_labels, g_strdup (_("Emulation (QEMU TCG, slow)")));
+  fill_combo (self->accel_row, accel_labels, NULL);
 
   /* Nothing to install from but volumes to import: offer the import. */
   if (iso_labels->len == 0 && import_labels->len > 0)
@@ -495,6 +514,7 @@ ferry_new_vm_dialog_dispose (GObject *object)
   g_clear_pointer (&self->network_types, g_ptr_array_unref);
   g_clear_pointer (&self->network_sources, g_ptr_array_unref);
   g_clear_pointer (&self->firmwares, g_ptr_array_unref);
+  g_clear_pointer (&self->virttypes, g_ptr_array_unref);
 
   G_OBJECT_CLASS (ferry_new_vm_dialog_parent_class)->dispose (object);
 }
@@ -522,6 +542,7 @@ ferry_new_vm_dialog_class_init (FerryNewVmDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryNewVmDialog, disk_row);
   gtk_widget_class_bind_template_child (widget_class, FerryNewVmDialog, disk_spin);
   gtk_widget_class_bind_template_child (widget_class, FerryNewVmDialog, network_row);
+  gtk_widget_class_bind_template_child (widget_class, FerryNewVmDialog, accel_row);
   gtk_widget_class_bind_template_child (widget_class, FerryNewVmDialog, firmware_row);
   gtk_widget_class_bind_template_child (widget_class, FerryNewVmDialog, start_switch);
   gtk_widget_class_bind_template_child (widget_class, FerryNewVmDialog, status_label);
@@ -542,5 +563,6 @@ ferry_new_vm_dialog_init (FerryNewVmDialog *self)
   self->network_types = g_ptr_array_new_with_free_func (g_free);
   self->network_sources = g_ptr_array_new_with_free_func (g_free);
   self->firmwares = g_ptr_array_new_with_free_func (g_free);
+  self->virttypes = g_ptr_array_new_with_free_func (g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
 }

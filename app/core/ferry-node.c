@@ -964,9 +964,11 @@ open_done (GObject      *object,
       self->memory = data->memory;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEMORY]);
     }
-  /* VMs first, then the state: whoever reacts to "connected" sees them. */
-  apply_list (self, data->infos, data->seq);
+  /* The state first, so the VMs are placed once as a connected node's;
+   * notifications stay frozen until they are all there, so whoever
+   * reacts to "connected" sees them. */
   set_state (self, FERRY_NODE_STATE_CONNECTED, NULL);
+  apply_list (self, data->infos, data->seq);
   g_object_thaw_notify (G_OBJECT (self));
 }
 

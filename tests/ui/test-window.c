@@ -473,6 +473,201 @@ test_styles (void)
   ferry_ui_test_run_app ((const char * const *) args, check_styles);
 }
 
+
+/* The New VM assistant on a real node: install from the cluster's ISO onto
+ * a new disk, start it, see it boot (its heartbeat on the serial console),
+ * then delete it with its storage from the window. */
+static gboolean
+spawn_ok (const char * const *argv,
+          char              **out)
+{
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, out, NULL, &status, &error))
+    return FALSE;
+  return g_spawn_check_wait_status (status, NULL);
+}
+
+typedef struct { FerryInventory *inventory; const char *name; } VmWait;
+
+static gboolean
+vm_running (gpointer data)
+{
+  VmWait *w = data;
+  FerryVm *vm = ferry_inventory_find_vm_by_name (w->inventory, w->name);
+  return vm != NULL && ferry_vm_get_state (vm) == FERRY_VM_STATE_RUNNING;
+}
+
+static gboolean
+vm_gone (gpointer data)
+{
+  VmWait *w = data;
+  return ferry_inventory_find_vm_by_name (w->inventory, w->name) == NULL;
+}
+
+static gboolean
+dialog_ready (gpointer data)
+{
+  GtkWidget *create = find_button (data, "C_reate");
+  return create != NULL && gtk_widget_get_sensitive (create);
+}
+
+static void
+select_combo (AdwComboRow *row,
+              const char  *prefix)
+{
+  GListModel *model = adw_combo_row_get_model (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_str_has_prefix (gtk_string_object_get_string (item), prefix))
+        {
+          adw_combo_row_set_selected (row, i);
+          return;
+        }
+    }
+  g_error ("no “%s…” among the choices", prefix);
+}
+
+static GtkWidget *
+find_by_title (GtkWidget  *root,
+               GType       type,
+               const char *title)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (c, type) &&
+          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (c)), title) == 0)
+        return c;
+      if ((found = find_by_title (c, type, title)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkSpinButton *
+spin_of (GtkWidget  *dialog,
+         const char *title)
+{
+  GtkWidget *row = find_by_title (dialog, ADW_TYPE_ACTION_ROW, title);
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+
+  g_assert_nonnull (row);
+  g_ptr_array_add (stack, row);
+  while (stack->len > 0)
+    {
+      GtkWidget *w = g_ptr_array_steal_index (stack, stack->len - 1);
+
+      if (GTK_IS_SPIN_BUTTON (w))
+        return GTK_SPIN_BUTTON (w);
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+        g_ptr_array_add (stack, c);
+    }
+  g_error ("no spin button in “%s”", title);
+  return NULL;
+}
+
+static void
+check_new_vm (FerryApplication *app,
+              FerryWindow      *window)
+{
+  FerryInventory *inventory = ferry_application_get_inventory (app);
+  const char *name = "ui-created";
+  VmWait w = { inventory, name };
+  g_autofree char *script = g_build_filename (g_getenv ("FERRY_SOURCE_DIR"), "tests", "cluster", "read-serial", NULL);
+  g_autofree char *serial = NULL;
+  g_autofree char *volumes = NULL;
+  GtkWindow *dialog;
+  AdwMessageDialog *confirm;
+  GtkWidget *storage;
+  FerryVm *vm;
+  FerryNode *node;
+  guint position;
+
+  g_assert_true (ferry_test_wait_until (ferry_ui_test_all_connected, inventory, 30000));
+  ferry_ui_test_settle (500);
+  g_assert_null (ferry_inventory_find_vm_by_name (inventory, name));
+
+  /* node1 in the sidebar, then Ctrl+N's action. */
+  ferry_window_select_sidebar (window, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-vm", NULL));
+  ferry_ui_test_settle (300);
+  dialog = find_toplevel (FERRY_TYPE_NEW_VM_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_true (ferry_test_wait_until (dialog_ready, dialog, 15000));
+
+  gtk_editable_set_text (GTK_EDITABLE (find_by_title (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "Name")), name);
+  select_combo (ADW_COMBO_ROW (find_by_title (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, "ISO image")),
+                "shared / ferry-installer.iso");
+  select_combo (ADW_COMBO_ROW (find_by_title (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW,
+                                              "Storage pool for the new disk")), "local");
+  /* This machine's KVM is broken (PLATFORM.md): emulation. */
+  select_combo (ADW_COMBO_ROW (find_by_title (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, "Acceleration")),
+                "Emulation");
+  gtk_spin_button_set_value (spin_of (GTK_WIDGET (dialog), "Memory (MiB)"), 256);
+  gtk_spin_button_set_value (spin_of (GTK_WIDGET (dialog), "New disk size (GiB)"), 0.0625);
+  ferry_ui_test_settle (200);
+  ferry_ui_test_screenshot (GTK_WIDGET (dialog), "new-vm-filled.png");
+  g_assert_true (dialog_ready (dialog));
+  g_signal_emit_by_name (find_button (GTK_WIDGET (dialog), "C_reate"), "clicked");
+
+  /* It appears, runs, and boots: its heartbeat comes on its console. */
+  g_assert_true (ferry_test_wait_until (vm_running, &w, 60000));
+  vm = ferry_inventory_find_vm_by_name (inventory, name);
+  node = ferry_vm_get_node (vm);
+  {
+    const char *argv[] = { script, ferry_node_get_uri (node), name, "90", NULL };
+    g_assert_true (spawn_ok (argv, &serial));
+    g_assert_nonnull (strstr (serial, "FERRY-HEARTBEAT"));
+  }
+  ferry_ui_test_settle (300);
+
+  /* Delete it from the window, with its storage, confirmed. */
+  position = position_of (ferry_window_get_vm_model (window), name);
+  g_assert_cmpuint (position, !=, GTK_INVALID_LIST_POSITION);
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (ferry_window_get_selection (window)), position, TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.vm-delete", NULL));
+  ferry_ui_test_settle (1500);
+  confirm = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (confirm);
+  storage = adw_message_dialog_get_extra_child (confirm);
+  storage = gtk_widget_get_first_child (storage);
+  g_assert_true (GTK_IS_CHECK_BUTTON (storage));
+  g_assert_true (gtk_widget_get_sensitive (storage));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (storage), TRUE);
+  ferry_ui_test_screenshot (GTK_WIDGET (confirm), "delete-confirm.png");
+  adw_message_dialog_response (confirm, "delete");
+  g_assert_true (ferry_test_wait_until (vm_gone, &w, 30000));
+
+  {
+    const char *argv[] = { "virsh", "-q", "-c", ferry_node_get_uri (node), "vol-list", "local", NULL };
+    g_autofree char *list = NULL;
+
+    g_assert_true (spawn_ok (argv, &list));
+    g_assert_null (strstr (list, name));
+  }
+  {
+    const char *argv[] = { "virsh", "-q", "-c", ferry_node_get_uri (node), "dominfo", name, NULL };
+    g_assert_false (spawn_ok (argv, NULL));
+  }
+}
+
+static void
+test_new_vm (void)
+{
+  g_auto(GStrv) args = ferry_ui_test_cluster_args ();
+
+  if (!have_cluster_or_skip ())
+    return;
+  ferry_ui_test_run_app ((const char * const *) args, check_new_vm);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -488,6 +683,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/cluster", test_window_cluster);
   g_test_add_func ("/ui/window/lifecycle", test_lifecycle);
   g_test_add_func ("/ui/window/styles", test_styles);
+  g_test_add_func ("/ui/window/new-vm", test_new_vm);
 
   ret = g_test_run ();
   ferry_test_remove_tree (tmpdir);

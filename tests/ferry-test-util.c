@@ -191,3 +191,30 @@ ferry_test_remove_tree (const char *dir)
     }
   g_rmdir (dir);
 }
+
+FerryNode *
+ferry_test_add_connected_node (FerryInventory *inventory,
+                               const char     *uri)
+{
+  FerryNode *node = ferry_node_new (uri, NULL, NULL);
+
+  ferry_inventory_add_node (inventory, node);
+  ferry_node_connect (node);
+  g_assert_true (ferry_test_wait_node_state (node, FERRY_NODE_STATE_CONNECTED, 10000));
+  return node;
+}
+
+FerryNode *
+ferry_test_add_node_from_xml (FerryInventory *inventory,
+                              const char     *dir,
+                              const char     *file_name,
+                              const char     *xml)
+{
+  g_autofree char *path = g_build_filename (dir, file_name, NULL);
+  g_autofree char *uri = g_strdup_printf ("test://%s", path);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, xml, -1, &error);
+  g_assert_no_error (error);
+  return ferry_test_add_connected_node (inventory, uri);
+}

@@ -39,6 +39,16 @@ char       *ferry_test_write_node_file (const char        *dir,
                                         guint              n_running,
                                         const char        *uuid_prefix);
 
+/* Connects a node for @uri in @inventory and waits until it is connected
+ * (asserting it gets there). Returns a new reference. */
+FerryNode  *ferry_test_add_connected_node (FerryInventory *inventory,
+                                           const char     *uri);
+/* Writes @xml (a test-driver node file) as @dir/@file_name, then does
+ * ferry_test_add_connected_node() on it. */
+FerryNode  *ferry_test_add_node_from_xml  (FerryInventory *inventory,
+                                           const char     *dir,
+                                           const char     *file_name,
+                                           const char     *xml);
 /* Removes a directory the test made (files and one level of subfolders). */
 void        ferry_test_remove_tree     (const char        *dir);
 

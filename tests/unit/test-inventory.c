@@ -13,23 +13,12 @@
 
 static char *tmpdir;
 
-static FerryNode *
-add_connected_node (FerryInventory *inventory,
-                    const char     *uri)
-{
-  FerryNode *node = ferry_node_new (uri, NULL, NULL);
-
-  ferry_inventory_add_node (inventory, node);
-  ferry_node_connect (node);
-  g_assert_true (ferry_test_wait_node_state (node, FERRY_NODE_STATE_CONNECTED, 10000));
-  return node;
-}
 
 static void
 test_connect_default (void)
 {
   g_autoptr(FerryInventory) inventory = ferry_inventory_new ();
-  g_autoptr(FerryNode) node = add_connected_node (inventory, "test:///default");
+  g_autoptr(FerryNode) node = ferry_test_add_connected_node (inventory, "test:///default");
   g_autoptr(FerryVm) vm = NULL;
 
   g_assert_cmpuint (g_list_model_get_n_items (ferry_inventory_get_nodes (inventory)), ==, 1);
@@ -65,7 +54,7 @@ test_lifecycle (void)
 {
   g_autoptr(FerryInventory) inventory = ferry_inventory_new ();
   g_autofree char *uri = ferry_test_write_node_file (tmpdir, "life.xml", "life", 2, 1, UUID_A);
-  g_autoptr(FerryNode) node = add_connected_node (inventory, uri);
+  g_autoptr(FerryNode) node = ferry_test_add_connected_node (inventory, uri);
   FerryVm *running = ferry_inventory_find_vm_by_name (inventory, "life-0001");
   FerryVm *off = ferry_inventory_find_vm_by_name (inventory, "life-0002");
   GError *error;
@@ -115,7 +104,7 @@ test_delete (void)
 {
   g_autoptr(FerryInventory) inventory = ferry_inventory_new ();
   g_autofree char *uri = ferry_test_write_node_file (tmpdir, "del.xml", "del", 3, 3, UUID_A);
-  g_autoptr(FerryNode) node = add_connected_node (inventory, uri);
+  g_autoptr(FerryNode) node = ferry_test_add_connected_node (inventory, uri);
   FerryVm *vm = ferry_inventory_find_vm_by_name (inventory, "del-0002");
   g_autofree char *uuid = g_strdup (ferry_vm_get_uuid (vm));
   CountWait w = { inventory, 2 };
@@ -133,8 +122,8 @@ test_one_vm_across_nodes (void)
   g_autoptr(FerryInventory) inventory = ferry_inventory_new ();
   g_autofree char *uri_a = ferry_test_write_node_file (tmpdir, "a.xml", "twin", 1, 1, UUID_A);
   g_autofree char *uri_b = ferry_test_write_node_file (tmpdir, "b.xml", "twin", 1, 0, UUID_A);
-  g_autoptr(FerryNode) a = add_connected_node (inventory, uri_a);
-  g_autoptr(FerryNode) b = add_connected_node (inventory, uri_b);
+  g_autoptr(FerryNode) a = ferry_test_add_connected_node (inventory, uri_a);
+  g_autoptr(FerryNode) b = ferry_test_add_connected_node (inventory, uri_b);
   FerryVm *vm;
   FerryVm *on_b;
   g_autoptr(FerryVm) vm_of_b = NULL;

@@ -253,18 +253,7 @@ static FerryNode *
 add_connected_node (FerryInventory *inventory,
                     const char     *file_name)
 {
-  g_autofree char *path = g_build_filename (tmpdir, file_name, NULL);
-  g_autofree char *uri = g_strdup_printf ("test://%s", path);
-  g_autoptr(GError) error = NULL;
-  FerryNode *node;
-
-  g_file_set_contents (path, node_xml, -1, &error);
-  g_assert_no_error (error);
-  node = ferry_node_new (uri, NULL, NULL);
-  ferry_inventory_add_node (inventory, node);
-  ferry_node_connect (node);
-  g_assert_true (ferry_test_wait_node_state (node, FERRY_NODE_STATE_CONNECTED, 10000));
-  return node;
+  return ferry_test_add_node_from_xml (inventory, tmpdir, file_name, node_xml);
 }
 
 typedef struct

@@ -19,6 +19,7 @@ struct _FerryApplication
 
   FerryConfig    *config;
   FerryInventory *inventory;
+  FerryStatsSampler *sampler;
   FerryTaskLog   *task_log;
   GSettings      *settings;
   GHashTable     *connect_tasks;   /* FerryNode* → FerryTask* of the attempt under way */
@@ -410,6 +411,14 @@ apply_style (FerryApplication *self)
 }
 
 static void
+apply_refresh_interval (FerryApplication *self)
+{
+  guint seconds = g_settings_get_uint (self->settings, "refresh-interval");
+
+  ferry_stats_sampler_set_interval (self->sampler, MAX (seconds, 1) * 1000);
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
@@ -454,6 +463,8 @@ ferry_application_startup (GApplication *app)
   G_APPLICATION_CLASS (ferry_application_parent_class)->startup (app);
 
   ferry_core_init ();
+  /* Statistics for every node as it connects: one sampler per inventory. */
+  self->sampler = ferry_stats_sampler_new (self->inventory);
 
   {
     GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
@@ -466,6 +477,9 @@ ferry_application_startup (GApplication *app)
         g_signal_connect_object (self->settings, "changed::style-variant",
                                  G_CALLBACK (apply_style), self, G_CONNECT_SWAPPED);
         apply_style (self);
+        g_signal_connect_object (self->settings, "changed::refresh-interval",
+                                 G_CALLBACK (apply_refresh_interval), self, G_CONNECT_SWAPPED);
+        apply_refresh_interval (self);
       }
     else
       {
@@ -490,6 +504,7 @@ ferry_application_shutdown (GApplication *app)
   FerryApplication *self = FERRY_APPLICATION (app);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->sampler);
 
   G_APPLICATION_CLASS (ferry_application_parent_class)->shutdown (app);
 }
@@ -500,6 +515,7 @@ ferry_application_finalize (GObject *object)
   FerryApplication *self = FERRY_APPLICATION (object);
 
   g_clear_pointer (&self->connect_tasks, g_hash_table_unref);
+  g_clear_object (&self->sampler);
   g_clear_object (&self->inventory);
   g_clear_object (&self->task_log);
   g_clear_object (&self->settings);

@@ -8,6 +8,7 @@
 
 #include "ferry-core-all.h"
 #include "ferry-node-row.h"
+#include "ferry-sparkline.h"
 
 struct _FerryNodeRow
 {
@@ -18,6 +19,7 @@ struct _FerryNodeRow
   GtkLabel  *title;
   GtkLabel  *subtitle;
   GtkLabel  *counts;
+  FerrySparkline *sparkline;
 };
 
 G_DEFINE_FINAL_TYPE (FerryNodeRow, ferry_node_row, GTK_TYPE_WIDGET)
@@ -214,9 +216,17 @@ ferry_node_row_set_item (FerryNodeRow *self,
 
   disconnect_item (self);
   if (item == NULL)
-    return;
+    {
+      ferry_sparkline_set_series (self->sparkline, NULL);
+      return;
+    }
 
   self->item = g_object_ref (item);
+  /* The host's CPU (or the cluster's average) over the last minute. */
+  ferry_sparkline_set_series (self->sparkline,
+                              ferry_metrics_get_series (FERRY_IS_NODE (item) ? ferry_node_get_metrics (FERRY_NODE (item))
+                                                                           : ferry_inventory_get_metrics (FERRY_INVENTORY (item)),
+                                                        FERRY_METRIC_CPU));
   if (FERRY_IS_NODE (item))
     {
       g_signal_connect_swapped (item, "notify", G_CALLBACK (update), self);
@@ -266,11 +276,13 @@ ferry_node_row_class_init (FerryNodeRowClass *klass)
 
   object_class->dispose = ferry_node_row_dispose;
 
+  g_type_ensure (FERRY_TYPE_SPARKLINE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/ferryvm/Ferry/ferry-node-row.ui");
   gtk_widget_class_bind_template_child (widget_class, FerryNodeRow, icon);
   gtk_widget_class_bind_template_child (widget_class, FerryNodeRow, title);
   gtk_widget_class_bind_template_child (widget_class, FerryNodeRow, subtitle);
   gtk_widget_class_bind_template_child (widget_class, FerryNodeRow, counts);
+  gtk_widget_class_bind_template_child (widget_class, FerryNodeRow, sparkline);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 

@@ -14,6 +14,8 @@ struct _FerryPreferencesWindow
 
   GSettings            *settings;
   AdwComboRow          *style_row;
+  AdwActionRow         *interval_row;
+  GtkSpinButton        *interval_spin;
 };
 
 G_DEFINE_FINAL_TYPE (FerryPreferencesWindow, ferry_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -58,10 +60,13 @@ ferry_preferences_window_new (FerryApplication *application)
       self->settings = g_object_ref (settings);
       g_settings_bind_with_mapping (settings, "style-variant", self->style_row, "selected",
                                     G_SETTINGS_BIND_DEFAULT, style_to_index, index_to_style, NULL, NULL);
+      g_settings_bind (settings, "refresh-interval", gtk_spin_button_get_adjustment (self->interval_spin),
+                       "value", G_SETTINGS_BIND_DEFAULT);
     }
   else
     {
       gtk_widget_set_sensitive (GTK_WIDGET (self->style_row), FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->interval_row), FALSE);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (self->style_row),
                                    _("Settings are not installed: run Ferry from an installed build"));
     }
@@ -90,6 +95,8 @@ ferry_preferences_window_class_init (FerryPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/ferryvm/Ferry/ferry-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, style_row);
+  gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, interval_row);
+  gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, interval_spin);
 }
 
 static void

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ferry-graph-page.h"
 #include "ferry-vm-details.h"
 #include "ferry-vm-page.h"
 
@@ -33,6 +34,7 @@ struct _FerryVmPage
   AdwActionRow         *memory_row;
   AdwActionRow         *uuid_row;
   GtkWidget            *start_button;
+  FerryGraphPage       *graph_page;
   GtkWidget            *shutdown_button;
 };
 
@@ -243,8 +245,21 @@ ferry_vm_page_set_vm (FerryVmPage *self,
     g_signal_handlers_disconnect_by_data (self->vm, self);
   g_set_object (&self->vm, vm);
   clear_details (self);
+  if (vm == NULL)
+    ferry_graph_page_set_sources (self->graph_page, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
   if (vm != NULL)
     {
+      FerryMetrics *m = ferry_vm_get_metrics (vm);
+
+      /* The VM's own history: it follows the VM across migrations. */
+      ferry_graph_page_set_sources (self->graph_page,
+                                    ferry_metrics_get_series (m, FERRY_METRIC_CPU),
+                                    ferry_metrics_get_series (m, FERRY_METRIC_MEMORY),
+                                    ferry_metrics_get_series (m, FERRY_METRIC_MEMORY_TOTAL),
+                                    ferry_metrics_get_series (m, FERRY_METRIC_DISK_READ),
+                                    ferry_metrics_get_series (m, FERRY_METRIC_DISK_WRITE),
+                                    ferry_metrics_get_series (m, FERRY_METRIC_NET_RX),
+                                    ferry_metrics_get_series (m, FERRY_METRIC_NET_TX));
       g_signal_connect_swapped (vm, "notify::state", G_CALLBACK (on_state_changed), self);
       g_signal_connect_swapped (vm, "notify::node", G_CALLBACK (on_state_changed), self);
       g_signal_connect_swapped (vm, "notify", G_CALLBACK (update_overview), self);
@@ -290,6 +305,7 @@ ferry_vm_page_class_init (FerryVmPageClass *klass)
 
   object_class->dispose = ferry_vm_page_dispose;
 
+  g_type_ensure (FERRY_TYPE_GRAPH_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/ferryvm/Ferry/ferry-vm-page.ui");
   gtk_widget_class_bind_template_child (widget_class, FerryVmPage, page);
   gtk_widget_class_bind_template_child (widget_class, FerryVmPage, overview);
@@ -303,6 +319,7 @@ ferry_vm_page_class_init (FerryVmPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryVmPage, memory_row);
   gtk_widget_class_bind_template_child (widget_class, FerryVmPage, uuid_row);
   gtk_widget_class_bind_template_child (widget_class, FerryVmPage, start_button);
+  gtk_widget_class_bind_template_child (widget_class, FerryVmPage, graph_page);
   gtk_widget_class_bind_template_child (widget_class, FerryVmPage, shutdown_button);
 }
 

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "ferry-graph-page.h"
 #include "ferry-node-header.h"
 #include "ferry-vm-page.h"
 #include "ferry-window.h"
@@ -41,6 +42,9 @@ struct _FerryWindow
   GtkSearchEntry       *search_entry;
   GtkDropDown          *state_dropdown;
   GtkRevealer          *node_revealer;
+  GtkExpander          *graphs_expander;
+  FerryGraphPage       *graph_page;
+  guint                 resort_source;
   FerryNodeHeader      *node_header;
   GtkStack             *content_stack;
   GtkColumnView        *vm_view;

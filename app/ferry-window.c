@@ -13,7 +13,9 @@
 
 #include <glib/gi18n.h>
 
+#include "ferry-graph-page.h"
 #include "ferry-node-row.h"
+#include "ferry-sparkline.h"
 #include "ferry-task-row.h"
 #include "ferry-window-private.h"
 
@@ -26,9 +28,10 @@ typedef char *(*CellTextFunc) (FerryVm *vm);
 
 typedef struct
 {
-  const char   *property;    /* the FerryVm property the cell follows */
+  const char   *property;    /* the property the cell follows */
   CellTextFunc  text;
   gboolean      numeric;
+  gboolean      on_metrics;  /* the property is the VM's FerryMetrics' */
 } CellSpec;
 
 static char *
@@ -63,11 +66,55 @@ vm_memory_text (FerryVm *vm)
   return g_format_size_full (ferry_vm_get_memory (vm), G_FORMAT_SIZE_IEC_UNITS);
 }
 
-static const CellSpec name_cell = { "name", vm_name_text, FALSE };
-static const CellSpec state_cell = { "state-text", vm_state_text, FALSE };
-static const CellSpec node_cell = { "node", vm_node_text, FALSE };
-static const CellSpec vcpus_cell = { "vcpus", vm_vcpus_text, TRUE };
-static const CellSpec memory_cell = { "memory", vm_memory_text, TRUE };
+static char *
+metric_text (FerryVm     *vm,
+             FerryMetric  a,
+             FerryMetric  b)
+{
+  FerryMetrics *metrics = ferry_vm_get_metrics (vm);
+  double value;
+
+  if (!ferry_vm_state_is_active (ferry_vm_get_state (vm)))
+    return g_strdup ("");
+  value = ferry_metrics_get_last (metrics, a);
+  if (b != FERRY_N_METRICS)
+    value += ferry_metrics_get_last (metrics, b);
+  return ferry_stats_format_value (ferry_metric_get_unit (a), value);
+}
+
+static char *
+vm_cpu_text (FerryVm *vm)
+{
+  return metric_text (vm, FERRY_METRIC_CPU, FERRY_N_METRICS);
+}
+
+static char *
+vm_used_text (FerryVm *vm)
+{
+  return metric_text (vm, FERRY_METRIC_MEMORY, FERRY_N_METRICS);
+}
+
+static char *
+vm_disk_text (FerryVm *vm)
+{
+  return metric_text (vm, FERRY_METRIC_DISK_READ, FERRY_METRIC_DISK_WRITE);
+}
+
+static char *
+vm_net_text (FerryVm *vm)
+{
+  return metric_text (vm, FERRY_METRIC_NET_RX, FERRY_METRIC_NET_TX);
+}
+
+static const CellSpec name_cell = { "name", vm_name_text, FALSE, FALSE };
+static const CellSpec state_cell = { "state-text", vm_state_text, FALSE, FALSE };
+static const CellSpec node_cell = { "node", vm_node_text, FALSE, FALSE };
+static const CellSpec vcpus_cell = { "vcpus", vm_vcpus_text, TRUE, FALSE };
+static const CellSpec memory_cell = { "memory", vm_memory_text, TRUE, FALSE };
+static const CellSpec cpu_cell = { "cpu", vm_cpu_text, TRUE, TRUE };
+static const CellSpec used_cell = { "memory", vm_used_text, TRUE, TRUE };
+static const CellSpec disk_cell = { "disk", vm_disk_text, TRUE, TRUE };
+static const CellSpec net_cell = { "net", vm_net_text, TRUE, TRUE };
 
 static const char *
 state_icon_name (FerryVmState state)
@@ -101,7 +148,7 @@ cell_update (GtkListItem *item)
   text = spec->text (vm);
   /* Plain text: names come from hosts and are never markup. */
   gtk_label_set_text (GTK_LABEL (label), text);
-  if (icon != label)
+  if (spec == &state_cell)
     {
       FerryVmState state = ferry_vm_get_state (vm);
       static const char *classes[] = { "success", "warning", "error", "dim-label" };
@@ -138,6 +185,13 @@ cell_setup (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (box), "ferry-list-item", item);
   if (spec == &state_cell)
     gtk_box_append (GTK_BOX (box), gtk_image_new ());
+  if (spec == &cpu_cell)
+    {
+      GtkWidget *spark = ferry_sparkline_new ();
+
+      gtk_widget_set_valign (spark, GTK_ALIGN_CENTER);
+      gtk_box_append (GTK_BOX (box), spark);
+    }
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_label_set_xalign (GTK_LABEL (label), spec->numeric ? 1.0 : 0.0);
   gtk_widget_set_hexpand (label, TRUE);
@@ -154,9 +208,13 @@ cell_bind (GtkSignalListItemFactory *factory,
 {
   FerryVm *vm = gtk_list_item_get_item (item);
   g_autofree char *signal = g_strdup_printf ("notify::%s", spec->property);
+  gpointer source = spec->on_metrics ? (gpointer) ferry_vm_get_metrics (vm) : (gpointer) vm;
   gulong id;
 
-  id = g_signal_connect_swapped (vm, signal, G_CALLBACK (cell_update), item);
+  if (spec == &cpu_cell)
+    ferry_sparkline_set_series (FERRY_SPARKLINE (gtk_widget_get_first_child (gtk_list_item_get_child (item))),
+                                ferry_metrics_get_series (ferry_vm_get_metrics (vm), FERRY_METRIC_CPU));
+  id = g_signal_connect_swapped (source, signal, G_CALLBACK (cell_update), item);
   g_object_set_data (G_OBJECT (item), "ferry-cell-handler", GSIZE_TO_POINTER (id));
   if (spec == &state_cell)
     {
@@ -176,9 +234,12 @@ cell_unbind (GtkSignalListItemFactory *factory,
   gulong id2 = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (item), "ferry-cell-handler2"));
 
   if (vm != NULL && id != 0)
-    g_signal_handler_disconnect (vm, id);
+    g_signal_handler_disconnect (spec->on_metrics ? (gpointer) ferry_vm_get_metrics (vm) : (gpointer) vm, id);
   if (vm != NULL && id2 != 0)
     g_signal_handler_disconnect (vm, id2);
+  if (spec == &cpu_cell)
+    ferry_sparkline_set_series (FERRY_SPARKLINE (gtk_widget_get_first_child (gtk_list_item_get_child (item))),
+                                NULL);
   g_object_set_data (G_OBJECT (item), "ferry-cell-handler", NULL);
   g_object_set_data (G_OBJECT (item), "ferry-cell-handler2", NULL);
 }
@@ -209,6 +270,19 @@ add_column (FerryWindow    *self,
   g_clear_object (&sorter);
 }
 
+/* Busiest first when clicked: "which VM is eating the host?" */
+static GtkSorter *
+metric_sorter (const char *property)
+{
+  GtkExpression *expr = gtk_property_expression_new (FERRY_TYPE_METRICS,
+                                                     gtk_property_expression_new (FERRY_TYPE_VM, NULL, "metrics"),
+                                                     property);
+  GtkNumericSorter *sorter = gtk_numeric_sorter_new (expr);
+
+  gtk_numeric_sorter_set_sort_order (sorter, GTK_SORT_DESCENDING);
+  return GTK_SORTER (sorter);
+}
+
 static void
 setup_vm_columns (FerryWindow *self)
 {
@@ -219,17 +293,21 @@ setup_vm_columns (FerryWindow *self)
               TRUE, -1);
   add_column (self, _("State"), &state_cell,
               GTK_SORTER (gtk_numeric_sorter_new (gtk_property_expression_new (FERRY_TYPE_VM, NULL, "state"))),
-              TRUE, -1);
+              FALSE, 150);
   node_expr = gtk_property_expression_new (FERRY_TYPE_NODE,
                                            gtk_property_expression_new (FERRY_TYPE_VM, NULL, "node"),
                                            "name");
-  add_column (self, _("Host"), &node_cell, GTK_SORTER (gtk_string_sorter_new (node_expr)), FALSE, 160);
+  add_column (self, _("Host"), &node_cell, GTK_SORTER (gtk_string_sorter_new (node_expr)), FALSE, 100);
+  add_column (self, _("CPU"), &cpu_cell, metric_sorter ("cpu"), FALSE, 115);
+  add_column (self, _("Memory Used"), &used_cell, metric_sorter ("memory"), FALSE, 100);
+  add_column (self, _("Disk I/O"), &disk_cell, metric_sorter ("disk"), FALSE, 100);
+  add_column (self, _("Network"), &net_cell, metric_sorter ("net"), FALSE, 100);
   add_column (self, _("vCPUs"), &vcpus_cell,
               GTK_SORTER (gtk_numeric_sorter_new (gtk_property_expression_new (FERRY_TYPE_VM, NULL, "vcpus"))),
-              FALSE, 80);
+              FALSE, 65);
   add_column (self, _("Memory"), &memory_cell,
               GTK_SORTER (gtk_numeric_sorter_new (gtk_property_expression_new (FERRY_TYPE_VM, NULL, "memory"))),
-              FALSE, 110);
+              FALSE, 90);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -333,6 +411,22 @@ update_content (FerryWindow *self)
     }
 }
 
+/* The graphs of the node or cluster on the list page: CPU, memory, disk,
+ * network, over the range the administrator picks. */
+static void
+show_graphs_of (FerryWindow  *self,
+                FerryMetrics *m)
+{
+  ferry_graph_page_set_sources (self->graph_page,
+                                ferry_metrics_get_series (m, FERRY_METRIC_CPU),
+                                ferry_metrics_get_series (m, FERRY_METRIC_MEMORY),
+                                ferry_metrics_get_series (m, FERRY_METRIC_MEMORY_TOTAL),
+                                ferry_metrics_get_series (m, FERRY_METRIC_DISK_READ),
+                                ferry_metrics_get_series (m, FERRY_METRIC_DISK_WRITE),
+                                ferry_metrics_get_series (m, FERRY_METRIC_NET_RX),
+                                ferry_metrics_get_series (m, FERRY_METRIC_NET_TX));
+}
+
 static void
 sidebar_selection_changed (FerryWindow *self)
 {
@@ -358,6 +452,8 @@ sidebar_selection_changed (FerryWindow *self)
     }
 
   gtk_filter_list_model_set_model (self->filter_model, base);
+  show_graphs_of (self, FERRY_IS_NODE (selected) ? ferry_node_get_metrics (FERRY_NODE (selected))
+                                                 : ferry_inventory_get_metrics (self->inventory));
   gtk_stack_set_visible_child_name (self->main_stack, "list");
   update_content (self);
   _ferry_window_update_actions (self);
@@ -625,6 +721,26 @@ on_vm_selection_changed (FerryWindow *self)
   _ferry_window_update_actions (self);
 }
 
+/* Metric columns change every tick; a list sorted by one of them follows,
+ * every two seconds rather than on every sample of every VM. */
+static gboolean
+resort_cb (gpointer data)
+{
+  FerryWindow *self = data;
+  GListModel *columns = gtk_column_view_get_columns (self->vm_view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      GtkSorter *sorter = gtk_column_view_column_get_sorter (column);
+
+      if (GTK_IS_NUMERIC_SORTER (sorter) &&
+          gtk_numeric_sorter_get_sort_order (GTK_NUMERIC_SORTER (sorter)) == GTK_SORT_DESCENDING)
+        gtk_sorter_changed (sorter, GTK_SORTER_CHANGE_DIFFERENT);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 on_folded (FerryWindow *self)
 {
@@ -741,6 +857,7 @@ ferry_window_dispose (GObject *object)
       g_clear_pointer (&self->watched_vms, g_ptr_array_unref);
     }
   g_clear_object (&self->watched_node);
+  g_clear_handle_id (&self->resort_source, g_source_remove);
   if (self->vm_menu != NULL)
     gtk_widget_unparent (GTK_WIDGET (self->vm_menu));
   gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_WINDOW);
@@ -767,6 +884,7 @@ ferry_window_class_init (FerryWindowClass *klass)
   object_class->dispose = ferry_window_dispose;
 
   g_type_ensure (FERRY_TYPE_NODE_HEADER);
+  g_type_ensure (FERRY_TYPE_GRAPH_PAGE);
   g_type_ensure (FERRY_TYPE_VM_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/ferryvm/Ferry/ferry-window.ui");
@@ -782,6 +900,8 @@ ferry_window_class_init (FerryWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, state_dropdown);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, node_revealer);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, node_header);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, graphs_expander);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, graph_page);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, vm_view);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, no_vms_page);
@@ -813,6 +933,7 @@ ferry_window_init (FerryWindow *self)
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   gtk_widget_set_parent (GTK_WIDGET (self->vm_menu), GTK_WIDGET (self->vm_view));
   g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (on_folded), self);
+  self->resort_source = g_timeout_add_seconds (2, resort_cb, self);
 
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);

@@ -13,6 +13,8 @@ pkgs=(
   build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev
   libvirt-dev libvirt-glib-1.0-dev libgvnc-1.0-dev
+  # the VNC console's keymap is generated from <linux/input-event-codes.h>
+  linux-libc-dev python3
   desktop-file-utils appstream
   # real libvirt nodes and guests (tests/cluster)
   libvirt-daemon libvirt-daemon-driver-qemu
@@ -23,6 +25,8 @@ pkgs=(
   isolinux syslinux-common xorriso
   # desktop testing
   xvfb xauth x11-utils xdotool imagemagick dbus dbus-x11 at-spi2-core fonts-cantarell adwaita-icon-theme
+  # tests/bench/bench-stats: the program Ferry's statistics are compared with
+  virt-manager
 )
 
 missing=()

@@ -24,6 +24,7 @@ struct _FerryInventory
   GListStore  *vms;
   GHashTable  *by_uuid;       /* uuid → FerryVm (owned) */
   GHashTable  *by_node;       /* FerryNode* → GHashTable of FerryVm* sighted there */
+  FerryMetrics *metrics;
 };
 
 G_DEFINE_FINAL_TYPE (FerryInventory, ferry_inventory, G_TYPE_OBJECT)
@@ -349,6 +350,13 @@ ferry_inventory_find_vm_by_name (FerryInventory *self,
   return NULL;
 }
 
+FerryMetrics *
+ferry_inventory_get_metrics (FerryInventory *self)
+{
+  g_return_val_if_fail (FERRY_IS_INVENTORY (self), NULL);
+  return self->metrics;
+}
+
 FerryInventory *
 ferry_inventory_new (void)
 {
@@ -379,6 +387,7 @@ ferry_inventory_finalize (GObject *object)
   g_clear_object (&self->vms);
   g_clear_pointer (&self->by_uuid, g_hash_table_unref);
   g_clear_pointer (&self->by_node, g_hash_table_unref);
+  g_clear_object (&self->metrics);
 
   G_OBJECT_CLASS (ferry_inventory_parent_class)->finalize (object);
 }
@@ -400,4 +409,5 @@ ferry_inventory_init (FerryInventory *self)
   self->by_uuid = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->by_node = g_hash_table_new_full (NULL, NULL, g_object_unref,
                                          (GDestroyNotify) g_hash_table_unref);
+  self->metrics = ferry_metrics_new ();
 }

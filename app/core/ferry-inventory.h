@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "ferry-metrics.h"
 #include "ferry-node.h"
 #include "ferry-vm.h"
 
@@ -30,5 +31,7 @@ FerryVm        *ferry_inventory_lookup_vm         (FerryInventory *self,
                                                    const char     *uuid);
 FerryVm        *ferry_inventory_find_vm_by_name   (FerryInventory *self,
                                                    const char     *name);
+/* The whole cluster's statistics (filled by a FerryStatsSampler). */
+FerryMetrics   *ferry_inventory_get_metrics       (FerryInventory *self);
 
 G_END_DECLS

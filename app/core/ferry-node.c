@@ -61,6 +61,7 @@ struct _FerryNode
 
   GListStore     *vms;
   guint           n_running;
+  FerryMetrics   *metrics;
 
   /* Guarded by conn_lock: read by workers, swapped by the main thread. */
   GMutex          conn_lock;
@@ -99,6 +100,7 @@ enum {
   PROP_VMS,
   PROP_N_VMS,
   PROP_N_RUNNING,
+  PROP_METRICS,
   N_PROPS
 };
 
@@ -1241,6 +1243,13 @@ ferry_node_get_n_running (FerryNode *self)
   return self->n_running;
 }
 
+FerryMetrics *
+ferry_node_get_metrics (FerryNode *self)
+{
+  g_return_val_if_fail (FERRY_IS_NODE (self), NULL);
+  return self->metrics;
+}
+
 static void
 ferry_node_dispose (GObject *object)
 {
@@ -1285,6 +1294,7 @@ ferry_node_finalize (GObject *object)
   g_clear_pointer (&self->known, g_hash_table_unref);
   g_clear_pointer (&self->refreshing, g_hash_table_unref);
   g_clear_object (&self->vms);
+  g_clear_object (&self->metrics);
   g_free (self->id);
   g_free (self->uri);
   g_free (self->name);
@@ -1323,6 +1333,7 @@ ferry_node_get_property (GObject    *object,
     case PROP_VMS:                g_value_set_object (value, self->vms); break;
     case PROP_N_VMS:              g_value_set_uint (value, ferry_node_get_n_vms (self)); break;
     case PROP_N_RUNNING:          g_value_set_uint (value, self->n_running); break;
+    case PROP_METRICS:            g_value_set_object (value, self->metrics); break;
     default:                      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -1394,6 +1405,7 @@ ferry_node_class_init (FerryNodeClass *klass)
   properties[PROP_N_VMS] = g_param_spec_uint ("n-vms", NULL, NULL, 0, G_MAXUINT, 0, ro | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_N_RUNNING] =
     g_param_spec_uint ("n-running", NULL, NULL, 0, G_MAXUINT, 0, ro | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_METRICS] = g_param_spec_object ("metrics", NULL, NULL, FERRY_TYPE_METRICS, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1416,6 +1428,7 @@ ferry_node_init (FerryNode *self)
   self->event_callback_id = -1;
   self->retry_delay = RETRY_MIN_S;
   self->vms = g_list_store_new (FERRY_TYPE_VM);
+  self->metrics = ferry_metrics_new ();
   self->known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->refreshing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->pool = g_thread_pool_new (pool_func, NULL, WORKERS_PER_NODE, FALSE, NULL);

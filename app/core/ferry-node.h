@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "ferry-enums.h"
+#include "ferry-metrics.h"
 
 G_BEGIN_DECLS
 
@@ -38,6 +39,7 @@ const char     *ferry_node_get_hypervisor_version (FerryNode *self);
 GListModel     *ferry_node_get_vms               (FerryNode  *self);
 guint           ferry_node_get_n_vms             (FerryNode  *self);
 guint           ferry_node_get_n_running         (FerryNode  *self);
+FerryMetrics   *ferry_node_get_metrics           (FerryNode  *self);
 
 void            ferry_node_connect               (FerryNode  *self);
 void            ferry_node_disconnect            (FerryNode  *self);

@@ -37,6 +37,7 @@ struct _FerryVm
   guint64       max_memory;
   gboolean      persistent;
   FerryNode    *node;           /* weak */
+  FerryMetrics *metrics;
 
   GHashTable   *sightings;      /* FerryNode* (borrowed) → FerryVmInfo* */
 };
@@ -52,6 +53,7 @@ enum {
   PROP_MAX_MEMORY,
   PROP_PERSISTENT,
   PROP_NODE,
+  PROP_METRICS,
   N_PROPS
 };
 
@@ -289,6 +291,13 @@ ferry_vm_get_node (FerryVm *self)
 {
   g_return_val_if_fail (FERRY_IS_VM (self), NULL);
   return self->node;
+}
+
+FerryMetrics *
+ferry_vm_get_metrics (FerryVm *self)
+{
+  g_return_val_if_fail (FERRY_IS_VM (self), NULL);
+  return self->metrics;
 }
 
 gboolean
@@ -698,6 +707,7 @@ ferry_vm_finalize (GObject *object)
   FerryVm *self = FERRY_VM (object);
 
   g_clear_weak_pointer (&self->node);
+  g_clear_object (&self->metrics);
   g_clear_pointer (&self->sightings, g_hash_table_unref);
   g_free (self->uuid);
   g_free (self->name);
@@ -725,6 +735,7 @@ ferry_vm_get_property (GObject    *object,
     case PROP_MAX_MEMORY: g_value_set_uint64 (value, self->max_memory); break;
     case PROP_PERSISTENT: g_value_set_boolean (value, self->persistent); break;
     case PROP_NODE:       g_value_set_object (value, self->node); break;
+    case PROP_METRICS:    g_value_set_object (value, self->metrics); break;
     default:              G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -767,6 +778,9 @@ ferry_vm_class_init (FerryVmClass *klass)
   properties[PROP_MAX_MEMORY] = g_param_spec_uint64 ("max-memory", NULL, NULL, 0, G_MAXUINT64, 0, ro);
   properties[PROP_PERSISTENT] = g_param_spec_boolean ("persistent", NULL, NULL, FALSE, ro);
   properties[PROP_NODE] = g_param_spec_object ("node", NULL, NULL, FERRY_TYPE_NODE, ro);
+  properties[PROP_METRICS] =
+    g_param_spec_object ("metrics", NULL, NULL, FERRY_TYPE_METRICS,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -775,4 +789,5 @@ static void
 ferry_vm_init (FerryVm *self)
 {
   self->sightings = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) ferry_vm_info_free);
+  self->metrics = ferry_metrics_new ();
 }

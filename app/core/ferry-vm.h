@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "ferry-enums.h"
+#include "ferry-metrics.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +26,7 @@ guint64       ferry_vm_get_memory       (FerryVm              *self);
 guint64       ferry_vm_get_max_memory   (FerryVm              *self);
 gboolean      ferry_vm_get_persistent   (FerryVm              *self);
 FerryNode    *ferry_vm_get_node         (FerryVm              *self);
+FerryMetrics *ferry_vm_get_metrics      (FerryVm              *self);
 gboolean      ferry_vm_can_run_op       (FerryVm              *self,
                                          FerryVmOp             op);
 

@@ -1,11 +1,9 @@
 /* ferry-core.c — process-wide setup of Ferry's GTK-free core
  *
- * libvirt needs an event loop for keepalive, close callbacks and domain
- * events. We run libvirt's own default loop in a dedicated thread instead of
- * integrating it into the GLib main loop: then even the socket I/O that the
- * remote driver does while dispatching events never happens on the main
- * thread, and a node that stops answering cannot stall the UI. Handlers that
- * run on that thread only copy plain data and hand it to the main context.
+ * libvirt's events run on a thread and GMainContext of their own
+ * (ferry-event-loop.c): even the socket I/O that the remote driver does
+ * while dispatching events never happens on the main thread, and a node
+ * that stops answering cannot stall the UI.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,9 +20,9 @@
 #include <libvirt/virterror.h>
 
 #include "ferry-core.h"
+#include "ferry-event-loop.h"
 
 static GThread *main_thread;
-static GThread *event_thread;
 static gint      violations;
 
 static void
@@ -32,17 +30,6 @@ silent_error_func (void       *user_data,
                    virErrorPtr error)
 {
   /* libvirt prints every error on stderr by default; ours go to GErrors. */
-}
-
-static gpointer
-event_thread_func (gpointer data)
-{
-  for (;;)
-    {
-      if (virEventRunDefaultImpl () < 0)
-        g_usleep (G_USEC_PER_SEC / 10);
-    }
-  return NULL;
 }
 
 void
@@ -62,9 +49,7 @@ ferry_core_init (void)
       virSetErrorFunc (NULL, silent_error_func);
       if (virInitialize () < 0)
         g_error ("libvirt failed to initialize");
-      if (virEventRegisterDefaultImpl () < 0)
-        g_error ("libvirt's event loop could not be registered");
-      event_thread = g_thread_new ("ferry-libvirt-events", event_thread_func, NULL);
+      ferry_event_loop_start ();
       g_once_init_leave (&initialized, 1);
     }
 }

@@ -689,9 +689,12 @@ domain_lifecycle_cb (virConnectPtr conn,
                      void         *opaque)
 {
   CallbackData *data = opaque;
-  FerryNode *node = g_weak_ref_get (&data->node);
+  FerryNode *node;
   Dispatch *d;
 
+  /* libvirt calls this on its event thread, never on the main one. */
+  FERRY_ASSERT_WORKER_THREAD ();
+  node = g_weak_ref_get (&data->node);
   if (node == NULL)
     return 0;
 
@@ -753,6 +756,7 @@ close_callback (virConnectPtr  conn,
   FerryNode *node;
   Dispatch *d;
 
+  FERRY_ASSERT_WORKER_THREAD ();
   if (reason == VIR_CONNECT_CLOSE_REASON_CLIENT)
     return;
   node = g_weak_ref_get (&data->node);

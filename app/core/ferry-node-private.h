@@ -21,6 +21,12 @@ void           _ferry_node_run_in_worker     (FerryNode       *self,
 virConnectPtr  _ferry_node_dup_connection    (FerryNode       *self,
                                               GError         **error);
 
+/* Any thread but the main one: a new connection to the node for a long
+ * job (a migration), with keepalive, closed by the caller. Fails at once
+ * when the node is not connected. */
+virConnectPtr  _ferry_node_open_private_connection (FerryNode  *self,
+                                                    GError    **error);
+
 /* Main thread: ask for a fresh look at one domain (after an operation). */
 void           _ferry_node_refresh_domain    (FerryNode       *self,
                                               const char      *uuid);

@@ -171,6 +171,43 @@ _ferry_node_dup_connection (FerryNode  *self,
   return conn;
 }
 
+static int auth_callback (virConnectCredentialPtr cred, unsigned int ncred, void *cbdata);
+static int auth_credtypes[4];
+
+virConnectPtr
+_ferry_node_open_private_connection (FerryNode  *self,
+                                     GError    **error)
+{
+  virConnectAuth auth = {
+    auth_credtypes, G_N_ELEMENTS (auth_credtypes), auth_callback, NULL,
+  };
+  virConnectPtr conn;
+
+  FERRY_ASSERT_WORKER_THREAD ();
+
+  /* Only for a node that is up: a dead one would make this hang. (The
+   * URI, unlike the name, never changes: safe to read from this thread.) */
+  g_mutex_lock (&self->conn_lock);
+  conn = self->conn;
+  g_mutex_unlock (&self->conn_lock);
+  if (conn == NULL)
+    {
+      g_set_error (error, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_NOT_CONNECTED,
+                   _("%s is not connected"), self->uri);
+      return NULL;
+    }
+
+  conn = virConnectOpenAuth (self->uri, &auth, 0);
+  if (conn == NULL)
+    {
+      ferry_libvirt_set_error (error, _("Could not connect to %s"), self->uri);
+      return NULL;
+    }
+  virConnectSetKeepAlive (conn, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT);
+  virResetLastError ();
+  return conn;
+}
+
 /* ---------------------------------------------------------------------- */
 /* State                                                                   */
 
@@ -783,7 +820,7 @@ auth_callback (virConnectCredentialPtr cred,
   return -1;
 }
 
-static int auth_credtypes[] = {
+static int auth_credtypes[4] = {
   VIR_CRED_AUTHNAME,
   VIR_CRED_PASSPHRASE,
   VIR_CRED_ECHOPROMPT,

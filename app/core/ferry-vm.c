@@ -591,8 +591,10 @@ migrate_thread (GTask        *task,
   unsigned int flags = VIR_MIGRATE_PERSIST_DEST | VIR_MIGRATE_UNDEFINE_SOURCE;
   int active;
 
-  if ((sconn = _ferry_node_dup_connection (data->source, &error)) == NULL ||
-      (dconn = _ferry_node_dup_connection (data->destination, &error)) == NULL)
+  /* A migration can take minutes: it gets connections of its own, so the
+   * nodes' workers keep serving refreshes and statistics meanwhile. */
+  if ((sconn = _ferry_node_open_private_connection (data->source, &error)) == NULL ||
+      (dconn = _ferry_node_open_private_connection (data->destination, &error)) == NULL)
     goto out;
 
   domain = virDomainLookupByUUIDString (sconn, data->uuid);
@@ -678,7 +680,7 @@ ferry_vm_migrate_async (FerryVm             *self,
         data->migrate_uri = g_strdup_printf ("tcp://%s", address);
     }
   g_task_set_task_data (task, data, (GDestroyNotify) migrate_data_free);
-  _ferry_node_run_in_worker (self->node, task, migrate_thread);
+  g_task_run_in_thread (task, migrate_thread);
 }
 
 gboolean

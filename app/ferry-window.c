@@ -660,6 +660,14 @@ ferry_window_set_state_filter (FerryWindow *self,
   gtk_drop_down_set_selected (self->state_dropdown, mode);
 }
 
+void
+ferry_window_set_graphs_expanded (FerryWindow *self,
+                                  gboolean     expanded)
+{
+  g_return_if_fail (FERRY_IS_WINDOW (self));
+  gtk_expander_set_expanded (self->graphs_expander, expanded);
+}
+
 GListModel *
 ferry_window_get_selection (FerryWindow *self)
 {

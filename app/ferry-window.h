@@ -28,6 +28,8 @@ void         ferry_window_set_search_text   (FerryWindow  *self,
 void         ferry_window_set_state_filter  (FerryWindow  *self,
                                              guint         mode);
 GListModel  *ferry_window_get_selection     (FerryWindow  *self);
+void         ferry_window_set_graphs_expanded (FerryWindow *self,
+                                               gboolean     expanded);
 /* Runs @op on @vm as a task, ending in a toast. */
 void         ferry_window_run_vm_op         (FerryWindow  *self,
                                              FerryVm      *vm,

@@ -409,7 +409,8 @@ check_styles (FerryApplication *app,
   };
 
   g_assert_true (ferry_test_wait_until (ferry_ui_test_all_connected, inventory, 30000));
-  ferry_ui_test_settle (800);
+  /* A few seconds of statistics for the graphs. */
+  ferry_ui_test_settle (8000);
 
   /* The state filter: only running VMs, then only shut-off ones. */
   ferry_window_set_state_filter (window, 3);
@@ -430,6 +431,8 @@ check_styles (FerryApplication *app,
       g_autofree char *main_png = g_strdup_printf ("window-%s.png", schemes[s].name);
       g_autofree char *node_png = g_strdup_printf ("node-%s.png", schemes[s].name);
       g_autofree char *vm_png = g_strdup_printf ("vm-page-%s.png", schemes[s].name);
+      g_autofree char *node_graphs_png = g_strdup_printf ("node-graphs-%s.png", schemes[s].name);
+      g_autofree char *cluster_graphs_png = g_strdup_printf ("cluster-graphs-%s.png", schemes[s].name);
       g_autofree char *new_png = g_strdup_printf ("new-vm-%s.png", schemes[s].name);
       GtkWindow *dialog;
       guint position;
@@ -442,6 +445,17 @@ check_styles (FerryApplication *app,
       ferry_window_select_sidebar (window, 2);
       ferry_ui_test_settle (400);
       ferry_ui_test_screenshot (GTK_WIDGET (window), node_png);
+
+      /* The host's graphs, then the whole cluster's. */
+      ferry_window_set_graphs_expanded (window, TRUE);
+      ferry_ui_test_settle (600);
+      ferry_ui_test_screenshot (GTK_WIDGET (window), node_graphs_png);
+      ferry_window_select_sidebar (window, 0);
+      ferry_ui_test_settle (600);
+      ferry_ui_test_screenshot (GTK_WIDGET (window), cluster_graphs_png);
+      ferry_window_set_graphs_expanded (window, FALSE);
+      ferry_window_select_sidebar (window, 2);
+      ferry_ui_test_settle (300);
 
       position = position_of (ferry_window_get_vm_model (window), "n2-web");
       gtk_selection_model_select_item (GTK_SELECTION_MODEL (ferry_window_get_selection (window)), position, TRUE);

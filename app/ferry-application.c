@@ -66,6 +66,13 @@ ferry_application_get_task_log (FerryApplication *self)
   return self->task_log;
 }
 
+FerryStatsSampler *
+ferry_application_get_sampler (FerryApplication *self)
+{
+  g_return_val_if_fail (FERRY_IS_APPLICATION (self), NULL);
+  return self->sampler;
+}
+
 GSettings *
 ferry_application_get_settings (FerryApplication *self)
 {

@@ -23,6 +23,7 @@ void              ferry_application_remove_node    (FerryApplication       *self
                                                     FerryNode              *node);
 gboolean          ferry_application_get_ephemeral  (FerryApplication       *self);
 FerryTaskLog     *ferry_application_get_task_log   (FerryApplication       *self);
+FerryStatsSampler *ferry_application_get_sampler   (FerryApplication       *self);
 /* NULL when the schema is not installed (running from a build tree). */
 GSettings        *ferry_application_get_settings   (FerryApplication       *self);
 gboolean          ferry_application_update_connection (FerryApplication    *self,

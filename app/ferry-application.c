@@ -7,6 +7,8 @@
 #include <glib/gi18n.h>
 
 #include "ferry-application.h"
+#include "ferry-console-page.h"
+#include "ferry-console-window.h"
 #include "ferry-preferences-window.h"
 #include "ferry-window.h"
 
@@ -38,7 +40,10 @@ static const GOptionEntry option_entries[] = {
     N_("Connect to a libvirt URI for this session only, without using saved connections "
        "(repeat for several hosts)"),
     N_("URI") },
+  { "console", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Open only the console of a virtual machine: ferry --console URI NAME|UUID"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, NULL, N_("[URI NAME|UUID]") },
   { NULL }
 };
 
@@ -307,6 +312,132 @@ ensure_window (FerryApplication *self)
   return FERRY_WINDOW (window);
 }
 
+/* ------------------------------------------------------------------------ */
+/* The standalone console viewer: ferry --console URI NAME|UUID              */
+
+typedef struct
+{
+  FerryConsoleWindow *window;   /* weak */
+  FerryNode          *node;
+  char               *vm;
+} ConsoleWait;
+
+static void
+console_wait_free (gpointer data)
+{
+  ConsoleWait *wait = data;
+
+  g_clear_weak_pointer (&wait->window);
+  g_clear_object (&wait->node);
+  g_free (wait->vm);
+  g_free (wait);
+}
+
+static void
+console_wait_notify (gpointer  data,
+                     GClosure *closure)
+{
+  console_wait_free (data);
+}
+
+static FerryVm *
+find_vm (FerryNode  *node,
+         const char *name_or_uuid)
+{
+  GListModel *vms = ferry_node_get_vms (node);
+
+  for (guint i = 0; i < g_list_model_get_n_items (vms); i++)
+    {
+      g_autoptr(FerryVm) vm = g_list_model_get_item (vms, i);
+
+      if (g_strcmp0 (ferry_vm_get_name (vm), name_or_uuid) == 0 ||
+          g_ascii_strcasecmp (ferry_vm_get_uuid (vm), name_or_uuid) == 0)
+        return vm;
+    }
+  return NULL;
+}
+
+static void
+console_node_state (FerryNode   *node,
+                    GParamSpec  *pspec,
+                    ConsoleWait *wait)
+{
+  g_autofree char *text = NULL;
+  FerryVm *vm;
+
+  if (wait->window == NULL || ferry_console_window_get_page (wait->window) != NULL)
+    return;
+
+  switch (ferry_node_get_state (node))
+    {
+    case FERRY_NODE_STATE_CONNECTED:
+      vm = find_vm (node, wait->vm);
+      if (vm == NULL)
+        {
+          text = g_strdup_printf (_("There is no virtual machine “%s” on %s."), wait->vm, ferry_node_get_uri (node));
+          ferry_console_window_set_message (wait->window, text);
+          return;
+        }
+      ferry_console_window_set_page (wait->window, FERRY_CONSOLE_PAGE (ferry_console_page_new (vm)));
+      return;
+    case FERRY_NODE_STATE_UNREACHABLE:
+    case FERRY_NODE_STATE_AUTH_FAILED:
+      text = g_strdup_printf (_("%s: %s (still trying)"), ferry_node_get_uri (node),
+                              ferry_node_get_error (node) ? ferry_node_get_error (node) : "");
+      ferry_console_window_set_message (wait->window, text);
+      return;
+    case FERRY_NODE_STATE_CONNECTING:
+    case FERRY_NODE_STATE_DISCONNECTED:
+    default:
+      return;
+    }
+}
+
+static int
+open_console_viewer (FerryApplication        *self,
+                     GApplicationCommandLine *cmdline,
+                     const char * const      *args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *waiting = NULL;
+  FerryNode *node;
+  ConsoleWait *wait;
+
+  if (args == NULL || g_strv_length ((char **) args) != 2)
+    {
+      g_application_command_line_printerr (cmdline, "%s\n",
+                                           _("ferry: usage: ferry --console URI NAME|UUID "
+                                             "(for example: ferry --console qemu+ssh://root@host/system web-01)"));
+      return 2;
+    }
+  if (!ferry_uri_validate (args[0], &error))
+    {
+      g_application_command_line_printerr (cmdline, _("ferry: %s: %s\n"), args[0], error->message);
+      return 1;
+    }
+
+  self->ephemeral = TRUE;
+  self->nodes_loaded = TRUE;
+  node = ferry_inventory_find_node_by_uri (self->inventory, args[0]);
+  if (node == NULL)
+    {
+      g_autoptr(FerryNodeConfig) config = ferry_node_config_new (args[0], NULL, NULL);
+
+      node = add_node (self, config);
+    }
+
+  waiting = g_strdup_printf (_("Connecting to %s…"), args[0]);
+  wait = g_new0 (ConsoleWait, 1);
+  g_set_weak_pointer (&wait->window, ferry_console_window_new_waiting (GTK_APPLICATION (self), waiting));
+  wait->node = g_object_ref (node);
+  wait->vm = g_strdup (args[1]);
+  g_signal_connect_data (node, "notify::state", G_CALLBACK (console_node_state), wait,
+                         console_wait_notify, 0);
+  console_node_state (node, NULL, wait);
+  gtk_window_present (GTK_WINDOW (wait->window));
+  return 0;
+}
+
 static int
 ferry_application_command_line (GApplication            *app,
                                 GApplicationCommandLine *cmdline)
@@ -314,11 +445,21 @@ ferry_application_command_line (GApplication            *app,
   FerryApplication *self = FERRY_APPLICATION (app);
   GVariantDict *options = g_application_command_line_get_options_dict (cmdline);
   g_autofree const char **uris = NULL;
+  g_autofree const char **rest = NULL;
 
   if (g_variant_dict_contains (options, "version"))
     {
       g_application_command_line_print (cmdline, "ferry %s\n", PACKAGE_VERSION);
       return 0;
+    }
+
+  g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &rest);
+  if (g_variant_dict_contains (options, "console"))
+    return open_console_viewer (self, cmdline, rest);
+  if (rest != NULL && rest[0] != NULL)
+    {
+      g_application_command_line_printerr (cmdline, _("ferry: unexpected argument “%s”\n"), rest[0]);
+      return 2;
     }
 
   g_variant_dict_lookup (options, "connect", "^a&s", &uris);
@@ -443,6 +584,7 @@ static const struct {
   { "win.search", "<Control>f", NULL },
   { "win.new-vm", "<Control>n", NULL },
   { "win.vm-open", "<Alt>Return", NULL },
+  { "win.vm-console", "<Control><Shift>c", NULL },
   { "win.vm-start", "<Control><Shift>s", NULL },
   { "win.vm-shutdown", "<Control><Shift>d", NULL },
   { "win.vm-reboot", "<Control><Shift>r", NULL },

@@ -11,6 +11,8 @@
 #include <glib/gi18n.h>
 
 #include "ferry-add-connection-dialog.h"
+#include "ferry-console-page.h"
+#include "ferry-console-window.h"
 #include "ferry-new-vm-dialog.h"
 #include "ferry-vm-details.h"
 #include "ferry-vm-edit-dialog.h"
@@ -107,8 +109,10 @@ _ferry_window_update_actions (FerryWindow *self)
     gtk_widget_action_set_enabled (widget, vm_op_actions[i].action, any_can (vms, vm_op_actions[i].op));
   gtk_widget_action_set_enabled (widget, "win.vm-delete", any_can (vms, FERRY_VM_OP_DELETE));
   gtk_widget_action_set_enabled (widget, "win.vm-open", vms->len == 1 && !on_vm_page);
+  gtk_widget_action_set_enabled (widget, "win.vm-console", vms->len >= 1);
   gtk_widget_action_set_enabled (widget, "win.vm-edit", vms->len == 1 && any_can (vms, FERRY_VM_OP_DELETE));
-  gtk_widget_action_set_enabled (widget, "win.go-back", on_vm_page || adw_leaflet_get_folded (self->leaflet));
+  gtk_widget_action_set_enabled (widget, "win.go-back", on_vm_page || adw_leaflet_get_folded (self->leaflet) ||
+                                 g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "consoles") == 0);
 
   gtk_widget_action_set_enabled (widget, "win.node-connect",
                                  node != NULL && (state == FERRY_NODE_STATE_DISCONNECTED ||
@@ -240,6 +244,12 @@ go_back_action (GtkWidget  *widget,
 {
   FerryWindow *self = FERRY_WINDOW (widget);
 
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "consoles") == 0)
+    {
+      gtk_stack_set_visible_child_name (self->main_stack, "list");
+      g_object_notify (G_OBJECT (self->sidebar_selection), "selected-item");
+      return;
+    }
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "vm") == 0)
     {
       gtk_stack_set_visible_child_name (self->main_stack, "list");
@@ -252,6 +262,94 @@ go_back_action (GtkWidget  *widget,
     {
       adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
     }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Consoles                                                                */
+
+static void
+on_console_notification (FerryWindow *self,
+                         const char  *text)
+{
+  ferry_window_show_message (self, text);
+}
+
+/* Opens (or brings forward) the console tab of @vm. */
+FerryConsolePage *
+ferry_window_open_console (FerryWindow *self,
+                           FerryVm     *vm)
+{
+  AdwTabPage *tab = NULL;
+  GtkWidget *page;
+
+  for (int i = 0; i < adw_tab_view_get_n_pages (self->console_tabs); i++)
+    {
+      AdwTabPage *p = adw_tab_view_get_nth_page (self->console_tabs, i);
+      GtkWidget *child = adw_tab_page_get_child (p);
+
+      if (FERRY_IS_CONSOLE_PAGE (child) && ferry_console_page_get_vm (FERRY_CONSOLE_PAGE (child)) == vm)
+        tab = p;
+    }
+  if (tab == NULL)
+    {
+      page = ferry_console_page_new (vm);
+      g_signal_connect_object (page, "notification", G_CALLBACK (on_console_notification), self,
+                               G_CONNECT_SWAPPED);
+      tab = adw_tab_view_append (self->console_tabs, page);
+      g_object_bind_property (vm, "name", tab, "title", G_BINDING_SYNC_CREATE);
+      g_object_bind_property (page, "status", tab, "tooltip", G_BINDING_SYNC_CREATE);
+    }
+  adw_tab_view_set_selected_page (self->console_tabs, tab);
+  gtk_stack_set_visible_child_name (self->main_stack, "consoles");
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  _ferry_window_update_content (self);
+  _ferry_window_update_actions (self);
+  gtk_widget_grab_focus (GTK_WIDGET (ferry_console_page_get_display (FERRY_CONSOLE_PAGE (adw_tab_page_get_child (tab)))));
+  return FERRY_CONSOLE_PAGE (adw_tab_page_get_child (tab));
+}
+
+static void
+vm_console_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  FerryWindow *self = FERRY_WINDOW (widget);
+  g_autoptr(GPtrArray) vms = _ferry_window_get_target_vms (self);
+
+  for (guint i = 0; i < vms->len; i++)
+    ferry_window_open_console (self, g_ptr_array_index (vms, i));
+}
+
+/* The selected console moves to a window of its own, still connected. */
+FerryConsoleWindow *
+ferry_window_detach_console (FerryWindow *self)
+{
+  AdwTabPage *tab = adw_tab_view_get_selected_page (self->console_tabs);
+  g_autoptr(GtkWidget) child = NULL;
+  FerryConsoleWindow *window;
+
+  if (tab == NULL)
+    return NULL;
+  child = g_object_ref (adw_tab_page_get_child (tab));
+  self->detaching = TRUE;
+  adw_tab_view_close_page (self->console_tabs, tab);
+  self->detaching = FALSE;
+  window = ferry_console_window_new (GTK_APPLICATION (self->application), FERRY_CONSOLE_PAGE (child));
+  gtk_window_present (GTK_WINDOW (window));
+  if (adw_tab_view_get_n_pages (self->console_tabs) == 0)
+    {
+      gtk_stack_set_visible_child_name (self->main_stack, "list");
+      _ferry_window_update_content (self);
+    }
+  return window;
+}
+
+static void
+console_detach_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  ferry_window_detach_console (FERRY_WINDOW (widget));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -537,6 +635,8 @@ _ferry_window_class_init_actions (GtkWidgetClass *widget_class)
   for (guint i = 0; i < G_N_ELEMENTS (vm_op_actions); i++)
     gtk_widget_class_install_action (widget_class, vm_op_actions[i].action, NULL, vm_op_action);
   gtk_widget_class_install_action (widget_class, "win.vm-open", NULL, vm_open_action);
+  gtk_widget_class_install_action (widget_class, "win.vm-console", NULL, vm_console_action);
+  gtk_widget_class_install_action (widget_class, "win.console-detach", NULL, console_detach_action);
   gtk_widget_class_install_action (widget_class, "win.vm-delete", NULL, vm_delete_action);
   gtk_widget_class_install_action (widget_class, "win.vm-edit", NULL, vm_edit_action);
   gtk_widget_class_install_action (widget_class, "win.new-vm", NULL, new_vm_action);

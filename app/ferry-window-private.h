@@ -50,6 +50,9 @@ struct _FerryWindow
   GtkColumnView        *vm_view;
   AdwStatusPage        *no_vms_page;
   FerryVmPage          *vm_page;
+  AdwTabView           *console_tabs;
+  AdwTabBar            *console_bar;
+  gboolean              detaching;
   GtkListView          *task_view;
   GtkMenuButton        *tasks_button;
   GtkSpinner           *tasks_spinner;
@@ -63,5 +66,6 @@ GPtrArray *_ferry_window_get_target_vms     (FerryWindow    *self);
 FerryNode *_ferry_window_get_selected_node  (FerryWindow    *self);
 void       _ferry_window_open_vm            (FerryWindow    *self,
                                              FerryVm        *vm);
+void       _ferry_window_update_content     (FerryWindow    *self);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ferry-console-page.h"
 #include "ferry-graph-page.h"
 #include "ferry-node-row.h"
 #include "ferry-sparkline.h"
@@ -338,6 +339,31 @@ sidebar_unbind (GtkSignalListItemFactory *factory,
   ferry_node_row_set_item (FERRY_NODE_ROW (gtk_list_item_get_child (item)), NULL);
 }
 
+static void update_content (FerryWindow *self);
+
+/* A closed console tab closes its connection (not when it moves to a
+ * window of its own). */
+static gboolean
+console_close_page_cb (FerryWindow *self,
+                       AdwTabPage  *page)
+{
+  GtkWidget *child = adw_tab_page_get_child (page);
+
+  if (!self->detaching && FERRY_IS_CONSOLE_PAGE (child))
+    ferry_console_page_close (FERRY_CONSOLE_PAGE (child));
+  adw_tab_view_close_page_finish (self->console_tabs, page, TRUE);
+  if (adw_tab_view_get_n_pages (self->console_tabs) <= 1 && !self->detaching &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "consoles") == 0)
+    gtk_stack_set_visible_child_name (self->main_stack, "list");
+  return GDK_EVENT_STOP;
+}
+
+void
+_ferry_window_update_content (FerryWindow *self)
+{
+  update_content (self);
+}
+
 static void
 update_content (FerryWindow *self)
 {
@@ -348,8 +374,14 @@ update_content (FerryWindow *self)
   const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   gboolean filtered = (search != NULL && *search != '\0') || self->state_filter_mode != 0;
   gboolean on_vm_page = g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "vm") == 0;
+  gboolean on_consoles = g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "consoles") == 0;
 
-  if (on_vm_page)
+  if (on_consoles)
+    {
+      adw_window_title_set_title (self->content_title, _("Consoles"));
+      adw_window_title_set_subtitle (self->content_title, NULL);
+    }
+  else if (on_vm_page)
     {
       FerryVm *vm = ferry_vm_page_get_vm (self->vm_page);
       FerryNode *node = vm ? ferry_vm_get_node (vm) : NULL;
@@ -375,7 +407,7 @@ update_content (FerryWindow *self)
       adw_window_title_set_subtitle (self->content_title, subtitle);
     }
 
-  gtk_widget_set_visible (self->back_button, on_vm_page || adw_leaflet_get_folded (self->leaflet));
+  gtk_widget_set_visible (self->back_button, on_vm_page || on_consoles || adw_leaflet_get_folded (self->leaflet));
   gtk_revealer_set_reveal_child (self->node_revealer, FERRY_IS_NODE (selected));
 
   if (n_nodes == 0)
@@ -913,6 +945,7 @@ ferry_window_class_init (FerryWindowClass *klass)
 
   g_type_ensure (FERRY_TYPE_NODE_HEADER);
   g_type_ensure (FERRY_TYPE_GRAPH_PAGE);
+  g_type_ensure (ADW_TYPE_TAB_VIEW);
   g_type_ensure (FERRY_TYPE_VM_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/ferryvm/Ferry/ferry-window.ui");
@@ -934,6 +967,9 @@ ferry_window_class_init (FerryWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, vm_view);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, no_vms_page);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, vm_page);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, console_tabs);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, console_bar);
+  gtk_widget_class_bind_template_callback (widget_class, console_close_page_cb);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, task_view);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, tasks_button);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, tasks_spinner);

@@ -10,6 +10,9 @@
 
 G_BEGIN_DECLS
 
+typedef struct _FerryConsolePage FerryConsolePage;
+typedef struct _FerryConsoleWindow FerryConsoleWindow;
+
 #define FERRY_TYPE_WINDOW (ferry_window_get_type ())
 
 G_DECLARE_FINAL_TYPE (FerryWindow, ferry_window, FERRY, WINDOW, AdwApplicationWindow)
@@ -28,6 +31,9 @@ void         ferry_window_set_search_text   (FerryWindow  *self,
 void         ferry_window_set_state_filter  (FerryWindow  *self,
                                              guint         mode);
 GListModel  *ferry_window_get_selection     (FerryWindow  *self);
+FerryConsolePage   *ferry_window_open_console   (FerryWindow *self,
+                                                 FerryVm     *vm);
+FerryConsoleWindow *ferry_window_detach_console (FerryWindow *self);
 void         ferry_window_set_graphs_expanded (FerryWindow *self,
                                                gboolean     expanded);
 /* Runs @op on @vm as a task, ending in a toast. */

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "ferry-config.h"
+#include "ferry-console-target.h"
 #include "ferry-core.h"
 #include "ferry-enums.h"
 #include "ferry-host-resources.h"

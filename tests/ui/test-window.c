@@ -11,6 +11,8 @@
 #include <glib/gstdio.h>
 
 #include "ferry-add-connection-dialog.h"
+#include "ferry-console-page.h"
+#include "ferry-console-window.h"
 #include "ferry-new-vm-dialog.h"
 #include "ferry-application.h"
 #include "ferry-node-row.h"
@@ -682,6 +684,97 @@ test_new_vm (void)
   ferry_ui_test_run_app ((const char * const *) args, check_new_vm);
 }
 
+
+/* ---------------------------------------------------------------------- */
+/* Consoles                                                                */
+
+static gboolean
+display_initialized (gpointer page)
+{
+  return ferry_vnc_display_is_initialized (ferry_console_page_get_display (page));
+}
+
+typedef struct { FerryConsolePage *page; FerryNode *node; } ReconnectWait;
+
+static gboolean
+reconnected_on (gpointer data)
+{
+  ReconnectWait *w = data;
+  FerryVm *vm = ferry_console_page_get_vm (w->page);
+
+  return ferry_vm_get_node (vm) == w->node &&
+         ferry_vnc_display_is_initialized (ferry_console_page_get_display (w->page));
+}
+
+/* A console tab of a real guest; it follows a live migration by itself;
+ * it moves to a window of its own, still connected. */
+static void
+check_console (FerryApplication *app,
+               FerryWindow      *window)
+{
+  FerryInventory *inventory = ferry_application_get_inventory (app);
+  GListModel *nodes = ferry_inventory_get_nodes (inventory);
+  FerryConsolePage *page;
+  FerryConsoleWindow *detached;
+  FerryVm *vm;
+  FerryNode *from, *to = NULL;
+  ReconnectWait w;
+  g_autofree char *shot = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ferry_test_wait_until (ferry_ui_test_all_connected, inventory, 30000));
+  ferry_ui_test_settle (500);
+  vm = ferry_inventory_find_vm_by_name (inventory, "n2-db");
+  g_assert_nonnull (vm);
+  from = ferry_vm_get_node (vm);
+
+  page = ferry_window_open_console (window, vm);
+  g_assert_true (ferry_test_wait_until (display_initialized, page, 20000));
+  ferry_ui_test_settle (1500);
+  ferry_ui_test_screenshot (GTK_WIDGET (window), "console-tab.png");
+  shot = ferry_console_page_save_screenshot (page, g_getenv ("FERRY_BUILD_DIR"), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (shot, G_FILE_TEST_EXISTS));
+  g_remove (shot);
+
+  /* Live-migrate it: the console reconnects on the destination. */
+  for (guint i = 0; i < g_list_model_get_n_items (nodes) && to == NULL; i++)
+    {
+      g_autoptr(FerryNode) n = g_list_model_get_item (nodes, i);
+      if (n != from)
+        to = n;
+    }
+  w.page = page;
+  w.node = to;
+  g_assert_no_error (ferry_test_migrate (vm, to, 120000));
+  g_assert_true (ferry_test_wait_until (reconnected_on, &w, 30000));
+  ferry_ui_test_settle (1500);
+  ferry_ui_test_screenshot (GTK_WIDGET (window), "console-after-migration.png");
+
+  /* Into a window of its own, still connected. */
+  detached = ferry_window_detach_console (window);
+  g_assert_nonnull (detached);
+  ferry_ui_test_settle (1000);
+  g_assert_true (ferry_console_window_get_page (detached) == page);
+  g_assert_true (ferry_test_wait_until (display_initialized, page, 10000));
+  ferry_ui_test_screenshot (GTK_WIDGET (detached), "console-window.png");
+  gtk_window_close (GTK_WINDOW (detached));
+  ferry_ui_test_settle (300);
+
+  /* Leave the guest where it was. */
+  g_assert_no_error (ferry_test_migrate (vm, from, 120000));
+}
+
+static void
+test_console (void)
+{
+  g_auto(GStrv) args = ferry_ui_test_cluster_args ();
+
+  if (!have_cluster_or_skip ())
+    return;
+  ferry_ui_test_run_app ((const char * const *) args, check_console);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -698,6 +791,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/lifecycle", test_lifecycle);
   g_test_add_func ("/ui/window/styles", test_styles);
   g_test_add_func ("/ui/window/new-vm", test_new_vm);
+  g_test_add_func ("/ui/window/console", test_console);
 
   ret = g_test_run ();
   ferry_test_remove_tree (tmpdir);

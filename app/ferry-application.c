@@ -403,7 +403,18 @@ open_console_viewer (FerryApplication        *self,
   FerryNode *node;
   ConsoleWait *wait;
 
-  if (args == NULL || g_strv_length ((char **) args) != 2)
+  if (args == NULL || args[0] == NULL)
+    {
+      /* From the desktop entry's action, with nothing to open yet. */
+      FerryConsoleWindow *window =
+        ferry_console_window_new_waiting (GTK_APPLICATION (self),
+                                          _("Open a virtual machine's console from Ferry's main window "
+                                            "(Ctrl+Shift+C), or start this viewer with a host and a machine: "
+                                            "ferry --console qemu+ssh://root@host/system web-01"));
+      gtk_window_present (GTK_WINDOW (window));
+      return 0;
+    }
+  if (g_strv_length ((char **) args) != 2)
     {
       g_application_command_line_printerr (cmdline, "%s\n",
                                            _("ferry: usage: ferry --console URI NAME|UUID "

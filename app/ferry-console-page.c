@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "ferry-console-page.h"
 #include "ferry-console-target.h"
@@ -33,7 +34,11 @@ struct _FerryConsolePage
   GtkWidget        *hint;
   GtkWidget        *overlay;
   GtkWidget        *message;
+  GtkWidget        *password_box;
+  GtkWidget        *password_entry;
   FerryVncDisplay  *display;
+  char             *user_password;   /* typed by the administrator */
+  gboolean          needs_password;
 };
 
 enum {
@@ -114,7 +119,9 @@ open_done (GObject      *object,
     }
 
   g_set_object (&self->node, ferry_vm_get_node (self->vm));
-  ferry_vnc_display_set_password (self->display, password);
+  /* The password from the VM's definition, else the one typed here. */
+  ferry_vnc_display_set_password (self->display, password ? password : self->user_password);
+  self->needs_password = FALSE;
   if (!ferry_vnc_display_open_fd (self->display, fd))
     {
       set_status (self, _("The console could not be opened"));
@@ -166,11 +173,37 @@ on_initialized (FerryConsolePage *self)
 }
 
 static void
+on_auth_required (FerryConsolePage *self)
+{
+  /* Answered at once by the display (no password: it gives up); the
+   * prompt below lets the administrator type one and connect again. */
+  self->needs_password = TRUE;
+}
+
+static void
+password_activate (FerryConsolePage *self)
+{
+  g_free (self->user_password);
+  self->user_password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->password_entry)));
+  gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
+  gtk_widget_set_visible (self->password_box, FALSE);
+  connect_console (self);
+}
+
+static void
 on_disconnected (FerryConsolePage *self,
                  const char       *error)
 {
   if (self->closing || error == NULL)
     return;
+  if (self->needs_password)
+    {
+      set_status (self, error);
+      show_message (self, NULL);
+      gtk_widget_set_visible (self->password_box, TRUE);
+      gtk_widget_grab_focus (self->password_entry);
+      return;
+    }
   set_status (self, error);
   /* The VM may be rebooting or moving: try again shortly. */
   schedule_retry (self, 2);
@@ -403,10 +436,27 @@ build (FerryConsolePage *self)
   gtk_widget_set_valign (self->message, GTK_ALIGN_CENTER);
   gtk_widget_set_visible (self->message, FALSE);
   gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), self->message);
+
+  /* Asked only when the VM's definition holds no readable password. */
+  self->password_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  gtk_widget_add_css_class (self->password_box, "osd");
+  gtk_widget_add_css_class (self->password_box, "console-message");
+  gtk_widget_set_halign (self->password_box, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (self->password_box, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (self->password_box), gtk_label_new (_("This console needs a password")));
+  self->password_entry = gtk_password_entry_new ();
+  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (self->password_entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->password_entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Console password"), -1);
+  g_signal_connect_swapped (self->password_entry, "activate", G_CALLBACK (password_activate), self);
+  gtk_box_append (GTK_BOX (self->password_box), self->password_entry);
+  gtk_widget_set_visible (self->password_box, FALSE);
+  gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), self->password_box);
   gtk_box_append (GTK_BOX (self->box), self->overlay);
 
   g_signal_connect_swapped (self->display, "initialized", G_CALLBACK (on_initialized), self);
   g_signal_connect_swapped (self->display, "disconnected", G_CALLBACK (on_disconnected), self);
+  g_signal_connect_swapped (self->display, "auth-required", G_CALLBACK (on_auth_required), self);
   g_signal_connect_swapped (self->display, "notify::grabbed", G_CALLBACK (on_grabbed), self);
 }
 
@@ -473,6 +523,12 @@ ferry_console_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->node);
   g_clear_object (&self->vm);
+  if (self->user_password != NULL)
+    {
+      /* Not left lying around in freed memory. */
+      memset (self->user_password, 0, strlen (self->user_password));
+      g_clear_pointer (&self->user_password, g_free);
+    }
 
   G_OBJECT_CLASS (ferry_console_page_parent_class)->dispose (object);
 }

@@ -48,6 +48,8 @@ cleanup () {
 }
 trap cleanup EXIT INT TERM
 
+# A clean cluster every run: nothing left from an earlier run or demo.
+"$cluster" down >/dev/null 2>&1 || true
 "$cluster" up 3
 
 # A display of our own for the UI tests and the window bench.

@@ -21,6 +21,16 @@ void           _ferry_node_run_in_worker     (FerryNode       *self,
 virConnectPtr  _ferry_node_dup_connection    (FerryNode       *self,
                                               GError         **error);
 
+/* Worker threads only: the domain @uuid on the node's connection, with a
+ * reference to that connection in @conn (close both when done). On error
+ * (not connected, no such domain, named @name in the message) returns
+ * NULL and leaves *conn NULL. */
+virDomainPtr   _ferry_node_lookup_domain     (FerryNode       *self,
+                                              const char      *uuid,
+                                              const char      *name,
+                                              virConnectPtr   *conn,
+                                              GError         **error);
+
 /* Any thread but the main one: a new connection to the node for a long
  * job (a migration), with keepalive, closed by the caller. Fails at once
  * when the node is not connected. */

@@ -171,6 +171,28 @@ _ferry_node_dup_connection (FerryNode  *self,
   return conn;
 }
 
+virDomainPtr
+_ferry_node_lookup_domain (FerryNode      *self,
+                           const char     *uuid,
+                           const char     *name,
+                           virConnectPtr  *conn,
+                           GError        **error)
+{
+  virDomainPtr domain;
+
+  *conn = _ferry_node_dup_connection (self, error);
+  if (*conn == NULL)
+    return NULL;
+  domain = virDomainLookupByUUIDString (*conn, uuid);
+  if (domain == NULL)
+    {
+      ferry_libvirt_set_error (error, _("“%s” was not found"), name);
+      virConnectClose (*conn);
+      *conn = NULL;
+    }
+  return domain;
+}
+
 static int auth_callback (virConnectCredentialPtr cred, unsigned int ncred, void *cbdata);
 static int auth_credtypes[4];
 

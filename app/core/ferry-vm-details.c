@@ -432,18 +432,11 @@ details_thread (GTask        *task,
   int persistent;
   int autostart = 0;
 
-  conn = _ferry_node_dup_connection (data->node, &error);
-  if (conn == NULL)
+  domain = _ferry_node_lookup_domain (data->node, data->uuid, data->name, &conn, &error);
+  if (domain == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
-    }
-
-  domain = virDomainLookupByUUIDString (conn, data->uuid);
-  if (domain == NULL)
-    {
-      ferry_libvirt_set_error (&error, _("“%s” was not found"), data->name);
-      goto out;
     }
 
   /* Live XML while it runs (ports, the devices it really has), the

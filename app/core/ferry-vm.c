@@ -454,18 +454,9 @@ op_thread (GTask        *task,
   virDomainPtr domain;
   int ret = 0;
 
-  conn = _ferry_node_dup_connection (data->node, &error);
-  if (conn == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  domain = virDomainLookupByUUIDString (conn, data->uuid);
+  domain = _ferry_node_lookup_domain (data->node, data->uuid, data->name, &conn, &error);
   if (domain == NULL)
     {
-      ferry_libvirt_set_error (&error, _("“%s” was not found"), data->name);
-      virConnectClose (conn);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }

@@ -27,6 +27,8 @@ pkgs=(
   xvfb xauth x11-utils xdotool imagemagick dbus dbus-x11 at-spi2-core fonts-cantarell adwaita-icon-theme
   # tests/bench/bench-stats: the program Ferry's statistics are compared with
   virt-manager
+  # tests/bench/bench-console: the VNC viewer the console is compared with
+  virt-viewer
   # tests/integration/test-console: ssh tunnels to the VNC consoles (sshd runs as a plain process)
   openssh-server openssh-client
 )

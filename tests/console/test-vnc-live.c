@@ -11,6 +11,18 @@
  *     Skipped when the cluster is not up, unless FERRY_REQUIRE_CLUSTER=1.
  *   - /console/live/fd: the same guest over a socket the test connected
  *     (the transport-agnostic path); the display closes the fd.
+ *   - /console/live/ctrl-alt-del: "send keys" with Control_L, Alt_L,
+ *     Delete (the console's Send Key menu) reaches a guest: its serial log
+ *     gets FERRY-KEYCODE 29 and 56 (LEFTCTRL, LEFTALT), then the guest's
+ *     kernel restarts it (its Ctrl+Alt+Del is on), so the Delete (111)
+ *     shows as a new FERRY-BOOT. On con-cad, a guest of its own on node1
+ *     (defined and removed by the test), not the shared n1-web.
+ *   - /console/live/standalone: the real binary, `ferry --console URI
+ *     n1-web`, in a subprocess: after ~6 s a window titled "n1-web —
+ *     Console" exists (xdotool) and a screenshot of the root window
+ *     (ImageMagick's import) shows a non-blank window there, saved as
+ *     tests/output/console-standalone.png; then the process is killed.
+ *     Skipped without xdotool or import.
  *   - /console/live/refused: a closed port gives "disconnected" with an
  *     error.
  *   - /console/live/auth-*: a tiny RFB server in a thread asks for VNC
@@ -24,6 +36,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -219,6 +233,33 @@ find_guest_vnc_port (void)
         continue;
       g_test_message ("%s runs on %s, VNC %s", GUEST, fields[0], display);
       return g_strdup_printf ("%d", 5900 + atoi (colon + 1));
+    }
+  return NULL;
+}
+
+/* The URI of the node running GUEST; NULL when the cluster is not up. */
+static char *
+find_guest_node_uri (void)
+{
+  const char *dir = g_getenv ("FERRY_CLUSTER_DIR") ? g_getenv ("FERRY_CLUSTER_DIR")
+                                                   : "/var/tmp/ferry-cluster";
+  g_autofree char *nodes_file = g_build_filename (dir, "nodes", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents (nodes_file, &contents, NULL, NULL))
+    return NULL;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], " ", -1);
+      g_autofree char *state = NULL;
+
+      if (g_strv_length (fields) < 2)
+        continue;
+      state = virsh (fields[1], "domstate", GUEST);
+      if (g_strcmp0 (state, "running") == 0)
+        return g_strdup (fields[1]);
     }
   return NULL;
 }
@@ -574,6 +615,265 @@ test_live_fd (void)
   fixture_teardown (&f);
 }
 
+
+#define REQUIRE_CLUSTER(found)                                                      \
+  G_STMT_START {                                                                    \
+    if (!(found))                                                                   \
+      {                                                                             \
+        if (g_strcmp0 (g_getenv ("FERRY_REQUIRE_CLUSTER"), "1") == 0)               \
+          g_error ("the local cluster is not up (or %s is not running)", GUEST);    \
+        g_test_skip ("the local cluster is not up (tests/cluster/cluster up 3)");   \
+        return;                                                                     \
+      }                                                                             \
+  } G_STMT_END
+
+/* Ctrl+Alt+Del as the console page's Send Key menu sends it. Not on
+ * n1-web: the guests' /init never turns the kernel's Ctrl+Alt+Del off
+ * (C_A_D is 1 by default), so the guest restarts at once, before
+ * ferry-guestd can print the Delete key: its serial log shows
+ * FERRY-KEYCODE 29, FERRY-KEYCODE 56, "reboot: Restarting system" and a
+ * new FERRY-BOOT. A guest of its own, con-cad on node1, takes that. */
+#define CAD_GUEST "con-cad"
+
+static void
+remove_cad_guest (const char *uri)
+{
+  const char *destroy[] = { "virsh", "-q", "-c", uri, "destroy", CAD_GUEST, NULL };
+  const char *undefine[] = { "virsh", "-q", "-c", uri, "undefine", CAD_GUEST, "--remove-all-storage", NULL };
+
+  g_spawn_sync (NULL, (char **) destroy, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+  g_spawn_sync (NULL, (char **) undefine, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+static void
+test_live_ctrl_alt_del (void)
+{
+  const char *cluster_dir = g_getenv ("FERRY_CLUSTER_DIR") ? g_getenv ("FERRY_CLUSTER_DIR")
+                                                           : "/var/tmp/ferry-cluster";
+  const char *source = g_getenv ("FERRY_SOURCE_DIR") ? g_getenv ("FERRY_SOURCE_DIR") : "..";
+  g_autofree char *nodes_file = g_build_filename (cluster_dir, "nodes", NULL);
+  g_autofree char *cluster = g_build_filename (source, "tests", "cluster", "cluster", NULL);
+  g_autofree char *serial = g_build_filename (cluster_dir, "serial", CAD_GUEST ".log", NULL);
+  const char *uri = "qemu+tcp://127.0.0.1:16501/system";
+  const char *define[] = { cluster, "define-guest", "node1", CAD_GUEST, "--start", NULL };
+  static const char * const ready[] = { "FERRY-INPUT AT Translated Set 2 keyboard", NULL };
+  /* Serial lines end in \r\n (the guest tty), so "29\r" is not "290". */
+  static const char * const ctrl_alt[] = { "FERRY-KEYCODE 29\r", "FERRY-KEYCODE 56\r", NULL };
+  static const char * const restarted[] = { "FERRY-BOOT " CAD_GUEST, NULL };
+  const guint keys[] = { GDK_KEY_Control_L, GDK_KEY_Alt_L, GDK_KEY_Delete };
+  g_autofree char *display = NULL;
+  g_autofree char *port = NULL;
+  g_autofree char *contents = NULL;
+  const char *colon;
+  gboolean got_delete;
+  int status = 0;
+  Fixture f;
+  LogWait lw;
+  gint64 t0;
+
+  REQUIRE_DISPLAY ();
+  REQUIRE_CLUSTER (g_file_test (nodes_file, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (KEY_LEFTCTRL, ==, 29);
+  g_assert_cmpint (KEY_LEFTALT, ==, 56);
+  g_assert_cmpint (KEY_DELETE, ==, 111);
+
+  remove_cad_guest (uri);
+  lw = (LogWait) { serial, file_size (serial), ready };
+  if (!g_spawn_sync (NULL, (char **) define, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                     NULL, NULL, &status, NULL)
+      || !g_spawn_check_wait_status (status, NULL))
+    {
+      g_test_skip ("cluster define-guest " CAD_GUEST " failed (needs root)");
+      return;
+    }
+  g_assert_true (wait_until (log_has_all, &lw, 60000));
+  display = virsh (uri, "domdisplay", CAD_GUEST);
+  g_assert_nonnull (display);
+  g_assert_nonnull ((colon = strrchr (display, ':')));
+  port = g_strdup_printf ("%d", 5900 + atoi (colon + 1));
+  g_test_message ("%s on node1, VNC %s", CAD_GUEST, display);
+
+  fixture_setup (&f);
+  g_assert_true (ferry_vnc_display_open_host (f.display, "127.0.0.1", port));
+  g_assert_true (wait_until (is_initialized, &f, 10000));
+  g_assert_null (f.error);
+  settle (300);
+
+  lw = (LogWait) { serial, file_size (serial), ctrl_alt };
+  t0 = g_get_monotonic_time ();
+  g_assert_true (ferry_vnc_display_send_keys (f.display, keys, G_N_ELEMENTS (keys)));
+  g_assert_true (wait_until (log_has_all, &lw, 8000));
+  /* Delete with Ctrl and Alt held: the kernel restarts the guest (or,
+   * were Ctrl+Alt+Del turned off, ferry-guestd prints 111). */
+  lw.needles = restarted;
+  g_assert_true (wait_until (log_has_all, &lw, 15000));
+  g_assert_true (g_file_get_contents (serial, &contents, NULL, NULL));
+  got_delete = strstr (contents + lw.offset, "FERRY-KEYCODE 111\r") != NULL;
+  g_test_message ("FERRY-KEYCODE 29, 56, then %s%s, after %.0f ms",
+                  got_delete ? "FERRY-KEYCODE 111 and " : "",
+                  strstr (contents + lw.offset, "reboot: Restarting system") ? "the kernel's \"reboot: Restarting system\" and FERRY-BOOT" : "FERRY-BOOT",
+                  (g_get_monotonic_time () - t0) / 1000.0);
+
+  fixture_teardown (&f);
+  remove_cad_guest (uri);
+}
+
+/* Lit (not near-black, not near-white) pixels and distinct colours
+ * (coarsely) in a rectangle of @data. */
+static void
+inspect_rect (const guint8 *data,
+              int           stride_px,
+              int           x0,
+              int           y0,
+              int           w,
+              int           h,
+              guint        *lit,
+              guint        *colours)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+  *lit = 0;
+  for (int y = y0; y < y0 + h; y++)
+    for (int x = x0; x < x0 + w; x++)
+      {
+        const guint8 *p = data + ((gsize) y * stride_px + x) * 4;
+
+        if (p[0] > 0x40 || p[1] > 0x40 || p[2] > 0x40)
+          (*lit)++;
+        g_hash_table_add (seen, GUINT_TO_POINTER ((p[0] >> 4) << 8 | (p[1] >> 4) << 4 | p[2] >> 4));
+      }
+  *colours = g_hash_table_size (seen);
+}
+
+static char *
+run_tool (const char * const *argv)
+{
+  g_autofree char *out = NULL;
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, &out, NULL, &status, NULL)
+      || !g_spawn_check_wait_status (status, NULL))
+    return NULL;
+  return g_strstrip (g_steal_pointer (&out));
+}
+
+/* `ferry --console URI n1-web`: the real standalone viewer. */
+static void
+test_live_standalone (void)
+{
+  g_autofree char *uri = find_guest_node_uri ();
+  const char *build = g_getenv ("FERRY_BUILD_DIR") ? g_getenv ("FERRY_BUILD_DIR") : ".";
+  g_autofree char *ferry = g_build_filename (build, "app", "ferry", NULL);
+  g_autofree char *schemas = g_build_filename (build, "data", NULL);
+  g_autofree char *dir = g_build_filename (build, "tests", "output", NULL);
+  g_autofree char *png = g_build_filename (dir, "console-standalone.png", NULL);
+  g_autofree char *log = g_build_filename (dir, "console-standalone.log", NULL);
+  g_autofree char *ids = NULL;
+  g_autofree char *geometry = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *wid = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) shot = NULL;
+  g_autofree guint8 *pixels = NULL;
+  int wx = 0, wy = 0, ww = 0, wh = 0, sw, sh;
+  guint lit, colours;
+  const char *p;
+
+  REQUIRE_DISPLAY ();
+  REQUIRE_CLUSTER (uri != NULL);
+  if (g_find_program_in_path ("xdotool") == NULL || g_find_program_in_path ("import") == NULL)
+    {
+      g_test_skip ("xdotool or ImageMagick's import is missing");
+      return;
+    }
+  g_assert_true (g_file_test (ferry, G_FILE_TEST_IS_EXECUTABLE));
+  g_mkdir_with_parents (dir, 0755);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "memory", TRUE);
+  g_subprocess_launcher_setenv (launcher, "GSETTINGS_SCHEMA_DIR", schemas, TRUE);
+  g_subprocess_launcher_setenv (launcher, "NO_AT_BRIDGE", "1", TRUE);
+  g_subprocess_launcher_setenv (launcher, "GSK_RENDERER", "cairo", TRUE);
+  g_subprocess_launcher_set_stdout_file_path (launcher, log);
+  g_subprocess_launcher_set_stderr_file_path (launcher, log);
+  proc = g_subprocess_launcher_spawn (launcher, &error, ferry, "--console", uri, GUEST, NULL);
+  g_assert_no_error (error);
+  g_test_message ("ferry --console %s %s: pid %s (output in %s)", uri, GUEST,
+                  g_subprocess_get_identifier (proc), log);
+
+  settle (6000);
+  g_assert_nonnull (g_subprocess_get_identifier (proc)); /* still running */
+
+  {
+    const char *search[] = { "xdotool", "search", "--onlyvisible", "--name", GUEST " — Console", NULL };
+
+    ids = run_tool (search);
+  }
+  g_assert_nonnull (ids);
+  wid = g_strndup (ids, strcspn (ids, "\n"));
+  {
+    const char *getname[] = { "xdotool", "getwindowname", wid, NULL };
+    const char *getgeom[] = { "xdotool", "getwindowgeometry", wid, NULL };
+
+    name = run_tool (getname);
+    geometry = run_tool (getgeom);
+  }
+  g_test_message ("window %s \"%s\": %s", wid, name, geometry);
+  g_assert_cmpstr (name, ==, GUEST " — Console");
+  g_assert_nonnull (geometry);
+  g_assert_nonnull ((p = strstr (geometry, "Position: ")));
+  g_assert_cmpint (sscanf (p + 10, "%d,%d", &wx, &wy), ==, 2);
+  g_assert_nonnull ((p = strstr (geometry, "Geometry: ")));
+  g_assert_cmpint (sscanf (p + 10, "%dx%d", &ww, &wh), ==, 2);
+  g_assert_cmpint (ww, >=, 320);
+  g_assert_cmpint (wh, >=, 200);
+
+  {
+    const char *import[] = { "import", "-window", "root", png, NULL };
+    int status = 0;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) import, NULL, G_SPAWN_SEARCH_PATH,
+                                 NULL, NULL, NULL, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+  g_test_message ("screenshot: %s", png);
+
+  shot = gdk_texture_new_from_filename (png, &error);
+  g_assert_no_error (error);
+  sw = gdk_texture_get_width (shot);
+  sh = gdk_texture_get_height (shot);
+  pixels = g_malloc ((gsize) sw * sh * 4);
+  gdk_texture_download (shot, pixels, sw * 4);
+  /* Clip the window to the screen. */
+  wx = CLAMP (wx, 0, sw - 1);
+  wy = CLAMP (wy, 0, sh - 1);
+  ww = MIN (ww, sw - wx);
+  wh = MIN (wh, sh - wy);
+  inspect_rect (pixels, sw, wx, wy, ww, wh, &lit, &colours);
+  g_test_message ("window area %dx%d+%d+%d: %u lit pixels, %u colours", ww, wh, wx, wy, lit, colours);
+  /* Header bar, the guest's black screen with white and inverse text. */
+  g_assert_cmpuint (lit, >, (guint) (ww * wh / 50));
+  g_assert_cmpuint (colours, >=, 4);
+  /* The guest's screen: a large black area with text (inverse title). */
+  inspect_rect (pixels, sw, wx, wy + wh / 4, ww, wh / 2, &lit, &colours);
+  g_test_message ("middle half of the window: %u lit pixels, %u colours", lit, colours);
+  g_assert_cmpuint (lit, <, (guint) (ww * (wh / 2)));
+  g_assert_cmpuint (colours, >=, 2);
+
+  g_subprocess_send_signal (proc, SIGTERM);
+  for (guint i = 0; i < 100 && g_subprocess_get_identifier (proc) != NULL; i++)
+    settle (50);
+  if (g_subprocess_get_identifier (proc) != NULL)
+    g_subprocess_force_exit (proc);
+  g_subprocess_wait (proc, NULL, NULL);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Errors and authentication                                               */
 
@@ -740,6 +1040,8 @@ main (int   argc,
 
   g_test_add_func ("/console/live/guest", test_live_guest);
   g_test_add_func ("/console/live/fd", test_live_fd);
+  g_test_add_func ("/console/live/ctrl-alt-del", test_live_ctrl_alt_del);
+  g_test_add_func ("/console/live/standalone", test_live_standalone);
   g_test_add_func ("/console/live/refused", test_live_refused);
   g_test_add_func ("/console/live/auth-no-password", test_live_auth_no_password);
   g_test_add_func ("/console/live/auth-refused", test_live_auth_refused);

@@ -80,13 +80,33 @@ ferry_metrics_new (void)
   return g_object_new (FERRY_TYPE_METRICS, NULL);
 }
 
+/* Series come into being when something samples or shows them: a VM
+ * that never reports a value (shut off, or a driver without statistics)
+ * and is not on screen costs no series at all. */
+static FerryStatsSeries *
+series_of (FerryMetrics *self,
+           FerryMetric   metric)
+{
+  if (self->series[metric] == NULL)
+    self->series[metric] = ferry_stats_series_new (metric_info[metric].name, metric_info[metric].unit,
+                                                   FINE_CAPACITY, COARSE_CAPACITY);
+  return self->series[metric];
+}
+
+static double
+last_of (FerryMetrics *self,
+         FerryMetric   metric)
+{
+  return self->series[metric] ? ferry_stats_series_get_last (self->series[metric]) : NAN;
+}
+
 FerryStatsSeries *
 ferry_metrics_get_series (FerryMetrics *self,
                           FerryMetric   metric)
 {
   g_return_val_if_fail (FERRY_IS_METRICS (self), NULL);
   g_return_val_if_fail (metric < FERRY_N_METRICS, NULL);
-  return self->series[metric];
+  return series_of (self, metric);
 }
 
 double
@@ -95,7 +115,7 @@ ferry_metrics_get_last (FerryMetrics *self,
 {
   g_return_val_if_fail (FERRY_IS_METRICS (self), NAN);
   g_return_val_if_fail (metric < FERRY_N_METRICS, NAN);
-  return ferry_stats_series_get_last (self->series[metric]);
+  return last_of (self, metric);
 }
 
 double
@@ -135,7 +155,7 @@ _ferry_metrics_push (FerryMetrics *self,
   g_return_if_fail (FERRY_IS_METRICS (self));
   g_return_if_fail (metric < FERRY_N_METRICS);
 
-  ferry_stats_series_push (self->series[metric], time_us, value);
+  ferry_stats_series_push (series_of (self, metric), time_us, value);
   self->dirty = TRUE;
 }
 
@@ -146,7 +166,7 @@ _ferry_metrics_gap (FerryMetrics *self,
   g_return_if_fail (FERRY_IS_METRICS (self));
 
   for (guint i = 0; i < FERRY_N_METRICS; i++)
-    if (isfinite (ferry_stats_series_get_last (self->series[i])))
+    if (isfinite (last_of (self, i)))
       _ferry_metrics_push (self, i, time_us, NAN);
 }
 
@@ -154,7 +174,7 @@ static double
 last_or_zero (FerryMetrics *self,
               FerryMetric   metric)
 {
-  double value = ferry_stats_series_get_last (self->series[metric]);
+  double value = last_of (self, metric);
 
   return isfinite (value) ? value : 0;
 }
@@ -254,7 +274,4 @@ ferry_metrics_class_init (FerryMetricsClass *klass)
 static void
 ferry_metrics_init (FerryMetrics *self)
 {
-  for (guint i = 0; i < FERRY_N_METRICS; i++)
-    self->series[i] = ferry_stats_series_new (metric_info[i].name, metric_info[i].unit,
-                                              FINE_CAPACITY, COARSE_CAPACITY);
 }

@@ -218,3 +218,75 @@ ferry_test_add_node_from_xml (FerryInventory *inventory,
   g_assert_no_error (error);
   return ferry_test_add_connected_node (inventory, uri);
 }
+
+const char *
+ferry_test_cluster_dir (void)
+{
+  const char *dir = g_getenv ("FERRY_CLUSTER_DIR");
+
+  return dir != NULL ? dir : "/var/tmp/ferry-cluster";
+}
+
+GPtrArray *
+ferry_test_read_cluster_nodes (void)
+{
+  g_autofree char *path = g_build_filename (ferry_test_cluster_dir (), "nodes", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  GPtrArray *nodes;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return NULL;
+  nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char **cols = g_strsplit (lines[i], " ", -1);
+
+      if (g_strv_length (cols) >= 2)
+        g_ptr_array_add (nodes, cols);
+      else
+        g_strfreev (cols);
+    }
+  return nodes;
+}
+
+gboolean
+ferry_test_connect_cluster (FerryInventory  *inventory,
+                            FerryNode      **nodes,
+                            char           **sockets,
+                            guint            n_nodes,
+                            GError         **error)
+{
+  g_autoptr(GPtrArray) listed = ferry_test_read_cluster_nodes ();
+
+  if (listed == NULL || listed->len < n_nodes)
+    return FALSE;
+
+  for (guint i = 0; i < n_nodes; i++)
+    {
+      char **cols = g_ptr_array_index (listed, i);
+
+      nodes[i] = ferry_node_new (cols[1], cols[0], g_strv_length (cols) >= 4 ? cols[3] : NULL);
+      if (sockets != NULL)
+        sockets[i] = g_strdup (g_strv_length (cols) >= 3 ? cols[2] : NULL);
+      ferry_inventory_add_node (inventory, nodes[i]);
+      ferry_node_connect (nodes[i]);
+    }
+
+  for (guint i = 0; i < n_nodes; i++)
+    if (!ferry_test_wait_node_state (nodes[i], FERRY_NODE_STATE_CONNECTED, 30000))
+      {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "could not connect to %s: %s",
+                     ferry_node_get_uri (nodes[i]), ferry_node_get_error (nodes[i]));
+        for (guint j = 0; j < n_nodes; j++)
+          {
+            ferry_inventory_remove_node (inventory, nodes[j]);
+            g_clear_object (&nodes[j]);
+            if (sockets != NULL)
+              g_clear_pointer (&sockets[j], g_free);
+          }
+        return FALSE;
+      }
+  return TRUE;
+}

@@ -49,6 +49,20 @@ FerryNode  *ferry_test_add_node_from_xml  (FerryInventory *inventory,
                                            const char     *dir,
                                            const char     *file_name,
                                            const char     *xml);
+/* The local cluster's state directory ($FERRY_CLUSTER_DIR or the default). */
+const char *ferry_test_cluster_dir        (void);
+/* The local cluster's nodes file, one GStrv of columns per node (name,
+ * URI, UNIX socket, migration address), or NULL when it is not up. */
+GPtrArray  *ferry_test_read_cluster_nodes (void);
+/* Adds and connects the first @n_nodes nodes of the local cluster to
+ * @inventory, filling @nodes (and @sockets, when given, with their UNIX
+ * sockets). FALSE, with nothing left behind, when the cluster is not up
+ * (@error is set when nodes were listed but did not all connect). */
+gboolean    ferry_test_connect_cluster    (FerryInventory  *inventory,
+                                           FerryNode      **nodes,
+                                           char           **sockets,
+                                           guint            n_nodes,
+                                           GError         **error);
 /* Removes a directory the test made (files and one level of subfolders). */
 void        ferry_test_remove_tree     (const char        *dir);
 

@@ -6,6 +6,7 @@
 
 #include <glib/gstdio.h>
 
+#include "ferry-test-util.h"
 #include "ferry-ui-test-util.h"
 
 typedef struct
@@ -70,24 +71,15 @@ ferry_ui_test_all_connected (gpointer inventory)
 GStrv
 ferry_ui_test_cluster_args (void)
 {
-  const char *dir = g_getenv ("FERRY_CLUSTER_DIR") ? g_getenv ("FERRY_CLUSTER_DIR")
-                                                   : "/var/tmp/ferry-cluster";
-  g_autofree char *nodes_file = g_build_filename (dir, "nodes", NULL);
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
+  g_autoptr(GPtrArray) nodes = ferry_test_read_cluster_nodes ();
   g_autoptr(GStrvBuilder) args = g_strv_builder_new ();
 
-  if (!g_file_get_contents (nodes_file, &contents, NULL, NULL))
+  if (nodes == NULL)
     return NULL;
-  lines = g_strsplit (contents, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
+  for (guint i = 0; i < nodes->len; i++)
     {
-      g_auto(GStrv) cols = g_strsplit (lines[i], " ", -1);
-
-      if (g_strv_length (cols) < 2)
-        continue;
       g_strv_builder_add (args, "--connect");
-      g_strv_builder_add (args, cols[1]);
+      g_strv_builder_add (args, ((char **) g_ptr_array_index (nodes, i))[1]);
     }
   return g_strv_builder_end (args);
 }

@@ -437,40 +437,10 @@ test_no_libvirt_on_main_thread (void)
 static void
 setup_cluster (void)
 {
-  g_autofree char *nodes_file = g_build_filename (cluster_dir, "nodes", NULL);
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
-  guint n = 0;
+  g_autoptr(GError) error = NULL;
 
-  if (!g_file_get_contents (nodes_file, &contents, NULL, NULL))
-    return;
-
-  lines = g_strsplit (contents, "\n", -1);
-  for (guint i = 0; lines[i] != NULL && n < N_NODES; i++)
-    {
-      g_auto(GStrv) cols = g_strsplit (lines[i], " ", -1);
-
-      if (g_strv_length (cols) < 2)
-        continue;
-      nodes[n] = ferry_node_new (cols[1], cols[0], g_strv_length (cols) >= 4 ? cols[3] : NULL);
-      ferry_inventory_add_node (inventory, nodes[n]);
-      ferry_node_connect (nodes[n]);
-      n++;
-    }
-  if (n < N_NODES)
-    {
-      for (guint i = 0; i < n; i++)
-        g_clear_object (&nodes[i]);
-      return;
-    }
-  for (guint i = 0; i < N_NODES; i++)
-    if (!ferry_test_wait_node_state (nodes[i], FERRY_NODE_STATE_CONNECTED, 30000))
-      {
-        /* Not up: skip, as when there is no nodes file. */
-        for (guint j = 0; j < N_NODES; j++)
-          g_clear_object (&nodes[j]);
-        return;
-      }
+  /* Not up (or not answering): the tests skip. */
+  ferry_test_connect_cluster (inventory, nodes, NULL, N_NODES, &error);
 }
 
 int

@@ -40,6 +40,8 @@
 #include "ferry-vnc-display.h"
 #include "ferry-vnc-display-private.h"
 
+#include "ferry-bench-util.h"
+
 #define GUEST "con-bench"
 
 static int window_s = 20;
@@ -94,78 +96,8 @@ run (const char * const *argv,
   return out != NULL ? g_strstrip (g_steal_pointer (&out)) : NULL;
 }
 
-static double
-self_cpu_s (void)
-{
-  struct rusage ru;
 
-  getrusage (RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
 
-/* utime + stime (+ children waited for) of one process, in seconds; < 0
- * when it is gone. */
-static double
-proc_cpu_s (int  pid,
-            int *ppid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
-  g_autofree char *stat = NULL;
-  g_auto(GStrv) f = NULL;
-  const char *paren;
-  double ticks = sysconf (_SC_CLK_TCK);
-
-  if (!g_file_get_contents (path, &stat, NULL, NULL))
-    return -1;
-  paren = strrchr (stat, ')');
-  if (paren == NULL)
-    return -1;
-  f = g_strsplit (paren + 2, " ", -1);
-  if (g_strv_length (f) < 16)
-    return -1;
-  if (ppid != NULL)
-    *ppid = atoi (f[1]);
-  return (g_ascii_strtod (f[11], NULL) + g_ascii_strtod (f[12], NULL) +
-          g_ascii_strtod (f[13], NULL) + g_ascii_strtod (f[14], NULL)) / ticks;
-}
-
-/* CPU seconds of @root and every live descendant. */
-static double
-tree_cpu_s (int root)
-{
-  g_autoptr(GDir) dir = g_dir_open ("/proc", 0, NULL);
-  g_autoptr(GHashTable) parent_of = g_hash_table_new (NULL, NULL);
-  g_autoptr(GHashTable) cpu_of = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  GHashTableIter iter;
-  gpointer key, value;
-  const char *name;
-  double sum = 0;
-  guint n = 0;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      int pid = atoi (name), ppid = 0;
-      double cpu;
-
-      if (pid <= 0 || (cpu = proc_cpu_s (pid, &ppid)) < 0)
-        continue;
-      g_hash_table_insert (parent_of, GINT_TO_POINTER (pid), GINT_TO_POINTER (ppid));
-      g_hash_table_insert (cpu_of, GINT_TO_POINTER (pid), g_memdup2 (&cpu, sizeof cpu));
-    }
-  g_hash_table_iter_init (&iter, cpu_of);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    for (int p = GPOINTER_TO_INT (key), hops = 0; p > 0 && hops < 64; hops++)
-      {
-        if (p == root)
-          {
-            sum += *(double *) value;
-            n++;
-            break;
-          }
-        p = GPOINTER_TO_INT (g_hash_table_lookup (parent_of, GINT_TO_POINTER (p)));
-      }
-  return n > 0 ? sum : -1;
-}
 
 /* ---------------------------------------------------------------------- */
 /* The guest                                                               */
@@ -332,13 +264,13 @@ measure_ferry (const char *port,
 
   _ferry_vnc_display_get_stats (side.display, &s0);
   pix0 = updated_pixels;
-  cpu0 = self_cpu_s ();
+  cpu0 = ferry_bench_self_cpu_s ();
   t0 = g_get_monotonic_time () / 1e6;
   side.counting = TRUE;
   settle (window_s * 1000);
   side.counting = FALSE;
   r->seconds = g_get_monotonic_time () / 1e6 - t0;
-  r->cpu_s = self_cpu_s () - cpu0;
+  r->cpu_s = ferry_bench_self_cpu_s () - cpu0;
   _ferry_vnc_display_get_stats (side.display, &s1);
   r->mpix = (updated_pixels - pix0) / 1e6;
   r->fps = side.presented / r->seconds;
@@ -437,10 +369,10 @@ measure_remote_viewer (const char *port,
       return FALSE;
     }
   geometry = window_geometry (pid);
-  cpu0 = tree_cpu_s (pid);
+  cpu0 = ferry_bench_tree_cpu_s (pid, NULL);
   t0 = g_get_monotonic_time () / 1e6;
   g_usleep ((gulong) window_s * G_USEC_PER_SEC);
-  cpu1 = tree_cpu_s (pid);
+  cpu1 = ferry_bench_tree_cpu_s (pid, NULL);
   r->seconds = g_get_monotonic_time () / 1e6 - t0;
   r->cpu_s = cpu1 - cpu0;
   r->mpix = ferry_mpix_per_s * r->seconds;

@@ -32,6 +32,7 @@
 #include <libvirt/libvirt.h>
 
 #include "ferry-test-util.h"
+#include "ferry-bench-util.h"
 #include "ferry-ui-test-util.h"
 
 #define VMS_PER_NODE   1000
@@ -72,15 +73,6 @@ typedef struct
   gint64      reached;
 } RowMeter;
 
-static double
-cpu_seconds (void)
-{
-  struct rusage ru;
-
-  getrusage (RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-         ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
 
 /* VmRSS and VmHWM in MB (10^6 bytes). */
 static void
@@ -307,7 +299,7 @@ run_scenario (FerryApplication *app,
                  g_list_model_get_n_items (model), scenario.expected);
       g_signal_handler_disconnect (model, id);
     }
-  cpu_ready = cpu_seconds () - scenario.cpu_start;
+  cpu_ready = ferry_bench_self_cpu_s () - scenario.cpu_start;
   painted = wait_frame (&f, win, r.reached);
   read_rss (&rss, &hwm);
   if (scenario.first_frame != 0)
@@ -440,7 +432,7 @@ out:
   read_rss (&rss, &hwm);
   result ("rss_end_mb", rss);
   result ("hwm_end_mb", hwm);
-  result ("cpu_end_s", cpu_seconds () - scenario.cpu_start);
+  result ("cpu_end_s", ferry_bench_self_cpu_s () - scenario.cpu_start);
 
   g_signal_handlers_disconnect_by_data (clock, &f);
 }
@@ -468,7 +460,7 @@ child_main (int   argc,
   g_signal_add_emission_hook (g_signal_lookup ("map", GTK_TYPE_WIDGET), 0, map_hook, NULL, NULL);
 
   /* No gtk_init here: the application's start-up does it, on the clock. */
-  scenario.cpu_start = cpu_seconds ();
+  scenario.cpu_start = ferry_bench_self_cpu_s ();
   scenario.start = g_get_monotonic_time ();
   ferry_ui_test_run_app ((const char * const *) args, run_scenario);
   return 0;
@@ -549,13 +541,13 @@ libvirt_alone_ms (GPtrArray *uris,
 {
   g_autoptr(GPtrArray) threads = g_ptr_array_new ();
   gint64 t0 = g_get_monotonic_time ();
-  double cpu0 = cpu_seconds ();
+  double cpu0 = ferry_bench_self_cpu_s ();
 
   for (guint i = 0; i < n_nodes; i++)
     g_ptr_array_add (threads, g_thread_new ("open", open_and_list, g_ptr_array_index (uris, i)));
   for (guint i = 0; i < n_nodes; i++)
     g_assert_cmpint (GPOINTER_TO_INT (g_thread_join (g_ptr_array_index (threads, i))), ==, VMS_PER_NODE);
-  *cpu_s = cpu_seconds () - cpu0;
+  *cpu_s = ferry_bench_self_cpu_s () - cpu0;
   return ms_since (t0);
 }
 

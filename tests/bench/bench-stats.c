@@ -41,6 +41,7 @@
 #include <libvirt/libvirt.h>
 
 #include "ferry-test-util.h"
+#include "ferry-bench-util.h"
 #include "ferry-ui-test-util.h"
 
 #define VMS_PER_NODE      1000
@@ -253,82 +254,7 @@ child_main (int   argc,
 /* ---------------------------------------------------------------------- */
 /* Parent: /proc readings                                                 */
 
-/* utime + stime + cutime + cstime of one process, in seconds; < 0 when it
- * is gone. */
-static double
-proc_cpu_s (int pid,
-            int *ppid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
-  g_autofree char *stat = NULL;
-  g_auto(GStrv) f = NULL;
-  const char *paren;
-  double ticks = sysconf (_SC_CLK_TCK);
 
-  if (!g_file_get_contents (path, &stat, NULL, NULL))
-    return -1;
-  /* The command name may hold spaces: fields start after its ')'. */
-  paren = strrchr (stat, ')');
-  if (paren == NULL)
-    return -1;
-  f = g_strsplit (paren + 2, " ", -1);
-  /* f[0] is field 3 (state): ppid is field 4, utime..cstime 14..17. */
-  if (g_strv_length (f) < 16)
-    return -1;
-  if (ppid != NULL)
-    *ppid = atoi (f[1]);
-  return (g_ascii_strtod (f[11], NULL) + g_ascii_strtod (f[12], NULL) +
-          g_ascii_strtod (f[13], NULL) + g_ascii_strtod (f[14], NULL)) / ticks;
-}
-
-/* CPU seconds of @root and every live descendant; *n_procs gets their count. */
-static double
-tree_cpu_s (int    root,
-            guint *n_procs)
-{
-  g_autoptr(GDir) dir = g_dir_open ("/proc", 0, NULL);
-  g_autoptr(GHashTable) parent_of = g_hash_table_new (NULL, NULL);
-  g_autoptr(GHashTable) cpu_of = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  GHashTableIter iter;
-  gpointer key, value;
-  const char *name;
-  double sum = 0;
-  guint n = 0;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      int pid = atoi (name), ppid = 0;
-      double cpu;
-
-      if (pid <= 0)
-        continue;
-      cpu = proc_cpu_s (pid, &ppid);
-      if (cpu < 0)
-        continue;
-      g_hash_table_insert (parent_of, GINT_TO_POINTER (pid), GINT_TO_POINTER (ppid));
-      g_hash_table_insert (cpu_of, GINT_TO_POINTER (pid), g_memdup2 (&cpu, sizeof cpu));
-    }
-  g_hash_table_iter_init (&iter, cpu_of);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      int pid = GPOINTER_TO_INT (key);
-
-      /* Walk up to init; count it if @root is on the way. */
-      for (int p = pid, hops = 0; p > 0 && hops < 64; hops++)
-        {
-          if (p == root)
-            {
-              sum += *(double *) value;
-              n++;
-              break;
-            }
-          p = GPOINTER_TO_INT (g_hash_table_lookup (parent_of, GINT_TO_POINTER (p)));
-        }
-    }
-  if (n_procs != NULL)
-    *n_procs = n;
-  return n > 0 ? sum : -1;
-}
 
 /* VmRSS and VmHWM of @pid in MB (10^6 bytes). */
 static void
@@ -405,12 +331,12 @@ measure_window (Measure *m,
   gint64 t0;
 
   g_usleep ((gulong) opt_settle * G_USEC_PER_SEC);
-  cpu0 = tree_cpu_s (pid, NULL);
+  cpu0 = ferry_bench_tree_cpu_s (pid, NULL);
   t0 = g_get_monotonic_time ();
   if (at_start != NULL)
     at_start (data);
   g_usleep ((gulong) opt_window * G_USEC_PER_SEC);
-  cpu1 = tree_cpu_s (pid, &m->n_procs);
+  cpu1 = ferry_bench_tree_cpu_s (pid, &m->n_procs);
   m->window_s = seconds_since (t0);
   proc_rss (pid, &m->rss_mb, &m->hwm_mb);
   if (cpu0 < 0 || cpu1 < 0)
@@ -478,7 +404,7 @@ run_ferry (Measure    *m,
           g_free (line);
           ready = TRUE;
           m->startup_s = seconds_since (t0);
-          m->startup_cpu_s = tree_cpu_s (pid, NULL);
+          m->startup_cpu_s = ferry_bench_tree_cpu_s (pid, NULL);
           m->listed = n_nodes * VMS_PER_NODE;
           measure_window (m, pid, send_line, in);
           if (!g_output_stream_write_all (in, "STOP\n", 5, NULL, NULL, &error))
@@ -657,7 +583,7 @@ run_virt_manager (Measure    *m,
         }
     }
   m->startup_s = seconds_since (t0);
-  m->startup_cpu_s = tree_cpu_s (pid, NULL);
+  m->startup_cpu_s = ferry_bench_tree_cpu_s (pid, NULL);
   m->listed = domains;
 
   if (g_subprocess_get_identifier (proc) == NULL)

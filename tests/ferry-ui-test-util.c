@@ -33,7 +33,6 @@ ferry_ui_test_screenshot (GtkWidget  *widget,
                           const char *name)
 {
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   const char *build = g_getenv ("FERRY_BUILD_DIR");
@@ -43,8 +42,20 @@ ferry_ui_test_screenshot (GtkWidget  *widget,
   int height = gtk_widget_get_height (widget);
 
   g_mkdir_with_parents (dir, 0755);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
+  /* A widget shows what it last drew: right after a change (or on a loaded
+   * machine) that may be nothing yet, until its next frame. */
+  for (guint attempt = 0; node == NULL && attempt < 100; attempt++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node == NULL)
+        {
+          gtk_widget_queue_draw (widget);
+          ferry_ui_test_settle (50);
+        }
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
                                          node, &GRAPHENE_RECT_INIT (0, 0, width, height));

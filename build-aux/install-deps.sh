@@ -16,6 +16,8 @@ pkgs=(
   # the VNC console's keymap is generated from <linux/input-event-codes.h>
   linux-libc-dev python3
   desktop-file-utils appstream
+  # tests/data/check-flatpak.py reads the Flatpak manifest (YAML)
+  python3-yaml
   # real libvirt nodes and guests (tests/cluster)
   libvirt-daemon libvirt-daemon-driver-qemu
   libvirt-clients qemu-system-x86 qemu-utils busybox-static cpio gzip iproute2 util-linux procps

@@ -45,8 +45,6 @@
 
 G_DEFINE_QUARK (ferry-console-error-quark, ferry_console_error)
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlXPathContext, xmlXPathFreeContext)
 
 #define TCP_TIMEOUT_S  10
 /* ssh: ConnectTimeout plus authentication and the channel to QEMU. */

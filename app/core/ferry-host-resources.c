@@ -13,8 +13,6 @@
 #include "ferry-node-private.h"
 #include "ferry-xml.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlXPathContext, xmlXPathFreeContext)
 
 G_DEFINE_BOXED_TYPE (FerryHostResources, ferry_host_resources,
                      ferry_host_resources_ref, ferry_host_resources_unref)

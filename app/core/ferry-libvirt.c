@@ -11,6 +11,7 @@
 
 #include "ferry-core.h"
 #include "ferry-libvirt.h"
+#include "ferry-xml.h"
 
 G_DEFINE_QUARK (ferry-libvirt-error-quark, ferry_libvirt_error)
 
@@ -203,4 +204,30 @@ ferry_libvirt_list_domains (virConnectPtr   conn,
   virDomainStatsRecordListFree (records);
 
   return g_steal_pointer (&infos);
+}
+
+virStoragePoolPtr
+ferry_libvirt_find_pool_by_dir (virConnectPtr  conn,
+                                const char    *dir)
+{
+  virStoragePoolPtr *pools = NULL;
+  virStoragePoolPtr found = NULL;
+  int n;
+
+  n = virConnectListAllStoragePools (conn, &pools, VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE);
+  for (int i = 0; i < n; i++)
+    {
+      g_autofree char *xml = found == NULL ? virStoragePoolGetXMLDesc (pools[i], 0) : NULL;
+      g_auto(GStrv) paths = NULL;
+
+      if (xml != NULL &&
+          (paths = ferry_xml_eval_strings (xml, "/pool/target/path", NULL)) != NULL &&
+          paths[0] != NULL && g_strcmp0 (paths[0], dir) == 0)
+        found = pools[i];
+      else
+        virStoragePoolFree (pools[i]);
+    }
+  free (pools);
+  virResetLastError ();
+  return found;
 }

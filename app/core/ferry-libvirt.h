@@ -36,4 +36,9 @@ FerryVmInfo  *ferry_libvirt_domain_info (virDomainPtr  domain,
 GPtrArray    *ferry_libvirt_list_domains (virConnectPtr  conn,
                                           GError       **error);
 
+/* The active storage pool on @conn whose target directory is @dir (a new
+ * reference), or NULL. */
+virStoragePoolPtr ferry_libvirt_find_pool_by_dir (virConnectPtr  conn,
+                                                  const char    *dir);
+
 G_END_DECLS

@@ -13,8 +13,6 @@
 #include "ferry-vm-details.h"
 #include "ferry-xml.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlXPathContext, xmlXPathFreeContext)
 
 G_DEFINE_BOXED_TYPE (FerryVmDetails, ferry_vm_details, ferry_vm_details_ref, ferry_vm_details_unref)
 

@@ -19,8 +19,6 @@
 #include "ferry-vm-edit.h"
 #include "ferry-xml.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlXPathContext, xmlXPathFreeContext)
 
 FerryVmEdit *
 ferry_vm_edit_new (void)

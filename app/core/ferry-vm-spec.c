@@ -19,8 +19,6 @@
 
 #define FERRY_XML_NS "https://github.com/ferryvm/ferry/ns/1"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlXPathContext, xmlXPathFreeContext)
 
 G_DEFINE_QUARK (ferry-vm-spec-error-quark, ferry_vm_spec_error)
 

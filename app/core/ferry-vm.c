@@ -19,6 +19,7 @@
 
 #include "ferry-core.h"
 #include "ferry-libvirt.h"
+#include "ferry-migration.h"
 #include "ferry-node-private.h"
 #include "ferry-vm-private.h"
 #include "ferry-xml.h"
@@ -542,87 +543,20 @@ ferry_vm_run_op_finish (FerryVm       *self,
 }
 
 /* ---------------------------------------------------------------------- */
-/* Migration (the simple, synchronous-in-a-worker form; migration jobs     */
-/* with progress and tuning build on it)                                   */
-
-typedef struct
-{
-  char      *uuid;
-  char      *name;
-  FerryNode *source;
-  FerryNode *destination;
-  char      *migrate_uri;
-} MigrateData;
+/* Migration: a FerryMigration job with the defaults for the VM's state    */
 
 static void
-migrate_data_free (MigrateData *data)
+migration_done (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
-  g_free (data->uuid);
-  g_free (data->name);
-  g_clear_object (&data->source);
-  g_clear_object (&data->destination);
-  g_free (data->migrate_uri);
-  g_free (data);
-}
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
 
-static void
-migrate_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  MigrateData *data = task_data;
-  g_autoptr(GError) error = NULL;
-  virConnectPtr sconn = NULL;
-  virConnectPtr dconn = NULL;
-  virDomainPtr domain = NULL;
-  virDomainPtr moved = NULL;
-  virTypedParameterPtr params = NULL;
-  int nparams = 0, maxparams = 0;
-  unsigned int flags = VIR_MIGRATE_PERSIST_DEST | VIR_MIGRATE_UNDEFINE_SOURCE;
-  int active;
-
-  /* A migration can take minutes: it gets connections of its own, so the
-   * nodes' workers keep serving refreshes and statistics meanwhile. */
-  if ((sconn = _ferry_node_open_private_connection (data->source, &error)) == NULL ||
-      (dconn = _ferry_node_open_private_connection (data->destination, &error)) == NULL)
-    goto out;
-
-  domain = virDomainLookupByUUIDString (sconn, data->uuid);
-  if (domain == NULL)
-    {
-      ferry_libvirt_set_error (&error, _("“%s” was not found"), data->name);
-      goto out;
-    }
-
-  active = virDomainIsActive (domain);
-  if (active == 1)
-    flags |= VIR_MIGRATE_LIVE | VIR_MIGRATE_ABORT_ON_ERROR;
-  else
-    flags |= VIR_MIGRATE_OFFLINE;
-
-  if (active == 1 && data->migrate_uri != NULL)
-    virTypedParamsAddString (&params, &nparams, &maxparams, VIR_MIGRATE_PARAM_URI, data->migrate_uri);
-
-  moved = virDomainMigrate3 (domain, dconn, params, nparams, flags);
-  if (moved == NULL)
-    ferry_libvirt_set_error (&error, _("Could not migrate “%s”"), data->name);
-
-out:
-  virTypedParamsFree (params, nparams);
-  if (moved != NULL)
-    virDomainFree (moved);
-  if (domain != NULL)
-    virDomainFree (domain);
-  if (dconn != NULL)
-    virConnectClose (dconn);
-  if (sconn != NULL)
-    virConnectClose (sconn);
-
-  if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
+  if (ferry_migration_run_finish (FERRY_MIGRATION (object), result, &error))
     g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
 }
 
 void
@@ -632,46 +566,16 @@ ferry_vm_migrate_async (FerryVm             *self,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  MigrateData *data;
-  const char *address;
+  g_autoptr(FerryMigration) migration = NULL;
+  GTask *task;
 
   g_return_if_fail (FERRY_IS_VM (self));
   g_return_if_fail (FERRY_IS_NODE (destination));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ferry_vm_migrate_async);
-
-  if (self->node == NULL)
-    {
-      g_task_return_new_error (task, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_NOT_CONNECTED,
-                               _("“%s” is not on any connected node"), ferry_vm_get_name (self));
-      return;
-    }
-  if (self->node == destination)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               _("“%s” already runs on %s"), ferry_vm_get_name (self),
-                               ferry_node_get_name (destination));
-      return;
-    }
-
-  data = g_new0 (MigrateData, 1);
-  data->uuid = g_strdup (self->uuid);
-  data->name = g_strdup (ferry_vm_get_name (self));
-  data->source = g_object_ref (self->node);
-  data->destination = g_object_ref (destination);
-  address = ferry_node_get_migration_address (destination);
-  if (address != NULL)
-    {
-      /* No port: libvirt picks one from the destination's migration range. */
-      if (strchr (address, ':') != NULL && address[0] != '[')
-        data->migrate_uri = g_strdup_printf ("tcp://[%s]", address);
-      else
-        data->migrate_uri = g_strdup_printf ("tcp://%s", address);
-    }
-  g_task_set_task_data (task, data, (GDestroyNotify) migrate_data_free);
-  g_task_run_in_thread (task, migrate_thread);
+  migration = ferry_migration_new (self, destination, NULL);
+  ferry_migration_run_async (migration, cancellable, migration_done, task);
 }
 
 gboolean
@@ -679,17 +583,137 @@ ferry_vm_migrate_finish (FerryVm       *self,
                          GAsyncResult  *result,
                          GError       **error)
 {
-  MigrateData *data;
-
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  data = g_task_get_task_data (G_TASK (result));
-  if (data != NULL)
-    {
-      _ferry_node_refresh_domain (data->source, data->uuid);
-      _ferry_node_refresh_domain (data->destination, data->uuid);
-    }
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Dirty-rate measurement                                                  */
+
+typedef struct
+{
+  char      *uuid;
+  char      *name;
+  FerryNode *node;
+  int        seconds;
+} DirtyRateData;
+
+static void
+dirty_rate_data_free (DirtyRateData *data)
+{
+  g_free (data->uuid);
+  g_free (data->name);
+  g_clear_object (&data->node);
+  g_free (data);
+}
+
+static void
+dirty_rate_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  DirtyRateData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  virConnectPtr conn;
+  virDomainPtr domain = NULL;
+  double rate = -1;
+  gint64 deadline;
+
+  /* It takes seconds: a connection of its own, not the node's worker. */
+  conn = _ferry_node_open_private_connection (data->node, &error);
+  if (conn == NULL)
+    goto out;
+  domain = virDomainLookupByUUIDString (conn, data->uuid);
+  if (domain == NULL)
+    {
+      ferry_libvirt_set_error (&error, _("“%s” was not found"), data->name);
+      goto out;
+    }
+  /* Page sampling (flags 0): the dirty-bitmap mode crashes TCG guests. */
+  if (virDomainStartDirtyRateCalc (domain, data->seconds, 0) < 0)
+    {
+      ferry_libvirt_set_error (&error, _("Could not measure how fast “%s” writes its memory"), data->name);
+      goto out;
+    }
+
+  deadline = g_get_monotonic_time () + (data->seconds + 10) * G_USEC_PER_SEC;
+  while (rate < 0 && g_get_monotonic_time () < deadline)
+    {
+      virDomainPtr doms[] = { domain, NULL };
+      virDomainStatsRecordPtr *records = NULL;
+      int status = -1;
+      long long mib = -1;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+        goto out;
+      g_usleep (data->seconds * G_USEC_PER_SEC / 4 + 100 * 1000);
+      if (virDomainListGetStats (doms, VIR_DOMAIN_STATS_DIRTYRATE, &records, 0) > 0)
+        {
+          virTypedParamsGetInt (records[0]->params, records[0]->nparams, "dirtyrate.calc_status", &status);
+          virTypedParamsGetLLong (records[0]->params, records[0]->nparams,
+                                  "dirtyrate.megabytes_per_second", &mib);
+          /* 2: VIR_DOMAIN_DIRTYRATE_MEASURED */
+          if (status == 2 && mib >= 0)
+            rate = (double) mib * 1024.0 * 1024.0;
+        }
+      virDomainStatsRecordListFree (records);
+    }
+  if (rate < 0)
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                 _("The dirty-rate measurement of “%s” did not finish"), data->name);
+
+out:
+  if (domain != NULL)
+    virDomainFree (domain);
+  if (conn != NULL)
+    virConnectClose (conn);
+  virResetLastError ();
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_memdup2 (&rate, sizeof rate), g_free);
+}
+
+void
+ferry_vm_measure_dirty_rate_async (FerryVm             *self,
+                                   int                  seconds,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  DirtyRateData *data;
+
+  g_return_if_fail (FERRY_IS_VM (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ferry_vm_measure_dirty_rate_async);
+  if (self->node == NULL || !ferry_vm_state_is_active (self->state))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("“%s” is not running"), ferry_vm_get_name (self));
+      return;
+    }
+  data = g_new0 (DirtyRateData, 1);
+  data->uuid = g_strdup (self->uuid);
+  data->name = g_strdup (ferry_vm_get_name (self));
+  data->node = g_object_ref (self->node);
+  data->seconds = CLAMP (seconds, 1, 60);
+  g_task_set_task_data (task, data, (GDestroyNotify) dirty_rate_data_free);
+  g_task_run_in_thread (task, dirty_rate_thread);
+}
+
+double
+ferry_vm_measure_dirty_rate_finish (FerryVm       *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_autofree double *rate = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  rate = g_task_propagate_pointer (G_TASK (result), error);
+  return rate != NULL ? *rate : -1;
 }
 
 /* ---------------------------------------------------------------------- */

@@ -48,4 +48,15 @@ gboolean      ferry_vm_migrate_finish   (FerryVm              *self,
                                          GAsyncResult         *result,
                                          GError              **error);
 
+/* Measures how fast a running VM dirties its memory (libvirt's dirty-rate
+ * calculation over @seconds, 1..60): bytes per second. */
+void          ferry_vm_measure_dirty_rate_async  (FerryVm             *self,
+                                                  int                  seconds,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+double        ferry_vm_measure_dirty_rate_finish (FerryVm             *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
 G_END_DECLS

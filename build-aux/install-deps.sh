@@ -13,6 +13,8 @@ pkgs=(
   build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev
   libvirt-dev libvirt-glib-1.0-dev libgvnc-1.0-dev
+  # saved passwords in the keyring (the Secret Service)
+  libsecret-1-dev
   # the VNC console's keymap is generated from <linux/input-event-codes.h>
   linux-libc-dev python3
   desktop-file-utils appstream
@@ -33,6 +35,9 @@ pkgs=(
   virt-viewer
   # tests/integration/test-console: ssh tunnels to the VNC consoles (sshd runs as a plain process)
   openssh-server openssh-client
+  # tests/integration/test-credentials: a libvirtd that wants a password (SASL DIGEST-MD5),
+  # a Secret Service on a private bus (gnome-keyring), TLS certificates (certtool)
+  sasl2-bin libsasl2-modules gnome-keyring gnutls-bin
 )
 
 missing=()

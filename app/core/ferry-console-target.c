@@ -35,9 +35,11 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "ferry-askpass-server.h"
 #include "ferry-console-target.h"
 #include "ferry-console-target-private.h"
 #include "ferry-core.h"
+#include "ferry-credentials-private.h"
 #include "ferry-libvirt.h"
 #include "ferry-node-private.h"
 #include "ferry-uri.h"
@@ -769,6 +771,35 @@ open_stderr_file (GError **error)
   return fd;
 }
 
+/* ssh's questions go to Ferry's dialog (SSH_ASKPASS): for whom, in it. */
+static gboolean
+prepare_askpass (GSubprocessLauncher *launcher,
+                 const char          *uri)
+{
+  g_auto(UriParts) parts = { 0 };
+  g_autofree char *destination = NULL;
+
+  if (!split_uri (uri, &parts, NULL))
+    return FALSE;
+  destination = parts.user ? g_strdup_printf ("%s@%s", parts.user, parts.host) : g_strdup (parts.host);
+  return ferry_askpass_prepare_launcher (launcher, destination, parts.port);
+}
+
+/* _ferry_console_build_ssh_argv() forbids questions (BatchMode=yes); with
+ * the askpass channel up, ssh may ask. */
+static void
+allow_questions (GStrv argv)
+{
+  for (guint i = 0; argv[i] != NULL; i++)
+    {
+      if (g_str_equal (argv[i], "BatchMode=yes"))
+        {
+          g_free (argv[i]);
+          argv[i] = g_strdup ("BatchMode=no");
+        }
+    }
+}
+
 static void
 ssh_thread (GTask        *task,
             gpointer      source_object,
@@ -814,9 +845,13 @@ ssh_thread (GTask        *task,
   g_subprocess_launcher_take_stdout_fd (launcher, fcntl (sv[1], F_DUPFD_CLOEXEC, 3));
   g_subprocess_launcher_take_stderr_fd (launcher, fcntl (err_fd, F_DUPFD_CLOEXEC, 3));
   sv[1] = -1;
-  /* Never ask anything: no terminal, no askpass window. */
-  g_subprocess_launcher_unsetenv (launcher, "SSH_ASKPASS");
+  /* Never on a terminal. ssh may ask through Ferry's own dialog when the
+   * askpass channel is up (ferry-askpass-server.c); otherwise, nothing. */
   g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  if (prepare_askpass (launcher, data->uri))
+    allow_questions (argv);
+  else
+    g_subprocess_launcher_unsetenv (launcher, "SSH_ASKPASS");
   ssh = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
   /* Drops our copies of ssh's end: only ssh holds it now, so its exit is
    * an EOF on ours. */
@@ -842,6 +877,12 @@ ssh_thread (GTask        *task,
       ssize_t n;
       int r;
 
+      if (remaining <= 0 && _ferry_credentials_is_asking_about (data->uri))
+        {
+          /* Someone is typing ssh's password: wait for them. */
+          deadline = g_get_monotonic_time () + SSH_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+          continue;
+        }
       if (remaining <= 0)
         {
           g_set_error (&error, FERRY_CONSOLE_ERROR, FERRY_CONSOLE_ERROR_SSH,

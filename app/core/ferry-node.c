@@ -19,8 +19,10 @@
 #include <libvirt/virterror.h>
 
 #include "ferry-core.h"
+#include "ferry-credentials-private.h"
 #include "ferry-libvirt.h"
 #include "ferry-node-private.h"
+#include "ferry-uri.h"
 #include "ferry-vm.h"
 #include "ferry-vm-info.h"
 
@@ -78,6 +80,8 @@ struct _FerryNode
 
   guint           want_connected : 1;
   guint           open_pending : 1;
+  /* Cancelled when the attempt is abandoned: withdraws its password prompt. */
+  GCancellable   *open_cancellable;
   guint           retry_source;
   guint           retry_delay;
   guint           connect_timeout_source;
@@ -193,16 +197,12 @@ _ferry_node_lookup_domain (FerryNode      *self,
   return domain;
 }
 
-static int auth_callback (virConnectCredentialPtr cred, unsigned int ncred, void *cbdata);
-static int auth_credtypes[4];
-
 virConnectPtr
 _ferry_node_open_private_connection (FerryNode  *self,
                                      GError    **error)
 {
-  virConnectAuth auth = {
-    auth_credtypes, G_N_ELEMENTS (auth_credtypes), auth_callback, NULL,
-  };
+  g_autoptr(FerryAuth) auth = NULL;
+  g_autofree char *host = NULL;
   virConnectPtr conn;
 
   FERRY_ASSERT_WORKER_THREAD ();
@@ -219,10 +219,13 @@ _ferry_node_open_private_connection (FerryNode  *self,
       return NULL;
     }
 
-  conn = virConnectOpenAuth (self->uri, &auth, 0);
+  /* Usually answered from this session's memory (no prompt). */
+  host = ferry_uri_display_name (self->uri);
+  auth = _ferry_auth_new (self->uri, host, NULL);
+  conn = _ferry_auth_open (auth, error);
   if (conn == NULL)
     {
-      ferry_libvirt_set_error (error, _("Could not connect to %s"), self->uri);
+      g_prefix_error (error, _("Could not connect to %s: "), self->uri);
       return NULL;
     }
   virConnectSetKeepAlive (conn, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT);
@@ -832,26 +835,10 @@ close_callback (virConnectPtr  conn,
 /* ---------------------------------------------------------------------- */
 /* Opening                                                                 */
 
-static int
-auth_callback (virConnectCredentialPtr cred,
-               unsigned int            ncred,
-               void                   *cbdata)
-{
-  /* No interactive credentials yet: refuse, so libvirt reports an
-   * authentication error instead of waiting on a terminal. */
-  return -1;
-}
-
-static int auth_credtypes[4] = {
-  VIR_CRED_AUTHNAME,
-  VIR_CRED_PASSPHRASE,
-  VIR_CRED_ECHOPROMPT,
-  VIR_CRED_NOECHOPROMPT,
-};
-
 typedef struct
 {
   char          *uri;
+  FerryAuth     *auth;          /* answers libvirt's questions (ferry-credentials.c) */
   guint          generation;
   guint64        seq;
   FerryNode     *node_for_callbacks;   /* not a reference: only for the weak refs */
@@ -874,6 +861,7 @@ open_data_free (OpenData *data)
   g_assert (data->conn == NULL);
   g_assert (data->close_data == NULL);
   g_free (data->uri);
+  g_clear_pointer (&data->auth, _ferry_auth_free);
   g_free (data->hostname);
   g_free (data->cpu_model);
   g_free (data->libvirt_version);
@@ -897,9 +885,6 @@ open_thread (GTask        *task,
 {
   OpenData *data = task_data;
   g_autoptr(GError) error = NULL;
-  virConnectAuth auth = {
-    auth_credtypes, G_N_ELEMENTS (auth_credtypes), auth_callback, NULL,
-  };
   virNodeInfo node_info;
   unsigned long version;
   char *hostname;
@@ -908,10 +893,10 @@ open_thread (GTask        *task,
 
   FERRY_ASSERT_WORKER_THREAD ();
 
-  conn = virConnectOpenAuth (data->uri, &auth, 0);
+  /* May ask the user (through the main thread) and wait for the answer. */
+  conn = _ferry_auth_open (data->auth, &error);
   if (conn == NULL)
     {
-      ferry_libvirt_set_error (&error, NULL);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -982,11 +967,19 @@ open_done (GObject      *object,
 
   self->open_pending = FALSE;
   g_clear_handle_id (&self->connect_timeout_source, g_source_remove);
+  g_clear_object (&self->open_cancellable);
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (data->generation != self->generation || !self->want_connected)
-        return;
+        {
+          /* A connect() after a disconnect() waited for this abandoned
+           * attempt (say, one left at its password prompt) to end. */
+          if (data->generation != self->generation && self->want_connected &&
+              self->state != FERRY_NODE_STATE_CONNECTED)
+            start_open (self);
+          return;
+        }
       if (g_error_matches (error, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_AUTH))
         {
           set_state (self, FERRY_NODE_STATE_AUTH_FAILED, error->message);
@@ -1042,6 +1035,10 @@ connect_timeout_cb (gpointer user_data)
 {
   FerryNode *self = user_data;
 
+  /* The host answered and someone is typing a password: not unreachable. */
+  if (_ferry_credentials_is_asking_about (self->uri))
+    return G_SOURCE_CONTINUE;
+
   self->connect_timeout_source = 0;
   /* The attempt keeps waiting in its worker: if the host wakes up, it
    * completes and the node becomes connected without a new attempt. */
@@ -1071,6 +1068,9 @@ start_open (FerryNode *self)
   data->seq = ++self->seq;
   data->node_for_callbacks = self;
   data->event_callback_id = -1;
+  g_clear_object (&self->open_cancellable);
+  self->open_cancellable = g_cancellable_new ();
+  data->auth = _ferry_auth_new (self->uri, self->name, self->open_cancellable);
 
   task = g_task_new (self, NULL, open_done, NULL);
   g_task_set_source_tag (task, start_open);
@@ -1119,6 +1119,8 @@ ferry_node_disconnect (FerryNode *self)
   self->want_connected = FALSE;
   clear_timers (self);
   self->generation++;
+  /* An attempt waiting for a password stops waiting (its prompt closes). */
+  g_cancellable_cancel (self->open_cancellable);
   drop_connection (self);
   set_state (self, FERRY_NODE_STATE_DISCONNECTED, NULL);
 }
@@ -1320,6 +1322,7 @@ ferry_node_dispose (GObject *object)
 
   self->want_connected = FALSE;
   clear_timers (self);
+  g_cancellable_cancel (self->open_cancellable);
   if (self->vms != NULL)
     g_list_store_remove_all (self->vms);
 
@@ -1354,6 +1357,7 @@ ferry_node_finalize (GObject *object)
       g_thread_unref (g_thread_new ("ferry-node-close", close_detached, data));
     }
   g_mutex_clear (&self->conn_lock);
+  g_clear_object (&self->open_cancellable);
   g_clear_pointer (&self->known, g_hash_table_unref);
   g_clear_pointer (&self->refreshing, g_hash_table_unref);
   g_clear_object (&self->vms);

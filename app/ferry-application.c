@@ -9,6 +9,7 @@
 #include "ferry-application.h"
 #include "ferry-console-page.h"
 #include "ferry-console-window.h"
+#include "ferry-import-dialog.h"
 #include "ferry-preferences-window.h"
 #include "ferry-window.h"
 
@@ -457,6 +458,8 @@ ferry_application_command_line (GApplication            *app,
   GVariantDict *options = g_application_command_line_get_options_dict (cmdline);
   g_autofree const char **uris = NULL;
   g_autofree const char **rest = NULL;
+  gboolean offer_import = FALSE;
+  FerryWindow *window;
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -509,9 +512,14 @@ ferry_application_command_line (GApplication            *app,
     {
       self->nodes_loaded = TRUE;
       load_saved_nodes (self);
+      /* No connections yet: offer virt-manager's, when it has some. */
+      offer_import = g_list_model_get_n_items (ferry_inventory_get_nodes (self->inventory)) == 0;
     }
 
-  gtk_window_present (GTK_WINDOW (ensure_window (self)));
+  window = ensure_window (self);
+  gtk_window_present (GTK_WINDOW (window));
+  if (offer_import)
+    ferry_import_dialog_present (self, GTK_WINDOW (window), TRUE);
   return 0;
 }
 
@@ -578,6 +586,16 @@ apply_refresh_interval (FerryApplication *self)
 }
 
 static void
+import_virt_manager_action (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  FerryApplication *self = user_data;
+
+  ferry_import_dialog_present (self, gtk_application_get_active_window (GTK_APPLICATION (self)), FALSE);
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
@@ -612,6 +630,7 @@ static const struct {
 static const GActionEntry app_actions[] = {
   { "about", about_action },
   { "preferences", preferences_action },
+  { "import-virt-manager", import_virt_manager_action },
   { "quit", quit_action },
 };
 

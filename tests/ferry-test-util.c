@@ -290,3 +290,126 @@ ferry_test_connect_cluster (FerryInventory  *inventory,
       }
   return TRUE;
 }
+
+/* ---------------------------------------------------------------------- */
+/* Witnesses on the local cluster: virsh and the guests' serial logs       */
+
+char *
+ferry_test_virsh (FerryNode  *node,
+                  const char *command,
+                  const char *arg)
+{
+  const char *argv[] = { "virsh", "-q", "-c", ferry_node_get_uri (node), command, arg, NULL };
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  return g_strstrip (out);
+}
+
+gboolean
+ferry_test_virsh_lists (FerryNode  *node,
+                        const char *name)
+{
+  g_autofree char *out = ferry_test_virsh (node, "list", "--all");
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) cols = g_strsplit_set (g_strstrip (lines[i]), " \t", -1);
+      guint n = 0;
+
+      for (guint j = 0; cols[j] != NULL; j++)
+        if (*cols[j] != '\0' && ++n == 2 && g_strcmp0 (cols[j], name) == 0)
+          return TRUE;
+    }
+  return FALSE;
+}
+
+gsize
+ferry_test_serial_size (const char *name)
+{
+  g_autofree char *path = g_strdup_printf ("%s/serial/%s.log", ferry_test_cluster_dir (), name);
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    return 0;
+  return (gsize) st.st_size;
+}
+
+gboolean
+ferry_test_serial_grows (const char *name,
+                         guint       within_ms)
+{
+  gsize before = ferry_test_serial_size (name);
+  gint64 deadline = g_get_monotonic_time () + (gint64) within_ms * 1000;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (100000);
+      if (ferry_test_serial_size (name) > before)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+ferry_test_serial_wait_for (const char *name,
+                            gsize       offset,
+                            const char *needle,
+                            guint       within_ms)
+{
+  g_autofree char *path = g_strdup_printf ("%s/serial/%s.log", ferry_test_cluster_dir (), name);
+  gint64 deadline = g_get_monotonic_time () + (gint64) within_ms * 1000;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_autofree char *contents = NULL;
+      gsize len = 0;
+
+      if (g_file_get_contents (path, &contents, &len, NULL) && len > offset &&
+          g_strstr_len (contents + offset, len - offset, needle) != NULL)
+        return TRUE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (100000);
+    }
+  return FALSE;
+}
+
+gboolean
+ferry_test_model_contains (GListModel *model,
+                           gpointer    item)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) it = g_list_model_get_item (model, i);
+
+      if (it == item)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+guint
+ferry_test_count_named (FerryInventory *inventory,
+                        const char     *name)
+{
+  GListModel *vms = ferry_inventory_get_vms (inventory);
+  guint n = g_list_model_get_n_items (vms);
+  guint count = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FerryVm) v = g_list_model_get_item (vms, i);
+
+      if (g_strcmp0 (ferry_vm_get_name (v), name) == 0)
+        count++;
+    }
+  return count;
+}

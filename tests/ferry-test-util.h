@@ -64,6 +64,24 @@ gboolean    ferry_test_connect_cluster    (FerryInventory  *inventory,
                                            guint            n_nodes,
                                            GError         **error);
 /* Removes a directory the test made (files and one level of subfolders). */
+/* virsh is the independent witness: what libvirt itself says. */
+char       *ferry_test_virsh              (FerryNode      *node,
+                                           const char     *command,
+                                           const char     *arg);
+gboolean    ferry_test_virsh_lists        (FerryNode      *node,
+                                           const char     *name);
+/* The local cluster's guests write heartbeats to serial/NAME.log. */
+gsize       ferry_test_serial_size        (const char     *name);
+gboolean    ferry_test_serial_grows       (const char     *name,
+                                           guint           within_ms);
+gboolean    ferry_test_serial_wait_for    (const char     *name,
+                                           gsize           offset,
+                                           const char     *needle,
+                                           guint           within_ms);
+gboolean    ferry_test_model_contains     (GListModel     *model,
+                                           gpointer        item);
+guint       ferry_test_count_named        (FerryInventory *inventory,
+                                           const char     *name);
 void        ferry_test_remove_tree     (const char        *dir);
 
 G_END_DECLS

@@ -231,3 +231,26 @@ ferry_libvirt_find_pool_by_dir (virConnectPtr  conn,
   virResetLastError ();
   return found;
 }
+
+virStorageVolPtr
+ferry_libvirt_lookup_volume (virConnectPtr  conn,
+                             const char    *path)
+{
+  virStorageVolPtr vol;
+  virStoragePoolPtr pool;
+  g_autofree char *dir = NULL;
+
+  if ((vol = virStorageVolLookupByPath (conn, path)) != NULL)
+    return vol;
+
+  dir = g_path_get_dirname (path);
+  pool = ferry_libvirt_find_pool_by_dir (conn, dir);
+  if (pool == NULL)
+    return NULL;
+  if (virStoragePoolRefresh (pool, 0) == 0)
+    vol = virStorageVolLookupByPath (conn, path);
+  virStoragePoolFree (pool);
+  if (vol != NULL)
+    virResetLastError ();
+  return vol;
+}

@@ -41,4 +41,9 @@ GPtrArray    *ferry_libvirt_list_domains (virConnectPtr  conn,
 virStoragePoolPtr ferry_libvirt_find_pool_by_dir (virConnectPtr  conn,
                                                   const char    *dir);
 
+/* virStorageVolLookupByPath, but a volume another host created in a shared
+ * pool (unknown to this host until its pool is refreshed) is found too. */
+virStorageVolPtr  ferry_libvirt_lookup_volume   (virConnectPtr  conn,
+                                                 const char    *path);
+
 G_END_DECLS

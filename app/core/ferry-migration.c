@@ -378,7 +378,7 @@ copy_volume (virConnectPtr   sconn,
   g_autofree char *buffer = NULL;
   gboolean ok = FALSE;
 
-  if ((dvol = virStorageVolLookupByPath (dconn, path)) != NULL)
+  if ((dvol = ferry_libvirt_lookup_volume (dconn, path)) != NULL)
     {
       /* Already there: shared storage after all, nothing to copy. */
       virStorageVolFree (dvol);
@@ -386,7 +386,7 @@ copy_volume (virConnectPtr   sconn,
     }
   virResetLastError ();
 
-  if ((svol = virStorageVolLookupByPath (sconn, path)) == NULL)
+  if ((svol = ferry_libvirt_lookup_volume (sconn, path)) == NULL)
     {
       ferry_libvirt_set_error (error, _("The disk %s of “%s” is not a volume of a storage pool"), path, vm_name);
       goto out;

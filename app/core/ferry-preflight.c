@@ -259,7 +259,7 @@ check_storage (Probe         *probe,
   for (guint i = 0; probe->disk_paths != NULL && probe->disk_paths[i] != NULL; i++)
     {
       const char *path = probe->disk_paths[i];
-      virStorageVolPtr vol = virStorageVolLookupByPath (conn, path);
+      virStorageVolPtr vol = ferry_libvirt_lookup_volume (conn, path);
       g_autofree char *dir = NULL;
       virStoragePoolPtr pool;
 
@@ -499,6 +499,7 @@ source_done (GObject      *object,
   g_autoptr(GTask) task = user_data;
   Probe *probe = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
   GTask *step;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
@@ -510,8 +511,8 @@ source_done (GObject      *object,
       return;
     }
 
-  step = g_task_new (probe->destination, g_task_get_cancellable (task), destination_done,
-                     g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  step = g_task_new (probe->destination, cancellable, destination_done, g_steal_pointer (&task));
   g_task_set_source_tag (step, destination_thread);
   g_task_set_task_data (step, probe, NULL);
   _ferry_node_run_in_worker (probe->destination, step, destination_thread);

@@ -401,7 +401,7 @@ volume_capacity (virConnectPtr      conn,
         }
     }
   else if (disk->source != NULL && g_path_is_absolute (disk->source))
-    vol = virStorageVolLookupByPath (conn, disk->source);
+    vol = ferry_libvirt_lookup_volume (conn, disk->source);
 
   if (vol != NULL)
     {

@@ -418,7 +418,7 @@ delete_domain (virConnectPtr   conn,
 
   for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
     {
-      virStorageVolPtr vol = virStorageVolLookupByPath (conn, paths[i]);
+      virStorageVolPtr vol = ferry_libvirt_lookup_volume (conn, paths[i]);
 
       if (vol == NULL || virStorageVolDelete (vol, 0) < 0)
         {

@@ -56,45 +56,6 @@ cluster (const char *command,
   cluster_argv (command, arg, NULL, NULL, NULL);
 }
 
-/* virsh is the independent witness: what libvirt itself says. */
-static char *
-virsh (FerryNode  *node,
-       const char *command,
-       const char *arg)
-{
-  const char *argv[] = { "virsh", "-q", "-c", ferry_node_get_uri (node), command, arg, NULL };
-  g_autoptr(GError) error = NULL;
-  char *out = NULL;
-  int status = 0;
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                NULL, NULL, &out, NULL, &status, &error);
-  g_assert_no_error (error);
-  return g_strstrip (out);
-}
-
-static gboolean
-virsh_lists (FerryNode  *node,
-             const char *name)
-{
-  g_autofree char *out = virsh (node, "list", "--all");
-  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_auto(GStrv) cols = g_strsplit_set (g_strstrip (lines[i]), " \t", -1);
-      guint n = 0;
-
-      for (guint j = 0; cols[j] != NULL; j++)
-        if (*cols[j] != '\0')
-          {
-            if (++n == 2 && g_strcmp0 (cols[j], name) == 0)
-              return TRUE;
-          }
-    }
-  return FALSE;
-}
-
 static FerryVm *
 vm (const char *name)
 {
@@ -102,89 +63,6 @@ vm (const char *name)
 
   g_assert_nonnull (found);
   return found;
-}
-
-static gsize
-serial_size (const char *name)
-{
-  g_autofree char *path = g_strdup_printf ("%s/serial/%s.log", cluster_dir, name);
-  GStatBuf st;
-
-  if (g_stat (path, &st) != 0)
-    return 0;
-  return (gsize) st.st_size;
-}
-
-static gboolean
-serial_grows (const char *name,
-              guint       within_ms)
-{
-  gsize before = serial_size (name);
-  gint64 deadline = g_get_monotonic_time () + within_ms * 1000;
-
-  while (g_get_monotonic_time () < deadline)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (100000);
-      if (serial_size (name) > before)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-/* Waits until the guest's serial log, past @offset, contains @needle. */
-static gboolean
-serial_wait_for (const char *name,
-                 gsize       offset,
-                 const char *needle,
-                 guint       within_ms)
-{
-  g_autofree char *path = g_strdup_printf ("%s/serial/%s.log", cluster_dir, name);
-  gint64 deadline = g_get_monotonic_time () + (gint64) within_ms * 1000;
-
-  while (g_get_monotonic_time () < deadline)
-    {
-      g_autofree char *contents = NULL;
-      gsize len = 0;
-
-      if (g_file_get_contents (path, &contents, &len, NULL) && len > offset &&
-          g_strstr_len (contents + offset, len - offset, needle) != NULL)
-        return TRUE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (100000);
-    }
-  return FALSE;
-}
-
-static gboolean
-store_contains (GListModel *model,
-                gpointer    item)
-{
-  guint n = g_list_model_get_n_items (model);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GObject) it = g_list_model_get_item (model, i);
-      if (it == item)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static guint
-count_named (const char *name)
-{
-  GListModel *vms = ferry_inventory_get_vms (inventory);
-  guint n = g_list_model_get_n_items (vms);
-  guint count = 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(FerryVm) v = g_list_model_get_item (vms, i);
-      if (g_strcmp0 (ferry_vm_get_name (v), name) == 0)
-        count++;
-    }
-  return count;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -239,12 +117,12 @@ test_lifecycle (void)
     return;
 
   spare = vm ("n1-spare");
-  boot_offset = serial_size ("n1-spare");
+  boot_offset = ferry_test_serial_size ("n1-spare");
   running_before = ferry_node_get_n_running (nodes[0]);
 
   g_assert_no_error (ferry_test_run_op (spare, FERRY_VM_OP_START));
   g_assert_cmpint (ms_until_state (spare, FERRY_VM_STATE_RUNNING, 1000), >=, 0);
-  state = virsh (nodes[0], "domstate", "n1-spare");
+  state = ferry_test_virsh (nodes[0], "domstate", "n1-spare");
   g_assert_cmpstr (state, ==, "running");
   g_clear_pointer (&state, g_free);
 
@@ -257,20 +135,20 @@ test_lifecycle (void)
   {
     gint64 start = g_get_monotonic_time ();
 
-    g_free (virsh (nodes[0], "suspend", "n1-spare"));
+    g_free (ferry_test_virsh (nodes[0], "suspend", "n1-spare"));
     g_assert_cmpint (ms_until_state (spare, FERRY_VM_STATE_PAUSED, 1000), >=, 0);
     ms = (g_get_monotonic_time () - start) / 1000;
     g_test_message ("external suspend (virsh) seen after %" G_GINT64_FORMAT " ms, virsh included", ms);
   }
-  g_free (virsh (nodes[0], "resume", "n1-spare"));
+  g_free (ferry_test_virsh (nodes[0], "resume", "n1-spare"));
   g_assert_cmpint (ms_until_state (spare, FERRY_VM_STATE_RUNNING, 1000), >=, 0);
 
   /* ACPI shutdown: the guest powers off on the power button. Let it finish
    * booting first, or (like any OS) it would not be listening yet. */
-  g_assert_true (serial_wait_for ("n1-spare", boot_offset, "FERRY-INPUT Power Button", 90000));
+  g_assert_true (ferry_test_serial_wait_for ("n1-spare", boot_offset, "FERRY-INPUT Power Button", 90000));
   g_assert_no_error (ferry_test_run_op (spare, FERRY_VM_OP_SHUTDOWN));
   g_assert_cmpint (ms_until_state (spare, FERRY_VM_STATE_SHUT_OFF, 60000), >=, 0);
-  state = virsh (nodes[0], "domstate", "n1-spare");
+  state = ferry_test_virsh (nodes[0], "domstate", "n1-spare");
   g_assert_cmpstr (state, ==, "shut off");
   g_clear_pointer (&state, g_free);
 
@@ -315,14 +193,14 @@ test_delete_with_storage (void)
   g_assert_true (ferry_test_wait_until (vm_listed, &w, 5000));
   doomed = vm ("doomed");
   g_assert_true (ferry_vm_get_node (doomed) == nodes[1]);
-  volumes = virsh (nodes[1], "vol-list", "local");
+  volumes = ferry_test_virsh (nodes[1], "vol-list", "local");
   g_assert_nonnull (strstr (volumes, "doomed"));
   g_clear_pointer (&volumes, g_free);
 
   g_assert_no_error (ferry_test_run_op (doomed, FERRY_VM_OP_DELETE_WITH_STORAGE));
   g_assert_true (ferry_test_wait_until (vm_gone, &w, 5000));
-  g_assert_false (virsh_lists (nodes[1], "doomed"));
-  volumes = virsh (nodes[1], "vol-list", "local");
+  g_assert_false (ferry_test_virsh_lists (nodes[1], "doomed"));
+  volumes = ferry_test_virsh (nodes[1], "vol-list", "local");
   g_assert_null (strstr (volumes, "doomed"));
 }
 
@@ -349,7 +227,7 @@ count_items (GListModel *model,
              guint       added,
              gpointer    user_data)
 {
-  max_seen = MAX (max_seen, count_named ("n1-web"));
+  max_seen = MAX (max_seen, ferry_test_count_named (inventory, "n1-web"));
 }
 
 static void
@@ -373,15 +251,15 @@ migrate_and_check (FerryVm   *v,
 
   /* One object, now on the destination; never listed twice meanwhile. */
   g_assert_true (ferry_inventory_lookup_vm (inventory, uuid) == v);
-  g_assert_cmpuint (count_named (name), ==, 1);
+  g_assert_cmpuint (ferry_test_count_named (inventory, name), ==, 1);
   g_assert_cmpuint (max_seen, <=, 1);
-  g_assert_true (store_contains (ferry_node_get_vms (to), v));
-  g_assert_false (store_contains (ferry_node_get_vms (from), v));
+  g_assert_true (ferry_test_model_contains (ferry_node_get_vms (to), v));
+  g_assert_false (ferry_test_model_contains (ferry_node_get_vms (from), v));
 
   /* libvirt agrees: defined and running on the destination only. */
-  g_assert_false (virsh_lists (from, name));
-  g_assert_true (virsh_lists (to, name));
-  g_assert_true (serial_grows (name, 10000));
+  g_assert_false (ferry_test_virsh_lists (from, name));
+  g_assert_true (ferry_test_virsh_lists (to, name));
+  g_assert_true (ferry_test_serial_grows (name, 10000));
 }
 
 static void
@@ -393,7 +271,7 @@ test_live_migration (void)
     return;
 
   web = vm ("n1-web");
-  g_assert_true (serial_grows ("n1-web", 30000));
+  g_assert_true (ferry_test_serial_grows ("n1-web", 30000));
   migrate_and_check (web, nodes[0], nodes[1]);
   migrate_and_check (web, nodes[1], nodes[0]);
 }

@@ -1,0 +1,612 @@
+/* test-migration.c — migration jobs against real libvirtd + QEMU nodes
+ *
+ * Needs the local cluster of tests/cluster (`cluster up 3`, root). Guests of
+ * its own (mig-*) are defined and removed here; the demo guests are left
+ * where they were.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "ferry-test-util.h"
+
+#define N_NODES 3
+
+static FerryInventory *inventory;
+static FerryTaskLog *task_log;
+static FerryNode *nodes[N_NODES];
+static char *cluster_script;
+
+static gboolean
+have_cluster (void)
+{
+  if (nodes[0] != NULL)
+    return TRUE;
+  if (g_strcmp0 (g_getenv ("FERRY_REQUIRE_CLUSTER"), "1") == 0)
+    g_error ("the local cluster is not up (tests/cluster/cluster up 3)");
+  g_test_skip ("the local cluster is not up (tests/cluster/cluster up 3)");
+  return FALSE;
+}
+
+static void
+cluster (const char *const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  g_ptr_array_add (argv, cluster_script);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("cluster %s failed:\n%s%s", args[0], out, err);
+}
+
+/* Leftovers of an interrupted run go first. */
+static void
+remove_leftovers (const char *name)
+{
+  for (guint n = 0; n < N_NODES; n++)
+    if (ferry_node_get_state (nodes[n]) == FERRY_NODE_STATE_CONNECTED &&
+        ferry_test_virsh_lists (nodes[n], name))
+      {
+        const char *destroy[] = { "virsh", "-q", "-c", ferry_node_get_uri (nodes[n]), "destroy", name, NULL };
+        const char *undefine[] = { "virsh", "-q", "-c", ferry_node_get_uri (nodes[n]), "undefine", name,
+                                   "--remove-all-storage", NULL };
+
+        g_spawn_sync (NULL, (char **) destroy, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                      G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+        g_spawn_sync (NULL, (char **) undefine, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                      G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+      }
+}
+
+static FerryVm *
+find_on (FerryNode  *node,
+         const char *name)
+{
+  GListModel *vms = ferry_node_get_vms (node);
+
+  for (guint i = 0; i < g_list_model_get_n_items (vms); i++)
+    {
+      g_autoptr(FerryVm) vm = g_list_model_get_item (vms, i);
+
+      if (g_strcmp0 (ferry_vm_get_name (vm), name) == 0)
+        return vm;
+    }
+  return NULL;
+}
+
+/* Defines (and starts) a guest of ours on node @i (1-based). */
+static FerryVm *
+define_guest (guint       i,
+              const char *name,
+              const char *pool,
+              gboolean    start)
+{
+  g_autofree char *node = g_strdup_printf ("node%u", i);
+  const char *args[] = { "define-guest", node, name, "--pool", pool, start ? "--start" : NULL, NULL };
+  FerryVm *vm = NULL;
+  gint64 deadline;
+
+  cluster (args);
+  deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+  while ((vm = find_on (nodes[i - 1], name)) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (vm);
+  if (start)
+    {
+      g_assert_true (ferry_test_wait_vm_state (vm, FERRY_VM_STATE_RUNNING, 15000));
+      /* Booted: it heartbeats on its serial port. */
+      g_assert_true (ferry_test_serial_wait_for (name, 0, "FERRY-HEARTBEAT", 60000));
+    }
+  return vm;
+}
+
+/* Removes a guest of ours wherever it is (force off, undefine, volume). */
+static void
+remove_guest (FerryVm *vm)
+{
+  g_autofree char *name = g_strdup (ferry_vm_get_name (vm));
+  GError *error = NULL;
+
+  if (ferry_vm_state_is_active (ferry_vm_get_state (vm)))
+    {
+      error = ferry_test_run_op (vm, FERRY_VM_OP_FORCE_OFF);
+      g_clear_error (&error);
+      ferry_test_wait_vm_state (vm, FERRY_VM_STATE_SHUT_OFF, 10000);
+    }
+  error = ferry_test_run_op (vm, FERRY_VM_OP_DELETE_WITH_STORAGE);
+  if (error != NULL)
+    g_test_message ("removing %s: %s", name, error->message);
+  g_clear_error (&error);
+}
+
+typedef struct
+{
+  FerryMigration *migration;
+  gboolean        done;
+  GError         *error;
+  guint           n_progress;
+  double          max_fraction;
+  gboolean        saw_data;
+} Run;
+
+static void
+on_progress (FerryMigration *migration,
+             Run            *run)
+{
+  const FerryMigrationProgress *p = ferry_migration_get_progress (migration);
+
+  run->n_progress++;
+  if (p->fraction > run->max_fraction)
+    run->max_fraction = p->fraction;
+  if (p->data_total > 0 && ferry_migration_get_state (migration) == FERRY_MIGRATION_RUNNING)
+    run->saw_data = TRUE;
+}
+
+static void
+run_done (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Run *run = user_data;
+
+  ferry_migration_run_finish (FERRY_MIGRATION (object), result, &run->error);
+  run->done = TRUE;
+}
+
+static gboolean
+run_finished (gpointer data)
+{
+  return ((Run *) data)->done;
+}
+
+static gboolean
+saw_data (gpointer data)
+{
+  return ((Run *) data)->saw_data;
+}
+
+static void
+run_start (Run                         *run,
+           FerryVm                     *vm,
+           FerryNode                   *to,
+           const FerryMigrationOptions *options)
+{
+  memset (run, 0, sizeof *run);
+  run->max_fraction = -1;
+  run->migration = ferry_migration_new (vm, to, options);
+  g_signal_connect (run->migration, "progress-changed", G_CALLBACK (on_progress), run);
+  ferry_migration_run_async (run->migration, NULL, run_done, run);
+}
+
+static void
+run_clear (Run *run)
+{
+  g_clear_object (&run->migration);
+  g_clear_error (&run->error);
+}
+
+typedef struct
+{
+  FerryPreflight *result;
+  gboolean        done;
+} PreflightWait;
+
+static void
+preflight_done (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  PreflightWait *w = user_data;
+
+  w->result = ferry_preflight_run_finish (result, NULL);
+  w->done = TRUE;
+}
+
+static FerryPreflight *
+preflight (FerryVm   *vm,
+           FerryNode *to)
+{
+  PreflightWait w = { NULL, FALSE };
+
+  ferry_preflight_run_async (vm, to, NULL, preflight_done, &w);
+  while (!w.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (w.result);
+  return w.result;
+}
+
+/* The VM is known once, on @node, and libvirt says the same. */
+static void
+assert_only_on (FerryVm   *vm,
+                FerryNode *node,
+                gboolean   running)
+{
+  const char *name = ferry_vm_get_name (vm);
+
+  for (guint i = 0; i < N_NODES; i++)
+    {
+      if (nodes[i] == node)
+        g_assert_true (ferry_test_virsh_lists (nodes[i], name));
+      else if (ferry_node_get_state (nodes[i]) == FERRY_NODE_STATE_CONNECTED)
+        g_assert_false (ferry_test_virsh_lists (nodes[i], name));
+    }
+  g_assert_cmpuint (ferry_test_count_named (inventory, name), ==, 1);
+  if (running)
+    {
+      g_autofree char *state = ferry_test_virsh (node, "domstate", name);
+
+      g_assert_cmpstr (state, ==, "running");
+      g_assert_true (ferry_test_serial_grows (name, 10000));
+    }
+}
+
+typedef struct { FerryVm *vm; FerryNode *node; } OwnerWait;
+
+static gboolean
+owned_by (gpointer data)
+{
+  OwnerWait *w = data;
+  return ferry_vm_get_node (w->vm) == w->node;
+}
+
+static void
+wait_owner (FerryVm   *vm,
+            FerryNode *node)
+{
+  OwnerWait w = { vm, node };
+
+  g_assert_true (ferry_test_wait_until (owned_by, &w, 10000));
+}
+
+/* ---------------------------------------------------------------------- */
+
+static void
+test_live_with_progress (void)
+{
+  g_autoptr(FerryMigrationOptions) options = ferry_migration_options_new (FERRY_MIGRATION_PRESET_DEFAULT);
+  FerryVm *vm;
+  Run run;
+  const FerryMigrationProgress *p;
+
+  if (!have_cluster ())
+    return;
+
+  remove_leftovers ("mig-live");
+  vm = define_guest (1, "mig-live", "shared", TRUE);
+  /* Capped so that it lasts a few seconds and reports progress. */
+  options->bandwidth_mib = 4;
+  run_start (&run, vm, nodes[1], options);
+  g_assert_cmpint (ferry_migration_get_state (run.migration), ==, FERRY_MIGRATION_RUNNING);
+  g_assert_true (ferry_test_wait_until (run_finished, &run, 180000));
+  g_assert_no_error (run.error);
+  g_assert_cmpint (ferry_migration_get_state (run.migration), ==, FERRY_MIGRATION_COMPLETED);
+
+  p = ferry_migration_get_progress (run.migration);
+  g_test_message ("mig-live: %u progress updates, %.1f s, downtime %" G_GINT64_FORMAT " ms, %"
+                  G_GUINT64_FORMAT " bytes", run.n_progress, p->elapsed_ms / 1000.0, p->downtime_ms,
+                  p->bytes_moved);
+  g_assert_cmpuint (run.n_progress, >=, 3);
+  g_assert_true (run.saw_data);
+  g_assert_cmpfloat (p->fraction, ==, 1.0);
+  g_assert_cmpint (p->downtime_ms, >=, 0);
+  g_assert_cmpuint (p->bytes_moved, >, 0);
+  {
+    g_autofree char *text = ferry_migration_describe_progress (run.migration);
+
+    g_test_message ("%s", text);
+    g_assert_nonnull (strstr (text, ferry_node_get_name (nodes[1])));
+  }
+
+  wait_owner (vm, nodes[1]);
+  assert_only_on (vm, nodes[1], TRUE);
+  run_clear (&run);
+  remove_guest (vm);
+}
+
+static void
+test_cancel (void)
+{
+  g_autoptr(FerryMigrationOptions) options = ferry_migration_options_new (FERRY_MIGRATION_PRESET_DEFAULT);
+  FerryVm *vm;
+  Run run;
+
+  if (!have_cluster ())
+    return;
+
+  remove_leftovers ("mig-cancel");
+  vm = define_guest (1, "mig-cancel", "shared", TRUE);
+  options->bandwidth_mib = 1;
+  run_start (&run, vm, nodes[2], options);
+  g_assert_true (ferry_test_wait_until (saw_data, &run, 60000));
+  ferry_migration_cancel (run.migration);
+  g_assert_true (ferry_test_wait_until (run_finished, &run, 60000));
+  g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (ferry_migration_get_state (run.migration), ==, FERRY_MIGRATION_CANCELLED);
+  g_test_message ("%s", run.error->message);
+
+  /* Still running where it was, nowhere else. */
+  wait_owner (vm, nodes[0]);
+  assert_only_on (vm, nodes[0], TRUE);
+  run_clear (&run);
+  remove_guest (vm);
+}
+
+static void
+test_destination_dies (void)
+{
+  g_autoptr(FerryMigrationOptions) options = ferry_migration_options_new (FERRY_MIGRATION_PRESET_DEFAULT);
+  const char *fail[] = { "fail", "node3", NULL };
+  const char *restart[] = { "restart", "node3", NULL };
+  FerryVm *vm;
+  Run run;
+
+  if (!have_cluster ())
+    return;
+
+  remove_leftovers ("mig-kill");
+  vm = define_guest (1, "mig-kill", "shared", TRUE);
+  options->bandwidth_mib = 1;
+  run_start (&run, vm, nodes[2], options);
+  g_assert_true (ferry_test_wait_until (saw_data, &run, 60000));
+  cluster (fail);
+  g_assert_true (ferry_test_wait_until (run_finished, &run, 90000));
+  g_assert_nonnull (run.error);
+  g_assert_cmpint (ferry_migration_get_state (run.migration), ==, FERRY_MIGRATION_FAILED);
+  g_test_message ("destination killed: %s", run.error->message);
+
+  wait_owner (vm, nodes[0]);
+  assert_only_on (vm, nodes[0], TRUE);
+
+  /* The node comes back without the VM: it is still exactly once. */
+  cluster (restart);
+  g_assert_true (ferry_test_wait_node_state (nodes[2], FERRY_NODE_STATE_CONNECTED, 30000));
+  g_assert_false (ferry_test_virsh_lists (nodes[2], "mig-kill"));
+  assert_only_on (vm, nodes[0], TRUE);
+
+  /* Leave the demo guests of node 3 running, as we found them. */
+  {
+    FerryVm *web = ferry_inventory_find_vm_by_name (inventory, "n3-web");
+    FerryVm *db = ferry_inventory_find_vm_by_name (inventory, "n3-db");
+    GError *error;
+
+    g_assert_true (ferry_test_wait_vm_state (web, FERRY_VM_STATE_SHUT_OFF, 10000));
+    error = ferry_test_run_op (web, FERRY_VM_OP_START);
+    g_assert_no_error (error);
+    error = ferry_test_run_op (db, FERRY_VM_OP_START);
+    g_assert_no_error (error);
+  }
+  run_clear (&run);
+  remove_guest (vm);
+}
+
+static void
+test_copy_storage (void)
+{
+  g_autoptr(FerryMigrationOptions) options = ferry_migration_options_new (FERRY_MIGRATION_PRESET_DEFAULT);
+  g_autoptr(FerryPreflight) check = NULL;
+  g_autofree char *volumes = NULL;
+  FerryVm *vm;
+  Run run;
+
+  if (!have_cluster ())
+    return;
+
+  remove_leftovers ("mig-local");
+  vm = define_guest (1, "mig-local", "local", TRUE);
+  check = preflight (vm, nodes[1]);
+  g_assert_true (ferry_preflight_get_allowed (check));
+  g_assert_true (ferry_preflight_get_needs_storage_copy (check));
+  g_assert_true (ferry_preflight_has_code (check, FERRY_PREFLIGHT_STORAGE_COPY));
+
+  options->storage = FERRY_MIGRATION_STORAGE_COPY_ALL;
+  run_start (&run, vm, nodes[1], options);
+  g_assert_true (ferry_test_wait_until (run_finished, &run, 180000));
+  g_assert_no_error (run.error);
+  g_test_message ("copy-storage: %.1f s", ferry_migration_get_progress (run.migration)->elapsed_ms / 1000.0);
+  wait_owner (vm, nodes[1]);
+  assert_only_on (vm, nodes[1], TRUE);
+  volumes = ferry_test_virsh (nodes[1], "vol-list", "local");
+  g_assert_nonnull (strstr (volumes, "mig-local"));
+  run_clear (&run);
+  remove_guest (vm);
+}
+
+static void
+test_offline (void)
+{
+  g_autoptr(FerryMigrationOptions) options = ferry_migration_options_new (FERRY_MIGRATION_PRESET_DEFAULT);
+  g_autofree char *volumes = NULL;
+  FerryVm *vm;
+  Run run;
+
+  if (!have_cluster ())
+    return;
+
+  remove_leftovers ("mig-off");
+  vm = define_guest (2, "mig-off", "local", FALSE);
+  options->live = FALSE;
+  options->storage = FERRY_MIGRATION_STORAGE_COPY_ALL;
+  run_start (&run, vm, nodes[2], options);
+  g_assert_true (ferry_test_wait_until (run_finished, &run, 120000));
+  g_assert_no_error (run.error);
+  wait_owner (vm, nodes[2]);
+  assert_only_on (vm, nodes[2], FALSE);
+  volumes = ferry_test_virsh (nodes[2], "vol-list", "local");
+  g_assert_nonnull (strstr (volumes, "mig-off"));
+
+  /* It boots there from the copied disk. */
+  g_assert_no_error (ferry_test_run_op (vm, FERRY_VM_OP_START));
+  g_assert_true (ferry_test_serial_wait_for ("mig-off", 0, "FERRY-DISKS vda", 60000));
+  run_clear (&run);
+  remove_guest (vm);
+}
+
+static void
+test_refusals (void)
+{
+  const char *freeze[] = { "freeze", "node3", NULL };
+  const char *thaw[] = { "thaw", "node3", NULL };
+  FerryVm *vm, *clash;
+  FerryPreflight *check;
+
+  if (!have_cluster ())
+    return;
+
+  remove_leftovers ("mig-check");
+  vm = define_guest (1, "mig-check", "shared", TRUE);
+
+  /* Same node. */
+  check = preflight (vm, nodes[0]);
+  g_assert_false (ferry_preflight_get_allowed (check));
+  g_assert_true (ferry_preflight_has_code (check, FERRY_PREFLIGHT_SAME_HOST));
+  g_test_message ("same node: %s", ferry_preflight_get_reason (check));
+  g_object_unref (check);
+
+  /* Allowed, with facts. */
+  check = preflight (vm, nodes[1]);
+  g_assert_true (ferry_preflight_get_allowed (check));
+  g_assert_true (ferry_preflight_get_live (check));
+  g_assert_false (ferry_preflight_get_needs_storage_copy (check));
+  g_assert_cmpuint (ferry_preflight_get_vm_memory (check), >, 0);
+  g_assert_cmpuint (ferry_preflight_get_free_memory (check), >, 0);
+  g_object_unref (check);
+
+  /* A VM of the same name on the destination (another UUID). */
+  clash = define_guest (2, "mig-check", "local", FALSE);
+  check = preflight (vm, nodes[1]);
+  g_assert_false (ferry_preflight_get_allowed (check));
+  g_assert_true (ferry_preflight_has_code (check, FERRY_PREFLIGHT_NAME_CLASH));
+  g_test_message ("name clash: %s", ferry_preflight_get_reason (check));
+  g_object_unref (check);
+  remove_guest (clash);
+
+  /* A frozen destination: refused, without waiting long. */
+  cluster (freeze);
+  {
+    gint64 start = g_get_monotonic_time ();
+
+    check = preflight (vm, nodes[2]);
+    g_assert_false (ferry_preflight_get_allowed (check));
+    g_assert_true (ferry_preflight_has_code (check, FERRY_PREFLIGHT_UNREACHABLE));
+    g_test_message ("frozen: %s (after %.1f s)", ferry_preflight_get_reason (check),
+                    (g_get_monotonic_time () - start) / 1e6);
+    g_assert_cmpint (g_get_monotonic_time () - start, <, 8 * G_USEC_PER_SEC);
+    g_object_unref (check);
+  }
+  cluster (thaw);
+  g_assert_true (ferry_test_wait_node_state (nodes[2], FERRY_NODE_STATE_CONNECTED, 30000));
+
+  remove_guest (vm);
+}
+
+static void
+test_queue_limit (void)
+{
+  g_autoptr(FerryMigrationQueue) queue = ferry_migration_queue_new (task_log);
+  g_autoptr(FerryMigrationOptions) options = ferry_migration_options_new (FERRY_MIGRATION_PRESET_DEFAULT);
+  g_autoptr(FerryMigration) first = NULL;
+  g_autoptr(FerryMigration) second = NULL;
+  g_autoptr(GError) error = NULL;
+  FerryVm *a, *b;
+  gint64 deadline;
+
+  if (!have_cluster ())
+    return;
+
+  remove_leftovers ("mig-q1");
+  a = define_guest (1, "mig-q1", "shared", TRUE);
+  remove_leftovers ("mig-q2");
+  b = define_guest (1, "mig-q2", "shared", TRUE);
+  ferry_migration_queue_set_limit (queue, 1);
+  options->bandwidth_mib = 8;
+  first = ferry_migration_new (a, nodes[1], options);
+  second = ferry_migration_new (b, nodes[1], options);
+  g_assert_true (ferry_migration_queue_add (queue, first, &error));
+  g_assert_no_error (error);
+  g_assert_true (ferry_migration_queue_add (queue, second, &error));
+  g_assert_no_error (error);
+
+  /* One at a time per host: the second waits, visibly. */
+  g_assert_cmpint (ferry_migration_get_state (first), ==, FERRY_MIGRATION_RUNNING);
+  g_assert_cmpint (ferry_migration_get_state (second), ==, FERRY_MIGRATION_QUEUED);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (queue)), ==, 2);
+  g_assert_nonnull (ferry_migration_get_task (second));
+  g_assert_cmpstr (ferry_task_get_message (ferry_migration_get_task (second)), ==,
+                   "Waiting for a free migration slot");
+
+  /* The same VM twice is refused. */
+  {
+    g_autoptr(FerryMigration) again = ferry_migration_new (a, nodes[2], options);
+
+    g_assert_false (ferry_migration_queue_add (queue, again, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+    g_clear_error (&error);
+  }
+
+  deadline = g_get_monotonic_time () + 240 * G_USEC_PER_SEC;
+  while (g_list_model_get_n_items (G_LIST_MODEL (queue)) > 0 && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpuint (ferry_migration_queue_get_n_running (queue), <=, 1);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (queue)), ==, 0);
+  g_assert_cmpint (ferry_migration_get_state (first), ==, FERRY_MIGRATION_COMPLETED);
+  g_assert_cmpint (ferry_migration_get_state (second), ==, FERRY_MIGRATION_COMPLETED);
+  g_assert_cmpint (ferry_task_get_state (ferry_migration_get_task (second)), ==, FERRY_TASK_SUCCEEDED);
+  wait_owner (a, nodes[1]);
+  wait_owner (b, nodes[1]);
+  assert_only_on (a, nodes[1], TRUE);
+  assert_only_on (b, nodes[1], TRUE);
+  remove_guest (a);
+  remove_guest (b);
+}
+
+static void
+test_no_libvirt_on_main_thread (void)
+{
+  g_assert_cmpuint (ferry_core_get_libvirt_calls_on_main_thread (), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *srcdir = g_getenv ("FERRY_SOURCE_DIR");
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  ferry_core_init ();
+
+  cluster_script = g_build_filename (srcdir ? srcdir : ".", "tests", "cluster", "cluster", NULL);
+  inventory = ferry_inventory_new ();
+  task_log = ferry_task_log_new ();
+  if (!ferry_test_connect_cluster (inventory, nodes, NULL, N_NODES, &error) && error != NULL)
+    g_error ("%s", error->message);
+
+  g_test_add_func ("/migration/live-with-progress", test_live_with_progress);
+  g_test_add_func ("/migration/cancel", test_cancel);
+  g_test_add_func ("/migration/refusals", test_refusals);
+  g_test_add_func ("/migration/copy-storage", test_copy_storage);
+  g_test_add_func ("/migration/offline-with-disks", test_offline);
+  g_test_add_func ("/migration/queue-limit", test_queue_limit);
+  g_test_add_func ("/migration/destination-dies", test_destination_dies);
+  g_test_add_func ("/migration/no-libvirt-on-main-thread", test_no_libvirt_on_main_thread);
+
+  ret = g_test_run ();
+
+  for (guint i = 0; i < N_NODES; i++)
+    g_clear_object (&nodes[i]);
+  g_clear_object (&inventory);
+  g_clear_object (&task_log);
+  g_free (cluster_script);
+  return ret;
+}

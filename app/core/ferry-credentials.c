@@ -25,6 +25,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
@@ -691,9 +692,10 @@ auth_callback (virConnectCredentialPtr cred,
   return 0;
 }
 
+/* No VIR_CRED_USERNAME: SASL would then ask for an authorization identity
+ * besides the user name, a second "user name" nobody needs. */
 static int auth_credtypes[] = {
   VIR_CRED_AUTHNAME,
-  VIR_CRED_USERNAME,
   VIR_CRED_PASSPHRASE,
   VIR_CRED_ECHOPROMPT,
   VIR_CRED_NOECHOPROMPT,
@@ -731,6 +733,144 @@ connect_uri (const char *uri)
   escaped = g_uri_escape_string (ssh, "/", FALSE);
   return g_strdup_printf ("%s%scommand=%s", uri,
                           query == NULL ? "?" : (query[0] == '\0' ? "" : "&"), escaped);
+}
+
+/* ---------------------------------------------------------------------- */
+/* TLS: why libvirt could not verify the host's certificate                */
+
+/* libvirt says only "Failed to verify peer's certificate" (the reason goes
+ * to its log). Ask the host for its certificate ourselves and check it
+ * against the CA libvirt uses, for the host name in the URI. */
+
+static gboolean
+capture_certificate (GTlsConnection       *connection,
+                     GTlsCertificate      *certificate,
+                     GTlsCertificateFlags  errors,
+                     GTlsCertificate     **peer)
+{
+  g_set_object (peer, certificate);
+  /* We only wanted to see it. */
+  return FALSE;
+}
+
+static char *
+tls_ca_file (const char *query)
+{
+  g_autoptr(GHashTable) params = NULL;
+  const char *pkipath = NULL;
+  g_autofree char *user_ca = NULL;
+
+  if (query != NULL)
+    params = g_uri_parse_params (query, -1, "&;", G_URI_PARAMS_NONE, NULL);
+  if (params != NULL)
+    pkipath = g_hash_table_lookup (params, "pkipath");
+  if (pkipath != NULL)
+    return g_build_filename (pkipath, "cacert.pem", NULL);
+  /* As libvirt does: a non-root user's own set first, when it exists. */
+  user_ca = g_build_filename (g_get_home_dir (), ".pki", "libvirt", "cacert.pem", NULL);
+  if (getuid () != 0 && g_file_test (user_ca, G_FILE_TEST_EXISTS))
+    return g_steal_pointer (&user_ca);
+  return g_strdup ("/etc/pki/CA/cacert.pem");
+}
+
+static char *
+certificate_names (GTlsCertificate *certificate)
+{
+  g_autoptr(GPtrArray) dns = g_tls_certificate_get_dns_names (certificate);
+  g_autoptr(GPtrArray) ips = g_tls_certificate_get_ip_addresses (certificate);
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; dns != NULL && i < dns->len; i++)
+    {
+      gsize size;
+      const char *name = g_bytes_get_data (g_ptr_array_index (dns, i), &size);
+      g_autofree char *text = g_utf8_make_valid (name, (gssize) size);
+
+      g_string_append_printf (names, "%s%s", names->len ? ", " : "", text);
+    }
+  for (guint i = 0; ips != NULL && i < ips->len; i++)
+    {
+      g_autofree char *text = g_inet_address_to_string (g_ptr_array_index (ips, i));
+
+      g_string_append_printf (names, "%s%s", names->len ? ", " : "", text);
+    }
+  if (names->len == 0)
+    {
+      g_autofree char *subject = g_tls_certificate_get_subject_name (certificate);
+
+      g_string_append (names, subject ? subject : "?");
+    }
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+static char *
+diagnose_tls_peer (const char *uri)
+{
+  g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED_QUERY, NULL);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnectable) identity = NULL;
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GIOStream) tls = NULL;
+  g_autoptr(GTlsCertificate) peer = NULL;
+  g_autoptr(GTlsCertificate) ca = NULL;
+  g_autofree char *ca_file = NULL;
+  g_autofree char *names = NULL;
+  GTlsCertificateFlags flags;
+  const char *host;
+  int port;
+
+  FERRY_ASSERT_WORKER_THREAD ();
+
+  if (parsed == NULL || g_uri_get_host (parsed) == NULL)
+    return NULL;
+  host = g_uri_get_host (parsed);
+  port = g_uri_get_port (parsed) > 0 ? g_uri_get_port (parsed) : 16514;
+  ca_file = tls_ca_file (g_uri_get_query (parsed));
+
+  g_socket_client_set_timeout (client, 10);
+  identity = g_network_address_new (host, (guint16) port);
+  connection = g_socket_client_connect (client, identity, NULL, NULL);
+  if (connection == NULL)
+    return NULL;
+  tls = g_tls_client_connection_new (G_IO_STREAM (connection), identity, NULL);
+  if (tls == NULL)
+    return NULL;
+  g_signal_connect (tls, "accept-certificate", G_CALLBACK (capture_certificate), &peer);
+  g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, NULL);
+  if (peer == NULL && g_tls_connection_get_peer_certificate (G_TLS_CONNECTION (tls)) != NULL)
+    peer = g_object_ref (g_tls_connection_get_peer_certificate (G_TLS_CONNECTION (tls)));
+  g_io_stream_close (tls, NULL, NULL);
+  if (peer == NULL)
+    return NULL;
+
+  ca = g_tls_certificate_new_from_file (ca_file, NULL);
+  flags = g_tls_certificate_verify (peer, identity, ca);
+  names = certificate_names (peer);
+
+  if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
+    return g_strdup_printf (_("The TLS certificate of %s (issued to %s) was not signed by the "
+                              "certificate authority this computer trusts for libvirt (%s). Install "
+                              "the CA that signed it there, or give the host a certificate signed "
+                              "by that CA."),
+                            host, names, ca_file);
+  if (flags & G_TLS_CERTIFICATE_EXPIRED)
+    return g_strdup_printf (_("The TLS certificate of %s (issued to %s) has expired. The host "
+                              "needs a new one."),
+                            host, names);
+  if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
+    return g_strdup_printf (_("The TLS certificate of %s (issued to %s) is not valid yet. Check "
+                              "this computer’s clock."),
+                            host, names);
+  if (flags & G_TLS_CERTIFICATE_REVOKED)
+    return g_strdup_printf (_("The TLS certificate of %s (issued to %s) has been revoked. The host "
+                              "needs a new one."),
+                            host, names);
+  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
+    return g_strdup_printf (_("The TLS certificate of %s was issued to %s, not to %s. Connect with "
+                              "the name written in the certificate (it must lead to this host), or "
+                              "give the host a certificate that names %s."),
+                            host, names, host, host);
+  return NULL;
 }
 
 static gboolean
@@ -847,6 +987,16 @@ _ferry_auth_open (FerryAuth  *auth,
           return NULL;
         }
 
+      if (strstr (local_error->message, "Failed to verify peer's certificate") != NULL)
+        {
+          g_autofree char *why = diagnose_tls_peer (auth->uri);
+
+          if (why != NULL)
+            {
+              g_set_error_literal (error, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_AUTH, why);
+              return NULL;
+            }
+        }
       _ferry_credentials_explain_error (auth->uri, &local_error);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
@@ -868,7 +1018,7 @@ find_between (const char *text,
 
   if (from == NULL)
     return NULL;
-  from = strstr (from, start);
+  from = strstr (from + strlen (after), start);
   if (from == NULL)
     return NULL;
   from += strlen (start);
@@ -893,6 +1043,26 @@ find_offending_key (const char *text)
   while (*end != '\0' && !g_ascii_isspace (*end))
     end++;
   return end > in ? g_strndup (in, end - in) : NULL;
+}
+
+/* OpenSSH says how to remove the old key ("remove with:" and the command
+ * on the next line), with the host as known_hosts writes it ("[h]:port"). */
+static char *
+find_remove_command (const char *text)
+{
+  const char *at = strstr (text, "remove with:");
+  g_auto(GStrv) lines = NULL;
+
+  if (at == NULL)
+    return NULL;
+  lines = g_strsplit (at + strlen ("remove with:"), "\n", 3);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_strstrip (lines[i]);
+      if (g_str_has_prefix (lines[i], "ssh-keygen "))
+        return g_strdup (lines[i]);
+    }
+  return NULL;
 }
 
 static char *
@@ -920,26 +1090,30 @@ explain (const char *uri,
   if (strstr (message, "REMOTE HOST IDENTIFICATION HAS CHANGED") != NULL ||
       strstr (message, "SSH HOST KEY VERIFICATION FAILED") != NULL)
     {
+      g_autofree char *command = find_remove_command (message);
+
       a = find_offending_key (message);
       if (a == NULL)
         /* libssh: "… The key is stored in '<file>'." */
         a = find_between (message, "The key is stored in", "'", "'");
+      if (command == NULL)
+        command = g_strdup_printf ("ssh-keygen -R %s", who);
       if (a != NULL)
         return g_strdup_printf (_("The ssh host key of %s has changed since this computer last "
                                   "connected to it. Someone may be intercepting the connection, "
                                   "or the host was reinstalled or given new keys. Ferry does not "
                                   "connect to a host whose identity changed. If you know why the "
                                   "key changed, compare the new key with the host’s administrator, "
-                                  "then remove the old one (it is in %s; “ssh-keygen -R %s” removes "
-                                  "it) and connect again."),
-                                who, a, who);
+                                  "then remove the old one (it is in %s; “%s” removes it) and "
+                                  "connect again."),
+                                who, a, command);
       return g_strdup_printf (_("The ssh host key of %s has changed since this computer last "
                                 "connected to it. Someone may be intercepting the connection, or "
                                 "the host was reinstalled or given new keys. Ferry does not connect "
                                 "to a host whose identity changed. If you know why the key changed, "
                                 "compare the new key with the host’s administrator, then remove the "
-                                "old one (“ssh-keygen -R %s”) and connect again."),
-                              who, who);
+                                "old one (“%s”) and connect again."),
+                              who, command);
     }
   if (strstr (message, "Host key verification failed") != NULL)
     return g_strdup_printf (_("The ssh host key of %s is not known to this computer and was not "
@@ -984,6 +1158,11 @@ explain (const char *uri,
     return g_strdup_printf (_("The TLS certificate of %s was issued for another host name. Connect "
                               "with the name written in the certificate, or give the host a "
                               "certificate whose name (CN or subjectAltName) is %s."),
+                            who, who);
+  if (strstr (message, "Failed to verify peer's certificate") != NULL)
+    return g_strdup_printf (_("Ferry could not verify the TLS certificate of %s: it was not signed "
+                              "by the certificate authority this computer trusts for libvirt, it "
+                              "has expired, or it was issued to another host name than %s."),
                             who, who);
   if (strstr (message, "Certificate failed validation") != NULL)
     {

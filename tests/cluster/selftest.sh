@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # tests/cluster/selftest.sh - checks that the local libvirt test cluster works.
 # Needs root. Brings the cluster up (3 nodes), exercises lifecycle, migration,
+# extra guests (define-guest --memory, --load mem, --network; define-network),
 # freeze/thaw, fail/restart and booting a VM from the installer ISO, and leaves
 # the cluster up in its standard state (every node running, nI-web and nI-db
-# running, nI-spare shut off).
+# running, nI-spare shut off, no st-* guests or networks).
 # Prints PASS/FAIL lines; exits non-zero if anything failed.
 set -euo pipefail
 
@@ -42,7 +43,7 @@ answers() { timeout 5 virsh -q -c "$(uri "$1")" version >/dev/null 2>&1; }
 not_answers() { ! answers "$1"; }
 last_hb() { # last heartbeat number in a serial log (0 if none)
   local f; f="$("$CLUSTER" serial "$1")"
-  { grep -a 'FERRY-HEARTBEAT' "$f" 2>/dev/null || true; } | tail -n1 | awk '{ print ($2 == "" ? 0 : $2) }'
+  { grep -a 'FERRY-HEARTBEAT' "$f" 2>/dev/null || true; } | tail -n1 | awk '{ n = $2 } END { print (n == "" ? 0 : n) }'
 }
 count() { # count GUEST PATTERN: matching lines in the guest's serial log
   local n; n="$(grep -a -c -- "$2" "$("$CLUSTER" serial "$1")" 2>/dev/null || true)"; echo "${n:-0}"
@@ -115,6 +116,65 @@ migrate_check() { # migrate_check GUEST FROM TO
 check "n1-web heartbeating before migration" wait_until 60 hb_above n1-web 2
 migrate_check n1-web 1 2
 migrate_check n1-web 2 1
+
+# ---------------------------------------------------------------- more guests: RAM, memory load, networks
+# define-guest --memory/--load mem/--network and define-network; the guests
+# and networks are removed again (st-* names; a failed earlier run may have
+# left some).
+st_cleanup() {
+  local i g n
+  for i in 1 2 3; do
+    for g in st-mem st-nic st-bad; do
+      v "$i" destroy "$g" >/dev/null 2>&1 || true
+      v "$i" undefine "$g" --remove-all-storage >/dev/null 2>&1 || true
+    done
+    for n in st-net; do
+      v "$i" net-info "$n" >/dev/null 2>&1 && "$CLUSTER" remove-network "node$i" "$n" 2>/dev/null || true
+    done
+  done
+  rm -f "$("$CLUSTER" serial st-mem)" "$("$CLUSTER" serial st-nic)" "$("$CLUSTER" serial st-bad)"
+}
+loadstat() { # the last rewrite rate a mem-loaded guest reported (-1: none)
+  { grep -a 'FERRY-LOADSTAT mem' "$("$CLUSTER" serial "$1")" 2>/dev/null || true; } |
+    tail -n1 | tr -d '\r' | awk '{ n = $3 } END { print (n == "" ? -1 : n) }'
+}
+dirty_mib_s() { # dirty_mib_s NODE GUEST: libvirt's 1 s page-sampling dirty rate
+  v "$1" domdirtyrate-calc "$2" --seconds 1 >/dev/null 2>&1 || { echo -1; return 0; }
+  sleep 2
+  v "$1" domstats "$2" --dirtyrate 2>/dev/null | awk -F= '/megabytes_per_second/ { r = $2 } END { print (r == "" ? -1 : r) }'
+}
+st_cleanup
+check "define-guest node2 st-mem --memory 320 --load mem:100:192 --start" \
+  "$CLUSTER" define-guest node2 st-mem --memory 320 --load mem:100:192 --start
+check "st-mem has 320 MiB of RAM" eval '[ "$(v 2 dominfo st-mem | awk "/^Max memory:/ { print \$3 }")" = 327680 ]'
+check "st-mem prints FERRY-LOAD mem 100 192 (working set filled)" wait_until 90 serial_has st-mem 'FERRY-LOAD mem 100 192'
+hb=$(last_hb st-mem)
+check "st-mem keeps heartbeating while it rewrites its memory" wait_until 15 hb_above st-mem "$((hb + 5))"
+r=$(dirty_mib_s 2 st-mem)
+check "libvirt's dirty rate of st-mem over 1 s is 60..200 MiB/s (got $r)" eval '[ "$r" -ge 60 ] && [ "$r" -le 200 ]'
+check "st-mem reports its rewrite rate (FERRY-LOADSTAT mem)" wait_until 15 serial_has st-mem 'FERRY-LOADSTAT mem'
+r=$(loadstat st-mem)
+check "st-mem rewrites at 80..110 MiB/s, asked for 100 (got $r)" eval '[ "$r" -ge 80 ] && [ "$r" -le 110 ]'
+check "define-guest refuses a working set that does not fit (--load mem:10:128, 96 MiB)" \
+  eval '! "$CLUSTER" define-guest node2 st-bad --load mem:10:128 2>/dev/null && ! v 2 dominfo st-bad >/dev/null 2>&1'
+
+br1=$("$CLUSTER" define-network node1 st-net 2>/dev/null || true)
+check "define-network node1 st-net -> bridge '$br1' exists" eval '[[ "$br1" == ferrybr* ]] && [ -e "/sys/class/net/$br1" ]'
+check "st-net is active on node1 only" eval 'v 1 net-info st-net | grep "^Active: *yes" >/dev/null && ! v 2 net-info st-net >/dev/null 2>&1'
+check "define-guest node1 st-nic --network st-net --start" "$CLUSTER" define-guest node1 st-nic --network st-net --start
+check "st-nic has a NIC on st-net" eval 'v 1 domiflist st-nic | grep " st-net " >/dev/null'
+check "st-nic heartbeats" wait_until 60 hb_above st-nic 0
+check "define-guest --network st-net on node3 (no st-net) is refused" \
+  eval '! "$CLUSTER" define-guest node3 st-bad --network st-net 2>/dev/null && ! v 3 dominfo st-bad >/dev/null 2>&1'
+check "migrating st-nic to node2 (no st-net there) fails" eval '! "$CLUSTER" migrate st-nic node1 node2 >/dev/null 2>&1'
+check "st-nic still runs on node1 after the refused migration" state_is 1 st-nic running
+br2=$("$CLUSTER" define-network node2 st-net 2>/dev/null || true)
+check "st-net on node2 gets a bridge of its own ('$br2' vs '$br1')" eval '[[ "$br2" == ferrybr* ]] && [ "$br2" != "$br1" ]'
+check "st-nic migrates to node2 once node2 has st-net" eval '"$CLUSTER" migrate st-nic node1 node2 >/dev/null'
+check "st-nic runs on node2" state_is 2 st-nic running
+st_cleanup
+check "st-* guests and networks removed, bridges gone" \
+  eval '! v 1 dominfo st-nic >/dev/null 2>&1 && ! v 2 dominfo st-nic >/dev/null 2>&1 && ! v 2 dominfo st-mem >/dev/null 2>&1 && [ ! -e "/sys/class/net/$br1" ] && [ ! -e "/sys/class/net/$br2" ]'
 
 # ---------------------------------------------------------------- freeze / thaw
 check "cluster freeze node3" "$CLUSTER" freeze node3

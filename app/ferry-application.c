@@ -9,6 +9,7 @@
 #include "ferry-application.h"
 #include "ferry-console-page.h"
 #include "ferry-console-window.h"
+#include "ferry-credentials-dialog.h"
 #include "ferry-import-dialog.h"
 #include "ferry-preferences-window.h"
 #include "ferry-window.h"
@@ -24,6 +25,7 @@ struct _FerryApplication
   FerryInventory *inventory;
   FerryStatsSampler *sampler;
   FerryTaskLog   *task_log;
+  FerryMigrationQueue *migration_queue;
   GSettings      *settings;
   GHashTable     *connect_tasks;   /* FerryNode* → FerryTask* of the attempt under way */
   GCancellable   *cancellable;
@@ -77,6 +79,106 @@ ferry_application_get_sampler (FerryApplication *self)
 {
   g_return_val_if_fail (FERRY_IS_APPLICATION (self), NULL);
   return self->sampler;
+}
+
+FerryMigrationQueue *
+ferry_application_get_migration_queue (FerryApplication *self)
+{
+  g_return_val_if_fail (FERRY_IS_APPLICATION (self), NULL);
+  return self->migration_queue;
+}
+
+FerryMigrationOptions *
+ferry_application_dup_migration_defaults (FerryApplication *self,
+                                          gboolean          live)
+{
+  FerryMigrationPreset preset = FERRY_MIGRATION_PRESET_DEFAULT;
+  FerryMigrationOptions *options;
+
+  g_return_val_if_fail (FERRY_IS_APPLICATION (self), NULL);
+
+  if (self->settings != NULL && live)
+    preset = (FerryMigrationPreset) g_settings_get_enum (self->settings, "migration-preset");
+  options = ferry_migration_options_new (live ? preset : FERRY_MIGRATION_PRESET_DEFAULT);
+  options->live = live;
+  if (self->settings != NULL && live)
+    options->bandwidth_mib = g_settings_get_uint (self->settings, "migration-bandwidth");
+  return options;
+}
+
+static void
+migration_finished (FerryMigration   *migration,
+                    GParamSpec       *pspec,
+                    FerryApplication *self)
+{
+  GtkWindow *window;
+  g_autofree char *text = NULL;
+  g_autofree char *title = NULL;
+
+  if (!ferry_migration_is_finished (migration))
+    return;
+  g_signal_handlers_disconnect_by_func (migration, migration_finished, self);
+
+  switch (ferry_migration_get_state (migration))
+    {
+    case FERRY_MIGRATION_COMPLETED:
+      title = g_strdup_printf (_("“%s” moved to %s"), ferry_migration_get_vm_name (migration),
+                               ferry_node_get_name (ferry_migration_get_destination (migration)));
+      break;
+    case FERRY_MIGRATION_CANCELLED:
+      title = g_strdup_printf (_("Migration of “%s” cancelled"), ferry_migration_get_vm_name (migration));
+      break;
+    case FERRY_MIGRATION_FAILED:
+    default:
+      title = g_strdup_printf (_("Migration of “%s” failed"), ferry_migration_get_vm_name (migration));
+      break;
+    }
+  text = ferry_migration_describe_progress (migration);
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (FERRY_IS_WINDOW (window))
+    {
+      g_autofree char *message = g_strdup_printf ("%s: %s", title, text);
+
+      ferry_window_show_message (FERRY_WINDOW (window), message);
+    }
+  /* Nobody looking: tell the desktop. */
+  if (window == NULL || !gtk_window_is_active (window))
+    {
+      g_autoptr(GNotification) notification = g_notification_new (title);
+      g_autofree char *id = g_strdup_printf ("migration-%s", ferry_vm_get_uuid (ferry_migration_get_vm (migration)));
+
+      g_notification_set_body (notification, text);
+      g_application_send_notification (G_APPLICATION (self), id, notification);
+    }
+}
+
+gboolean
+ferry_application_migrate (FerryApplication             *self,
+                           FerryVm                      *vm,
+                           FerryNode                    *destination,
+                           const FerryMigrationOptions  *options,
+                           GError                      **error)
+{
+  g_autoptr(FerryMigration) migration = NULL;
+
+  g_return_val_if_fail (FERRY_IS_APPLICATION (self), FALSE);
+
+  migration = ferry_migration_new (vm, destination, options);
+  if (!ferry_migration_queue_add (self->migration_queue, migration, error))
+    return FALSE;
+  if (!ferry_migration_is_finished (migration))
+    g_signal_connect_object (migration, "notify::state", G_CALLBACK (migration_finished), self, 0);
+  else
+    migration_finished (migration, NULL, self);
+  return TRUE;
+}
+
+static void
+apply_migration_limit (FerryApplication *self)
+{
+  ferry_migration_queue_set_limit (self->migration_queue,
+                                   g_settings_get_uint (self->settings, "migration-limit"));
 }
 
 GSettings *
@@ -622,6 +724,7 @@ static const struct {
   { "win.vm-resume", "<Control><Shift>u", NULL },
   { "win.vm-delete", "Delete", "KP_Delete" },
   { "win.vm-edit", "<Control>e", NULL },
+  { "win.migrate", "<Control>m", NULL },
   { "win.show-tasks", "<Control>t", NULL },
   { "win.go-back", "<Alt>Left", NULL },
   { "win.node-refresh", "F5", NULL },
@@ -642,6 +745,14 @@ ferry_application_startup (GApplication *app)
   G_APPLICATION_CLASS (ferry_application_parent_class)->startup (app);
 
   ferry_core_init ();
+  /* libvirt's and ssh's questions (passwords, host keys) in our dialogs. */
+  ferry_credentials_dialog_install (GTK_APPLICATION (self));
+  {
+    g_autoptr(GError) error = NULL;
+
+    if (!ferry_askpass_server_start (NULL, &error))
+      g_message ("ssh will not be able to ask for passwords: %s", error->message);
+  }
   /* Statistics for every node as it connects: one sampler per inventory. */
   self->sampler = ferry_stats_sampler_new (self->inventory);
 
@@ -659,6 +770,9 @@ ferry_application_startup (GApplication *app)
         g_signal_connect_object (self->settings, "changed::refresh-interval",
                                  G_CALLBACK (apply_refresh_interval), self, G_CONNECT_SWAPPED);
         apply_refresh_interval (self);
+        g_signal_connect_object (self->settings, "changed::migration-limit",
+                                 G_CALLBACK (apply_migration_limit), self, G_CONNECT_SWAPPED);
+        apply_migration_limit (self);
       }
     else
       {
@@ -684,6 +798,8 @@ ferry_application_shutdown (GApplication *app)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->sampler);
+  ferry_credentials_dialog_uninstall ();
+  ferry_askpass_server_stop ();
 
   G_APPLICATION_CLASS (ferry_application_parent_class)->shutdown (app);
 }
@@ -696,6 +812,7 @@ ferry_application_finalize (GObject *object)
   g_clear_pointer (&self->connect_tasks, g_hash_table_unref);
   g_clear_object (&self->sampler);
   g_clear_object (&self->inventory);
+  g_clear_object (&self->migration_queue);
   g_clear_object (&self->task_log);
   g_clear_object (&self->settings);
   g_clear_object (&self->config);
@@ -723,6 +840,7 @@ ferry_application_init (FerryApplication *self)
   self->config = ferry_config_new (g_getenv ("FERRY_CONFIG"));
   self->inventory = ferry_inventory_new ();
   self->task_log = ferry_task_log_new ();
+  self->migration_queue = ferry_migration_queue_new (self->task_log);
   self->connect_tasks = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->cancellable = g_cancellable_new ();
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);

@@ -24,6 +24,18 @@ void              ferry_application_remove_node    (FerryApplication       *self
 gboolean          ferry_application_get_ephemeral  (FerryApplication       *self);
 FerryTaskLog     *ferry_application_get_task_log   (FerryApplication       *self);
 FerryStatsSampler *ferry_application_get_sampler   (FerryApplication       *self);
+FerryMigrationQueue *ferry_application_get_migration_queue (FerryApplication *self);
+/* The options a new migration starts with (preferences), for a running
+ * (@live) or shut-off VM. */
+FerryMigrationOptions *ferry_application_dup_migration_defaults (FerryApplication *self,
+                                                                 gboolean          live);
+/* Queues the migration of @vm (toast, and a notification when the window
+ * is not focused, once it ends). */
+gboolean          ferry_application_migrate        (FerryApplication             *self,
+                                                    FerryVm                      *vm,
+                                                    FerryNode                    *destination,
+                                                    const FerryMigrationOptions  *options,
+                                                    GError                      **error);
 /* NULL when the schema is not installed (running from a build tree). */
 GSettings        *ferry_application_get_settings   (FerryApplication       *self);
 gboolean          ferry_application_update_connection (FerryApplication    *self,

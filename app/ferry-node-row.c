@@ -19,7 +19,9 @@ struct _FerryNodeRow
   GtkLabel  *title;
   GtkLabel  *subtitle;
   GtkLabel  *counts;
+  GtkImage  *drop_icon;
   FerrySparkline *sparkline;
+  FerryDropState *drop_state;
 };
 
 G_DEFINE_FINAL_TYPE (FerryNodeRow, ferry_node_row, GTK_TYPE_WIDGET)
@@ -115,6 +117,72 @@ update_node (FerryNodeRow *self)
 
   accessible = g_strdup_printf ("%s, %s", ferry_node_get_name (node), ferry_node_state_to_string (state));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+}
+
+static void
+update_drop (FerryNodeRow *self)
+{
+  static const char *classes[] = { "drop-allowed", "drop-refused" };
+  FerryNode *node = FERRY_IS_NODE (self->item) ? FERRY_NODE (self->item) : NULL;
+  const char *reason = NULL;
+  FerryDropVerdict verdict = FERRY_DROP_NONE;
+  g_autofree char *tip = NULL;
+
+  if (self->drop_state != NULL && node != NULL)
+    verdict = ferry_drop_state_lookup (self->drop_state, node, &reason);
+
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self), classes[i]);
+  gtk_widget_set_visible (GTK_WIDGET (self->drop_icon), verdict != FERRY_DROP_NONE);
+  gtk_widget_set_visible (GTK_WIDGET (self->counts), verdict == FERRY_DROP_NONE);
+  for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->drop_icon), state_classes[i]);
+
+  switch (verdict)
+    {
+    case FERRY_DROP_CHECKING:
+      gtk_image_set_from_icon_name (self->drop_icon, "content-loading-symbolic");
+      gtk_widget_add_css_class (GTK_WIDGET (self->drop_icon), "dim-label");
+      break;
+    case FERRY_DROP_ALLOWED:
+      gtk_image_set_from_icon_name (self->drop_icon, "go-jump-symbolic");
+      gtk_widget_add_css_class (GTK_WIDGET (self->drop_icon), "success");
+      gtk_widget_add_css_class (GTK_WIDGET (self), "drop-allowed");
+      break;
+    case FERRY_DROP_REFUSED:
+      gtk_image_set_from_icon_name (self->drop_icon, "action-unavailable-symbolic");
+      gtk_widget_add_css_class (GTK_WIDGET (self->drop_icon), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self), "drop-refused");
+      break;
+    case FERRY_DROP_NONE:
+    default:
+      break;
+    }
+
+  /* The reason on hover, as plain text. */
+  if (verdict != FERRY_DROP_NONE)
+    {
+      tip = ferry_drop_state_describe (self->drop_state, node);
+      set_tooltip (GTK_WIDGET (self->drop_icon), tip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->drop_icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      tip, -1);
+    }
+}
+
+void
+ferry_node_row_set_drop_state (FerryNodeRow   *self,
+                               FerryDropState *state)
+{
+  g_return_if_fail (FERRY_IS_NODE_ROW (self));
+
+  if (self->drop_state == state)
+    return;
+  if (self->drop_state != NULL)
+    g_signal_handlers_disconnect_by_func (self->drop_state, update_drop, self);
+  g_set_object (&self->drop_state, state);
+  if (state != NULL)
+    g_signal_connect_object (state, "changed", G_CALLBACK (update_drop), self, G_CONNECT_SWAPPED);
+  update_drop (self);
 }
 
 static void
@@ -242,6 +310,7 @@ ferry_node_row_set_item (FerryNodeRow *self,
       watch_all_nodes (self);
     }
   update (self);
+  update_drop (self);
 }
 
 GObject *
@@ -263,6 +332,7 @@ ferry_node_row_dispose (GObject *object)
   FerryNodeRow *self = FERRY_NODE_ROW (object);
 
   disconnect_item (self);
+  ferry_node_row_set_drop_state (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_NODE_ROW);
 
   G_OBJECT_CLASS (ferry_node_row_parent_class)->dispose (object);
@@ -282,6 +352,7 @@ ferry_node_row_class_init (FerryNodeRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryNodeRow, title);
   gtk_widget_class_bind_template_child (widget_class, FerryNodeRow, subtitle);
   gtk_widget_class_bind_template_child (widget_class, FerryNodeRow, counts);
+  gtk_widget_class_bind_template_child (widget_class, FerryNodeRow, drop_icon);
   gtk_widget_class_bind_template_child (widget_class, FerryNodeRow, sparkline);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }

@@ -6,6 +6,8 @@
 
 #include <gtk/gtk.h>
 
+#include "ferry-drop-state.h"
+
 G_BEGIN_DECLS
 
 #define FERRY_TYPE_NODE_ROW (ferry_node_row_get_type ())
@@ -17,5 +19,8 @@ GtkWidget *ferry_node_row_new      (void);
 void       ferry_node_row_set_item (FerryNodeRow *self,
                                     GObject      *item);
 GObject   *ferry_node_row_get_item (FerryNodeRow *self);
+/* While VMs are dragged the row shows whether they may be dropped on it. */
+void       ferry_node_row_set_drop_state (FerryNodeRow   *self,
+                                          FerryDropState *state);
 
 G_END_DECLS

@@ -36,9 +36,80 @@ struct _FerryVmPage
   GtkWidget            *start_button;
   FerryGraphPage       *graph_page;
   GtkWidget            *shutdown_button;
+  AdwActionRow         *migration_row;
+  GtkProgressBar       *migration_bar;
+  GtkWidget            *postcopy_button;
+  GtkWidget            *cancel_migration_button;
+  FerryMigration       *migration;       /* the job shown in migration_row */
 };
 
 G_DEFINE_FINAL_TYPE (FerryVmPage, ferry_vm_page, GTK_TYPE_WIDGET)
+
+/* ---------------------------------------------------------------------- */
+/* A migration under way: progress, cancel, switch to post-copy            */
+
+static void
+update_migration (FerryVmPage *self)
+{
+  g_autofree char *text = NULL;
+  const FerryMigrationProgress *p;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->migration_row), self->migration != NULL);
+  if (self->migration == NULL)
+    return;
+
+  p = ferry_migration_get_progress (self->migration);
+  text = ferry_migration_describe_progress (self->migration);
+  {
+    g_autofree char *title = g_strdup_printf (_("%s to %s"),
+                                              ferry_migration_state_to_string (ferry_migration_get_state (self->migration)),
+                                              ferry_node_get_name (ferry_migration_get_destination (self->migration)));
+
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->migration_row), title);
+  }
+  adw_action_row_set_subtitle (self->migration_row, text);
+  if (p->fraction >= 0)
+    gtk_progress_bar_set_fraction (self->migration_bar, p->fraction);
+  else
+    gtk_progress_bar_pulse (self->migration_bar);
+  gtk_widget_set_visible (self->postcopy_button, ferry_migration_can_switch_to_postcopy (self->migration));
+  gtk_widget_set_sensitive (self->cancel_migration_button,
+                            !ferry_migration_is_finished (self->migration) &&
+                            ferry_migration_get_state (self->migration) != FERRY_MIGRATION_POSTCOPY);
+}
+
+static void
+on_migration_changed (FerryVmPage *self)
+{
+  FerryMigration *migration = self->vm != NULL ? ferry_vm_get_migration (self->vm) : NULL;
+
+  if (self->migration != migration)
+    {
+      if (self->migration != NULL)
+        g_signal_handlers_disconnect_by_data (self->migration, self);
+      g_set_object (&self->migration, migration);
+      if (migration != NULL)
+        {
+          g_signal_connect_swapped (migration, "progress-changed", G_CALLBACK (update_migration), self);
+          g_signal_connect_swapped (migration, "notify::state", G_CALLBACK (update_migration), self);
+        }
+    }
+  update_migration (self);
+}
+
+static void
+postcopy_clicked_cb (FerryVmPage *self)
+{
+  if (self->migration != NULL)
+    ferry_migration_switch_to_postcopy (self->migration);
+}
+
+static void
+cancel_migration_clicked_cb (FerryVmPage *self)
+{
+  if (self->migration != NULL)
+    ferry_migration_cancel (self->migration);
+}
 
 static void
 update_overview (FerryVmPage *self)
@@ -245,6 +316,7 @@ ferry_vm_page_set_vm (FerryVmPage *self,
     g_signal_handlers_disconnect_by_data (self->vm, self);
   g_set_object (&self->vm, vm);
   clear_details (self);
+  on_migration_changed (self);
   if (vm == NULL)
     ferry_graph_page_set_sources (self->graph_page, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
   if (vm != NULL)
@@ -263,6 +335,7 @@ ferry_vm_page_set_vm (FerryVmPage *self,
       g_signal_connect_swapped (vm, "notify::state", G_CALLBACK (on_state_changed), self);
       g_signal_connect_swapped (vm, "notify::node", G_CALLBACK (on_state_changed), self);
       g_signal_connect_swapped (vm, "notify", G_CALLBACK (update_overview), self);
+      g_signal_connect_swapped (vm, "notify::migration", G_CALLBACK (on_migration_changed), self);
       update_overview (self);
     }
   ferry_vm_page_reload (self);
@@ -291,6 +364,9 @@ ferry_vm_page_dispose (GObject *object)
   if (self->vm != NULL)
     g_signal_handlers_disconnect_by_data (self->vm, self);
   g_clear_object (&self->vm);
+  if (self->migration != NULL)
+    g_signal_handlers_disconnect_by_data (self->migration, self);
+  g_clear_object (&self->migration);
   gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_VM_PAGE);
   g_clear_pointer (&self->detail_rows, g_ptr_array_unref);
 
@@ -321,6 +397,12 @@ ferry_vm_page_class_init (FerryVmPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryVmPage, start_button);
   gtk_widget_class_bind_template_child (widget_class, FerryVmPage, graph_page);
   gtk_widget_class_bind_template_child (widget_class, FerryVmPage, shutdown_button);
+  gtk_widget_class_bind_template_child (widget_class, FerryVmPage, migration_row);
+  gtk_widget_class_bind_template_child (widget_class, FerryVmPage, migration_bar);
+  gtk_widget_class_bind_template_child (widget_class, FerryVmPage, postcopy_button);
+  gtk_widget_class_bind_template_child (widget_class, FerryVmPage, cancel_migration_button);
+  gtk_widget_class_bind_template_callback (widget_class, postcopy_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, cancel_migration_clicked_cb);
 }
 
 static void

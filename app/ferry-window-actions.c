@@ -56,6 +56,19 @@ _ferry_window_get_target_vms (FerryWindow *self)
   return vms;
 }
 
+static gboolean
+all_on_connected_nodes (GPtrArray *vms)
+{
+  for (guint i = 0; i < vms->len; i++)
+    {
+      FerryNode *node = ferry_vm_get_node (g_ptr_array_index (vms, i));
+
+      if (node == NULL || ferry_node_get_state (node) != FERRY_NODE_STATE_CONNECTED)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 FerryNode *
 _ferry_window_get_selected_node (FerryWindow *self)
 {
@@ -111,6 +124,7 @@ _ferry_window_update_actions (FerryWindow *self)
   gtk_widget_action_set_enabled (widget, "win.vm-open", vms->len == 1 && !on_vm_page);
   gtk_widget_action_set_enabled (widget, "win.vm-console", vms->len >= 1);
   gtk_widget_action_set_enabled (widget, "win.vm-edit", vms->len == 1 && any_can (vms, FERRY_VM_OP_DELETE));
+  gtk_widget_action_set_enabled (widget, "win.migrate", vms->len >= 1 && all_on_connected_nodes (vms));
   gtk_widget_action_set_enabled (widget, "win.go-back", on_vm_page || adw_leaflet_get_folded (self->leaflet) ||
                                  g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "consoles") == 0);
 
@@ -524,6 +538,20 @@ new_vm_action (GtkWidget  *widget,
   gtk_window_present (dialog);
 }
 
+/* Ctrl+M: the keyboard twin of a drag onto a host. */
+static void
+migrate_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  FerryWindow *self = FERRY_WINDOW (widget);
+  g_autoptr(GPtrArray) vms = _ferry_window_get_target_vms (self);
+
+  if (vms->len == 0)
+    return;
+  _ferry_window_migrate (self, vms, NULL, FALSE);
+}
+
 static void
 vm_edit_action (GtkWidget  *widget,
                 const char *action_name,
@@ -639,6 +667,7 @@ _ferry_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.console-detach", NULL, console_detach_action);
   gtk_widget_class_install_action (widget_class, "win.vm-delete", NULL, vm_delete_action);
   gtk_widget_class_install_action (widget_class, "win.vm-edit", NULL, vm_edit_action);
+  gtk_widget_class_install_action (widget_class, "win.migrate", NULL, migrate_action);
   gtk_widget_class_install_action (widget_class, "win.new-vm", NULL, new_vm_action);
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
   gtk_widget_class_install_action (widget_class, "win.add-connection", NULL, add_connection_action);

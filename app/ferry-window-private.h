@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "ferry-drop-state.h"
 #include "ferry-graph-page.h"
 #include "ferry-node-header.h"
 #include "ferry-vm-page.h"
@@ -29,6 +30,7 @@ struct _FerryWindow
   GtkMultiSelection    *vm_selection;
   FerryNode            *watched_node;
   GPtrArray            *watched_vms;     /* VMs whose state decides the actions */
+  FerryDropState       *drop_state;      /* while VMs are dragged */
 
   /* template */
   AdwToastOverlay      *toast_overlay;
@@ -57,6 +59,8 @@ struct _FerryWindow
   GtkMenuButton        *tasks_button;
   GtkSpinner           *tasks_spinner;
   GtkPopoverMenu       *vm_menu;
+  GtkRevealer          *drop_status_revealer;
+  GtkLabel             *drop_status_label;
 };
 
 /* ferry-window-actions.c */
@@ -67,5 +71,17 @@ FerryNode *_ferry_window_get_selected_node  (FerryWindow    *self);
 void       _ferry_window_open_vm            (FerryWindow    *self,
                                              FerryVm        *vm);
 void       _ferry_window_update_content     (FerryWindow    *self);
+
+/* ferry-window-dnd.c */
+void       _ferry_window_dnd_add_source     (FerryWindow    *self,
+                                             GtkWidget      *widget);
+void       _ferry_window_dnd_add_target     (FerryWindow    *self,
+                                             GtkWidget      *widget);
+/* Opens the migration dialog for @vms (@destination may be NULL), or with
+ * @confirmed migrates them at once with the default options. */
+void       _ferry_window_migrate            (FerryWindow    *self,
+                                             GPtrArray      *vms,
+                                             FerryNode      *destination,
+                                             gboolean        confirmed);
 
 G_END_DECLS

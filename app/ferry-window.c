@@ -147,13 +147,32 @@ cell_update (GtkListItem *item)
   if (vm == NULL)
     return;
   text = spec->text (vm);
+  /* A migration under way says so, with its progress. */
+  if (spec == &state_cell && ferry_vm_get_activity (vm) != NULL)
+    {
+      g_free (text);
+      text = g_strdup (ferry_vm_get_activity (vm));
+    }
   /* Plain text: names come from hosts and are never markup. */
   gtk_label_set_text (GTK_LABEL (label), text);
-  if (spec == &state_cell)
+  if (spec == &state_cell && ferry_vm_get_activity (vm) != NULL)
+    {
+      static const char *classes[] = { "success", "warning", "error", "dim-label" };
+
+      gtk_image_set_from_icon_name (GTK_IMAGE (icon), "send-to-symbolic");
+      for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+        gtk_widget_remove_css_class (icon, classes[i]);
+      gtk_widget_add_css_class (icon, "accent");
+      gtk_widget_set_tooltip_text (label, text);
+    }
+  else if (spec == &state_cell)
     {
       FerryVmState state = ferry_vm_get_state (vm);
       static const char *classes[] = { "success", "warning", "error", "dim-label" };
       const char *css;
+
+      gtk_widget_remove_css_class (icon, "accent");
+      gtk_widget_set_tooltip_text (label, NULL);
 
       switch (state)
         {
@@ -184,6 +203,8 @@ cell_setup (GtkSignalListItemFactory *factory,
 
   g_object_set_data (G_OBJECT (item), "ferry-cell-spec", (gpointer) spec);
   g_object_set_data (G_OBJECT (box), "ferry-list-item", item);
+  /* Every cell of a row drags its VM (or the selection) onto a host. */
+  _ferry_window_dnd_add_source (g_object_get_data (G_OBJECT (factory), "ferry-window"), box);
   if (spec == &state_cell)
     gtk_box_append (GTK_BOX (box), gtk_image_new ());
   if (spec == &cpu_cell)
@@ -221,6 +242,8 @@ cell_bind (GtkSignalListItemFactory *factory,
     {
       id = g_signal_connect_swapped (vm, "notify::state", G_CALLBACK (cell_update), item);
       g_object_set_data (G_OBJECT (item), "ferry-cell-handler2", GSIZE_TO_POINTER (id));
+      id = g_signal_connect_swapped (vm, "notify::activity", G_CALLBACK (cell_update), item);
+      g_object_set_data (G_OBJECT (item), "ferry-cell-handler3", GSIZE_TO_POINTER (id));
     }
   cell_update (item);
 }
@@ -233,16 +256,20 @@ cell_unbind (GtkSignalListItemFactory *factory,
   FerryVm *vm = gtk_list_item_get_item (item);
   gulong id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (item), "ferry-cell-handler"));
   gulong id2 = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (item), "ferry-cell-handler2"));
+  gulong id3 = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (item), "ferry-cell-handler3"));
 
   if (vm != NULL && id != 0)
     g_signal_handler_disconnect (spec->on_metrics ? (gpointer) ferry_vm_get_metrics (vm) : (gpointer) vm, id);
   if (vm != NULL && id2 != 0)
     g_signal_handler_disconnect (vm, id2);
+  if (vm != NULL && id3 != 0)
+    g_signal_handler_disconnect (vm, id3);
   if (spec == &cpu_cell)
     ferry_sparkline_set_series (FERRY_SPARKLINE (gtk_widget_get_first_child (gtk_list_item_get_child (item))),
                                 NULL);
   g_object_set_data (G_OBJECT (item), "ferry-cell-handler", NULL);
   g_object_set_data (G_OBJECT (item), "ferry-cell-handler2", NULL);
+  g_object_set_data (G_OBJECT (item), "ferry-cell-handler3", NULL);
 }
 
 static void
@@ -256,6 +283,7 @@ add_column (FerryWindow    *self,
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GtkColumnViewColumn) column = NULL;
 
+  g_object_set_data (G_OBJECT (factory), "ferry-window", self);
   g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), (gpointer) spec);
   g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), (gpointer) spec);
   g_signal_connect (factory, "unbind", G_CALLBACK (cell_unbind), (gpointer) spec);
@@ -317,9 +345,14 @@ setup_vm_columns (FerryWindow *self)
 static void
 sidebar_setup (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
-               gpointer                  user_data)
+               FerryWindow              *self)
 {
-  gtk_list_item_set_child (item, ferry_node_row_new ());
+  GtkWidget *row = ferry_node_row_new ();
+
+  /* Hosts take dropped VMs, and say while dragging whether they would. */
+  ferry_node_row_set_drop_state (FERRY_NODE_ROW (row), self->drop_state);
+  _ferry_window_dnd_add_target (self, row);
+  gtk_list_item_set_child (item, row);
 }
 
 static void
@@ -826,7 +859,7 @@ build_models (FerryWindow *self)
   gtk_single_selection_set_autoselect (self->sidebar_selection, TRUE);
 
   factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (sidebar_setup), NULL);
+  g_signal_connect (factory, "setup", G_CALLBACK (sidebar_setup), self);
   g_signal_connect (factory, "bind", G_CALLBACK (sidebar_bind), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (sidebar_unbind), NULL);
   gtk_list_view_set_factory (self->sidebar_view, factory);
@@ -917,12 +950,15 @@ ferry_window_dispose (GObject *object)
       g_clear_pointer (&self->watched_vms, g_ptr_array_unref);
     }
   g_clear_object (&self->watched_node);
+  if (self->drop_state != NULL)
+    ferry_drop_state_end (self->drop_state);
   g_clear_handle_id (&self->resort_source, g_source_remove);
   if (self->vm_menu != NULL)
     gtk_widget_unparent (GTK_WIDGET (self->vm_menu));
   gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_WINDOW);
   self->vm_menu = NULL;
   g_clear_object (&self->sidebar_selection);
+  g_clear_object (&self->drop_state);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->filter);
   g_clear_object (&self->name_filter);
@@ -974,6 +1010,8 @@ ferry_window_class_init (FerryWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, tasks_button);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, tasks_spinner);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, vm_menu);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, drop_status_revealer);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, drop_status_label);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, state_filter_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, vm_activated_cb);
@@ -990,7 +1028,9 @@ ferry_window_init (FerryWindow *self)
 {
   GtkGesture *click;
 
+  self->drop_state = ferry_drop_state_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  _ferry_window_dnd_add_target (self, GTK_WIDGET (self->node_header));
   self->cancellable = g_cancellable_new ();
   self->watched_vms = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));

@@ -41,4 +41,7 @@ void         ferry_window_run_vm_op         (FerryWindow  *self,
                                              FerryVm      *vm,
                                              FerryVmOp     op);
 
+/* The status line shown while VMs are dragged (NULL when hidden). */
+const char  *ferry_window_get_drop_status   (FerryWindow  *self);
+
 G_END_DECLS

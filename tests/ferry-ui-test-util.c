@@ -129,3 +129,47 @@ ferry_ui_test_run_app (const char * const *args,
   g_assert_cmpint (status, ==, 0);
   g_assert_cmpuint (ferry_core_get_libvirt_calls_on_main_thread (), ==, 0);
 }
+
+GtkWidget *
+ferry_ui_test_find_button (GtkWidget  *root,
+                           const char *label)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (c) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (c)), label) == 0 &&
+          gtk_widget_is_drawable (c))
+        return c;
+      if ((found = ferry_ui_test_find_button (c, label)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+guint
+ferry_ui_test_position_of (GListModel *model,
+                           const char *name)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(FerryVm) vm = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (ferry_vm_get_name (vm), name) == 0)
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+gboolean
+ferry_ui_test_have_cluster (void)
+{
+  g_auto(GStrv) args = ferry_ui_test_cluster_args ();
+
+  if (args != NULL)
+    return TRUE;
+  if (g_strcmp0 (g_getenv ("FERRY_REQUIRE_CLUSTER"), "1") == 0)
+    g_error ("the local cluster is not up");
+  g_test_skip ("the local cluster is not up (tests/cluster/cluster up 3)");
+  return FALSE;
+}

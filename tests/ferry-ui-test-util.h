@@ -27,4 +27,14 @@ gboolean ferry_ui_test_all_connected  (gpointer            inventory);
  * not up. */
 GStrv    ferry_ui_test_cluster_args   (void);
 
+/* The drawable button labelled @label (mnemonic included) under @root. */
+GtkWidget *ferry_ui_test_find_button  (GtkWidget          *root,
+                                       const char         *label);
+/* Where the VM named @name is in @model, or GTK_INVALID_LIST_POSITION. */
+guint    ferry_ui_test_position_of    (GListModel         *model,
+                                       const char         *name);
+/* TRUE when the local cluster is up; else skips the test (or fails it
+ * under FERRY_REQUIRE_CLUSTER=1). */
+gboolean ferry_ui_test_have_cluster   (void);
+
 G_END_DECLS

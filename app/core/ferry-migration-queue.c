@@ -235,6 +235,7 @@ ferry_migration_queue_add (FerryMigrationQueue  *self,
                                                    migration, NULL);
     }
 
+  _ferry_migration_mark_queued (migration);
   g_signal_connect (migration, "notify::state", G_CALLBACK (on_state_changed), self);
   g_ptr_array_add (self->jobs, entry);
   g_list_model_items_changed (G_LIST_MODEL (self), self->jobs->len - 1, 0, 1);

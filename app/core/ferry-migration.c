@@ -30,6 +30,7 @@
 #include "ferry-libvirt.h"
 #include "ferry-migration.h"
 #include "ferry-node-private.h"
+#include "ferry-vm-private.h"
 #include "ferry-xml.h"
 
 #define MONITOR_INTERVAL_US (500 * G_TIME_SPAN_MILLISECOND)
@@ -92,6 +93,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
+
+static void update_activity (FerryMigration *self);
 
 static void
 progress_reset (FerryMigrationProgress *p)
@@ -169,6 +172,7 @@ apply_progress (gpointer data)
       ferry_task_set_progress (self->task, self->progress.fraction);
       ferry_task_set_message (self->task, text);
     }
+  update_activity (self);
   g_signal_emit (self, signals[PROGRESS_CHANGED], 0);
   return G_SOURCE_REMOVE;
 }
@@ -735,6 +739,30 @@ out:
 /* ---------------------------------------------------------------------- */
 /* Public API                                                              */
 
+/* What the VM's row says while this job exists. */
+static void
+update_activity (FerryMigration *self)
+{
+  g_autofree char *text = NULL;
+  const char *to = ferry_node_get_name (self->destination);
+
+  if (ferry_migration_is_finished (self))
+    {
+      if (ferry_vm_get_migration (self->vm) == (gpointer) self)
+        _ferry_vm_set_activity (self->vm, NULL, NULL);
+      return;
+    }
+  if (self->state == FERRY_MIGRATION_QUEUED)
+    text = g_strdup_printf (_("Queued → %s"), to);
+  else if (self->progress.fraction >= 0)
+    text = g_strdup_printf (self->state == FERRY_MIGRATION_POSTCOPY ? _("Post-copy → %s %.0f %%")
+                                                                     : _("Migrating → %s %.0f %%"),
+                            to, self->progress.fraction * 100.0);
+  else
+    text = g_strdup_printf (_("Migrating → %s"), to);
+  _ferry_vm_set_activity (self->vm, G_OBJECT (self), text);
+}
+
 static void
 set_state (FerryMigration      *self,
            FerryMigrationState  state)
@@ -742,6 +770,7 @@ set_state (FerryMigration      *self,
   if (self->state == state)
     return;
   self->state = state;
+  update_activity (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
@@ -1116,6 +1145,13 @@ _ferry_migration_cancel_queued (FerryMigration *self)
   if (self->task != NULL)
     ferry_task_fail (self->task, self->error);
   g_signal_emit (self, signals[PROGRESS_CHANGED], 0);
+}
+
+void
+_ferry_migration_mark_queued (FerryMigration *self)
+{
+  g_return_if_fail (FERRY_IS_MIGRATION (self));
+  update_activity (self);
 }
 
 void

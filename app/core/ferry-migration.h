@@ -89,7 +89,8 @@ void                          ferry_migration_switch_to_postcopy (FerryMigration
 
 const char                   *ferry_migration_state_to_string  (FerryMigrationState state);
 
-/* Internal to the core (the queue): marks a queued job cancelled. */
+/* Internal to the core (the queue). */
 void                          _ferry_migration_cancel_queued   (FerryMigration *self);
+void                          _ferry_migration_mark_queued     (FerryMigration *self);
 
 G_END_DECLS

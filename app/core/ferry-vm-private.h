@@ -26,4 +26,9 @@ void       _ferry_vm_forget_node  (FerryVm           *self,
  * returns the owner (or NULL when no node has the VM any more). */
 FerryNode *_ferry_vm_resolve      (FerryVm           *self);
 
+/* The migration job (a FerryMigration) and its one-line progress. */
+void       _ferry_vm_set_activity (FerryVm           *self,
+                                   GObject           *migration,
+                                   const char        *activity);
+
 G_END_DECLS

@@ -39,6 +39,8 @@ struct _FerryVm
   gboolean      persistent;
   FerryNode    *node;           /* weak */
   FerryMetrics *metrics;
+  GObject      *migration;      /* weak: the FerryMigration under way */
+  char         *activity;
 
   GHashTable   *sightings;      /* FerryNode* (borrowed) → FerryVmInfo* */
 };
@@ -55,6 +57,8 @@ enum {
   PROP_PERSISTENT,
   PROP_NODE,
   PROP_METRICS,
+  PROP_MIGRATION,
+  PROP_ACTIVITY,
   N_PROPS
 };
 
@@ -542,6 +546,41 @@ ferry_vm_run_op_finish (FerryVm       *self,
   return g_task_propagate_boolean (task, error);
 }
 
+gpointer
+ferry_vm_get_migration (FerryVm *self)
+{
+  g_return_val_if_fail (FERRY_IS_VM (self), NULL);
+  return self->migration;
+}
+
+const char *
+ferry_vm_get_activity (FerryVm *self)
+{
+  g_return_val_if_fail (FERRY_IS_VM (self), NULL);
+  return self->activity;
+}
+
+void
+_ferry_vm_set_activity (FerryVm    *self,
+                        GObject    *migration,
+                        const char *activity)
+{
+  g_return_if_fail (FERRY_IS_VM (self));
+
+  if (self->migration != migration)
+    {
+      g_clear_weak_pointer (&self->migration);
+      g_set_weak_pointer (&self->migration, migration);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MIGRATION]);
+    }
+  if (g_strcmp0 (self->activity, activity) != 0)
+    {
+      g_free (self->activity);
+      self->activity = g_strdup (activity);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVITY]);
+    }
+}
+
 /* ---------------------------------------------------------------------- */
 /* Migration: a FerryMigration job with the defaults for the VM's state    */
 
@@ -724,6 +763,8 @@ ferry_vm_finalize (GObject *object)
   FerryVm *self = FERRY_VM (object);
 
   g_clear_weak_pointer (&self->node);
+  g_clear_weak_pointer (&self->migration);
+  g_free (self->activity);
   g_clear_object (&self->metrics);
   g_clear_pointer (&self->sightings, g_hash_table_unref);
   g_free (self->uuid);
@@ -753,6 +794,8 @@ ferry_vm_get_property (GObject    *object,
     case PROP_PERSISTENT: g_value_set_boolean (value, self->persistent); break;
     case PROP_NODE:       g_value_set_object (value, self->node); break;
     case PROP_METRICS:    g_value_set_object (value, self->metrics); break;
+    case PROP_MIGRATION:  g_value_set_object (value, self->migration); break;
+    case PROP_ACTIVITY:   g_value_set_string (value, self->activity); break;
     default:              G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -798,6 +841,14 @@ ferry_vm_class_init (FerryVmClass *klass)
   properties[PROP_METRICS] =
     g_param_spec_object ("metrics", NULL, NULL, FERRY_TYPE_METRICS,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* The FerryMigration queued or running for this VM, or NULL. */
+  properties[PROP_MIGRATION] =
+    g_param_spec_object ("migration", NULL, NULL, G_TYPE_OBJECT,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* What is being done to it ("Migrating to node2: 45 %"), or NULL. */
+  properties[PROP_ACTIVITY] =
+    g_param_spec_string ("activity", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

@@ -27,6 +27,10 @@ guint64       ferry_vm_get_max_memory   (FerryVm              *self);
 gboolean      ferry_vm_get_persistent   (FerryVm              *self);
 FerryNode    *ferry_vm_get_node         (FerryVm              *self);
 FerryMetrics *ferry_vm_get_metrics      (FerryVm              *self);
+/* The FerryMigration queued or running for it (borrowed), or NULL. */
+gpointer      ferry_vm_get_migration    (FerryVm              *self);
+/* A short line on what is being done to it, or NULL. */
+const char   *ferry_vm_get_activity     (FerryVm              *self);
 gboolean      ferry_vm_can_run_op       (FerryVm              *self,
                                          FerryVmOp             op);
 

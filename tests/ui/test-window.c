@@ -232,22 +232,6 @@ test_window_cluster (void)
 /* ---------------------------------------------------------------------- */
 /* Helpers for driving the real widgets                                    */
 
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_BUTTON (c) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (c)), label) == 0 &&
-          gtk_widget_is_drawable (c))
-        return c;
-      if ((found = find_button (c, label)) != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static GtkWidget *
 find_menu_button (GtkWidget  *root,
@@ -266,19 +250,6 @@ find_menu_button (GtkWidget  *root,
   return NULL;
 }
 
-static guint
-position_of (GListModel *model,
-             const char *name)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(FerryVm) vm = g_list_model_get_item (model, i);
-
-      if (g_strcmp0 (ferry_vm_get_name (vm), name) == 0)
-        return i;
-    }
-  return GTK_INVALID_LIST_POSITION;
-}
 
 static char *
 virsh_domstate (FerryVm *vm)
@@ -307,18 +278,6 @@ find_toplevel (GType type)
   return NULL;
 }
 
-static gboolean
-have_cluster_or_skip (void)
-{
-  g_auto(GStrv) args = ferry_ui_test_cluster_args ();
-
-  if (args != NULL)
-    return TRUE;
-  if (g_strcmp0 (g_getenv ("FERRY_REQUIRE_CLUSTER"), "1") == 0)
-    g_error ("the local cluster is not up");
-  g_test_skip ("the local cluster is not up (tests/cluster/cluster up 3)");
-  return FALSE;
-}
 
 /* Start and stop a real guest from the window; virsh is the witness. */
 static void
@@ -343,12 +302,12 @@ check_lifecycle (FerryApplication *app,
     }
 
   /* Select its row, open it (Alt+Return's action), click Start. */
-  position = position_of (shown, "n3-spare");
+  position = ferry_ui_test_position_of (shown, "n3-spare");
   g_assert_cmpuint (position, !=, GTK_INVALID_LIST_POSITION);
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (ferry_window_get_selection (window)), position, TRUE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.vm-open", NULL));
   ferry_ui_test_settle (500);
-  start = find_button (GTK_WIDGET (window), "_Start");
+  start = ferry_ui_test_find_button (GTK_WIDGET (window), "_Start");
   g_assert_nonnull (start);
   g_assert_true (gtk_widget_is_sensitive (start));
   g_signal_emit_by_name (start, "clicked");
@@ -392,7 +351,7 @@ test_lifecycle (void)
 {
   g_auto(GStrv) args = ferry_ui_test_cluster_args ();
 
-  if (!have_cluster_or_skip ())
+  if (!ferry_ui_test_have_cluster ())
     return;
   ferry_ui_test_run_app ((const char * const *) args, check_lifecycle);
 }
@@ -459,7 +418,7 @@ check_styles (FerryApplication *app,
       ferry_window_select_sidebar (window, 2);
       ferry_ui_test_settle (300);
 
-      position = position_of (ferry_window_get_vm_model (window), "n2-web");
+      position = ferry_ui_test_position_of (ferry_window_get_vm_model (window), "n2-web");
       gtk_selection_model_select_item (GTK_SELECTION_MODEL (ferry_window_get_selection (window)), position, TRUE);
       g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (window)));
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.vm-open", NULL));
@@ -484,7 +443,7 @@ test_styles (void)
 {
   g_auto(GStrv) args = ferry_ui_test_cluster_args ();
 
-  if (!have_cluster_or_skip ())
+  if (!ferry_ui_test_have_cluster ())
     return;
   ferry_ui_test_run_app ((const char * const *) args, check_styles);
 }
@@ -526,7 +485,7 @@ vm_gone (gpointer data)
 static gboolean
 dialog_ready (gpointer data)
 {
-  GtkWidget *create = find_button (data, "C_reate");
+  GtkWidget *create = ferry_ui_test_find_button (data, "C_reate");
   return create != NULL && gtk_widget_get_sensitive (create);
 }
 
@@ -631,7 +590,7 @@ check_new_vm (FerryApplication *app,
   ferry_ui_test_settle (200);
   ferry_ui_test_screenshot (GTK_WIDGET (dialog), "new-vm-filled.png");
   g_assert_true (dialog_ready (dialog));
-  g_signal_emit_by_name (find_button (GTK_WIDGET (dialog), "C_reate"), "clicked");
+  g_signal_emit_by_name (ferry_ui_test_find_button (GTK_WIDGET (dialog), "C_reate"), "clicked");
 
   /* It appears, runs, and boots: its heartbeat comes on its console. */
   g_assert_true (ferry_test_wait_until (vm_running, &w, 60000));
@@ -645,7 +604,7 @@ check_new_vm (FerryApplication *app,
   ferry_ui_test_settle (300);
 
   /* Delete it from the window, with its storage, confirmed. */
-  position = position_of (ferry_window_get_vm_model (window), name);
+  position = ferry_ui_test_position_of (ferry_window_get_vm_model (window), name);
   g_assert_cmpuint (position, !=, GTK_INVALID_LIST_POSITION);
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (ferry_window_get_selection (window)), position, TRUE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.vm-delete", NULL));
@@ -679,7 +638,7 @@ test_new_vm (void)
 {
   g_auto(GStrv) args = ferry_ui_test_cluster_args ();
 
-  if (!have_cluster_or_skip ())
+  if (!ferry_ui_test_have_cluster ())
     return;
   ferry_ui_test_run_app ((const char * const *) args, check_new_vm);
 }
@@ -770,7 +729,7 @@ test_console (void)
 {
   g_auto(GStrv) args = ferry_ui_test_cluster_args ();
 
-  if (!have_cluster_or_skip ())
+  if (!ferry_ui_test_have_cluster ())
     return;
   ferry_ui_test_run_app ((const char * const *) args, check_console);
 }

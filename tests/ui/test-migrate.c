@@ -1,0 +1,448 @@
+/* test-migrate.c — migrating from the window: a real drag under Xvfb, the
+ * keyboard path (Ctrl+M), and a refused drop
+ *
+ * xdotool moves the X pointer and presses the button, so the drag goes
+ * through GTK's real drag-and-drop code. virsh and the guests' serial
+ * heartbeats are the witnesses.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <gdk/x11/gdkx.h>
+
+#include "ferry-migrate-dialog.h"
+#include "ferry-node-row.h"
+#include "ferry-test-util.h"
+#include "ferry-ui-test-util.h"
+
+static void
+cluster_script (const char * const *args)
+{
+  const char *srcdir = g_getenv ("FERRY_SOURCE_DIR");
+  g_autofree char *script = g_build_filename (srcdir ? srcdir : ".", "tests", "cluster", "cluster", NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  g_ptr_array_add (argv, script);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, &err, &status, NULL));
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("cluster %s: %s", args[0], err);
+}
+
+static void
+virsh_quiet (FerryNode  *node,
+             const char *command,
+             const char *name,
+             const char *extra)
+{
+  const char *argv[] = { "virsh", "-q", "-c", ferry_node_get_uri (node), command, name, extra, NULL };
+
+  g_spawn_sync (NULL, (char **) argv, NULL,
+                G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+static FerryNode *
+node_at (FerryInventory *inventory,
+         guint           i)
+{
+  g_autoptr(FerryNode) node = g_list_model_get_item (ferry_inventory_get_nodes (inventory), i);
+
+  return node;   /* the inventory keeps it */
+}
+
+/* Removes @name from every node, then defines and starts it on node @i. */
+static FerryVm *
+fresh_guest (FerryInventory *inventory,
+             guint           i,
+             const char     *name)
+{
+  g_autofree char *node = g_strdup_printf ("node%u", i + 1);
+  const char *args[] = { "define-guest", node, name, "--start", NULL };
+  FerryVm *vm = NULL;
+  gint64 deadline;
+
+  for (guint n = 0; n < 3; n++)
+    {
+      virsh_quiet (node_at (inventory, n), "destroy", name, NULL);
+      virsh_quiet (node_at (inventory, n), "undefine", name, "--remove-all-storage");
+    }
+  deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+  while (ferry_test_count_named (inventory, name) > 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  cluster_script (args);
+  deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+  while ((vm = ferry_inventory_find_vm_by_name (inventory, name)) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (vm);
+  g_assert_true (ferry_test_wait_vm_state (vm, FERRY_VM_STATE_RUNNING, 15000));
+  g_assert_true (ferry_test_serial_wait_for (name, 0, "FERRY-HEARTBEAT", 90000));
+  return vm;
+}
+
+static void
+remove_guest (FerryInventory *inventory,
+              const char     *name)
+{
+  for (guint n = 0; n < 3; n++)
+    {
+      virsh_quiet (node_at (inventory, n), "destroy", name, NULL);
+      virsh_quiet (node_at (inventory, n), "undefine", name, "--remove-all-storage");
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Widgets on screen                                                       */
+
+static GtkWidget *
+find_vm_cell (GtkWidget *root,
+              FerryVm   *vm)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkListItem *item = g_object_get_data (G_OBJECT (c), "ferry-list-item");
+      GtkWidget *found;
+
+      if (item != NULL && gtk_list_item_get_item (item) == (gpointer) vm && gtk_widget_is_drawable (c))
+        return c;
+      if ((found = find_vm_cell (c, vm)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_node_row (GtkWidget *root,
+               FerryNode *node)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found;
+
+      if (FERRY_IS_NODE_ROW (c) && ferry_node_row_get_item (FERRY_NODE_ROW (c)) == (gpointer) node)
+        return c;
+      if ((found = find_node_row (c, node)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The centre of @widget in X coordinates of the window's surface. */
+static void
+surface_point (GtkWidget *widget,
+               int       *x,
+               int       *y)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  graphene_point_t p;
+  double dx = 0, dy = 0;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.0,
+                                                                 gtk_widget_get_height (widget) / 2.0),
+                                           &p));
+  gtk_native_get_surface_transform (native, &dx, &dy);
+  *x = (int) (p.x + dx);
+  *y = (int) (p.y + dy);
+}
+
+static gboolean xdotool_done;
+
+static void
+xdotool_exited (GPid     pid,
+                int      status,
+                gpointer data)
+{
+  g_spawn_close_pid (pid);
+  xdotool_done = TRUE;
+}
+
+/* Runs xdotool with @script (its command chain) against the window while
+ * the main loop keeps running (the drag is ours to answer). */
+static void
+xdotool (GtkWindow  *window,
+         const char *script)
+{
+  gulong xid = gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window)));
+  g_autofree char *command = g_strdup_printf ("xdotool %s", script);
+  g_autofree char *expanded = NULL;
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *s = g_string_new (command);
+  g_autofree char *wid = g_strdup_printf ("%lu", xid);
+  GPid pid;
+
+  g_string_replace (s, "WID", wid, 0);
+  expanded = g_string_free (s, FALSE);
+  g_test_message ("%s", expanded);
+  g_assert_true (g_shell_parse_argv (expanded, NULL, &argv, &error));
+  xdotool_done = FALSE;
+  g_assert_true (g_spawn_async (NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+                                NULL, NULL, &pid, &error));
+  g_assert_no_error (error);
+  g_child_watch_add (pid, xdotool_exited, NULL);
+  while (!xdotool_done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static FerryMigrateDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (FERRY_IS_MIGRATE_DIALOG (w) && gtk_widget_get_visible (w))
+        return FERRY_MIGRATE_DIALOG (w);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return find_dialog () != NULL;
+}
+
+static gboolean
+dialog_ready (gpointer data)
+{
+  return ferry_migrate_dialog_get_ready (data);
+}
+
+typedef struct
+{
+  FerryWindow *window;
+  const char  *needle;
+} StatusWait;
+
+static gboolean
+status_says (gpointer data)
+{
+  StatusWait *w = data;
+  const char *status = ferry_window_get_drop_status (w->window);
+
+  return status != NULL && strstr (status, w->needle) != NULL;
+}
+
+typedef struct { FerryVm *vm; FerryNode *node; } OwnerWait;
+
+static gboolean
+owned_by (gpointer data)
+{
+  OwnerWait *w = data;
+  return ferry_vm_get_node (w->vm) == w->node;
+}
+
+static gboolean
+has_activity (gpointer data)
+{
+  return ferry_vm_get_activity (data) != NULL && strstr (ferry_vm_get_activity (data), "%") != NULL;
+}
+
+/* Press on @from, drag to @to and hover there (the button stays down). */
+static void
+drag_to (GtkWindow *window,
+         GtkWidget *from,
+         GtkWidget *to)
+{
+  int x1, y1, x2, y2;
+  g_autofree char *script = NULL;
+
+  surface_point (from, &x1, &y1);
+  surface_point (to, &x2, &y2);
+  script = g_strdup_printf ("mousemove --window WID %d %d sleep 0.3 mousedown 1 sleep 0.3 "
+                            "mousemove --window WID %d %d sleep 0.3 mousemove --window WID %d %d sleep 0.3 "
+                            "mousemove --window WID %d %d sleep 0.3 "
+                            "mousemove --window WID %d %d sleep 0.5 mousemove --window WID %d %d sleep 0.5",
+                            x1, y1, x1 + 10, y1 + 4, x1 + 40, y1 + 10, (x1 + x2) / 2, (y1 + y2) / 2,
+                            x2, y2, x2 + 2, y2 + 1);
+  xdotool (window, script);
+}
+
+/* ---------------------------------------------------------------------- */
+
+static void
+check_drag_and_drop (FerryApplication *app,
+                     FerryWindow      *window)
+{
+  FerryInventory *inventory = ferry_application_get_inventory (app);
+  FerryNode *source, *destination;
+  FerryMigrateDialog *dialog;
+  GtkWidget *cell, *row, *button;
+  FerryVm *vm;
+  StatusWait sw = { window, NULL };
+  OwnerWait ow;
+
+  g_assert_true (ferry_test_wait_until (ferry_ui_test_all_connected, inventory, 30000));
+  source = node_at (inventory, 0);
+  destination = node_at (inventory, 1);
+  vm = fresh_guest (inventory, 0, "ui-drag");
+  ferry_window_set_search_text (window, "ui-drag");
+  ferry_ui_test_settle (800);
+
+  /* Over the host it already runs on: refused, and the status line says why. */
+  cell = find_vm_cell (GTK_WIDGET (window), vm);
+  g_assert_nonnull (cell);
+  row = find_node_row (GTK_WIDGET (window), source);
+  g_assert_nonnull (row);
+  drag_to (GTK_WINDOW (window), cell, row);
+  sw.needle = "already";
+  g_assert_true (ferry_test_wait_until (status_says, &sw, 15000));
+  g_test_message ("over its own host: %s", ferry_window_get_drop_status (window));
+
+  /* Over another host: allowed once the checks answered. */
+  row = find_node_row (GTK_WIDGET (window), destination);
+  g_assert_nonnull (row);
+  {
+    int x, y;
+    g_autofree char *script = NULL;
+
+    surface_point (row, &x, &y);
+    script = g_strdup_printf ("mousemove --window WID %d %d sleep 0.4 mousemove --window WID %d %d sleep 0.4",
+                              x, y, x + 3, y + 1);
+    xdotool (GTK_WINDOW (window), script);
+  }
+  sw.needle = "Drop to migrate";
+  g_assert_true (ferry_test_wait_until (status_says, &sw, 20000));
+  g_test_message ("over %s: %s", ferry_node_get_name (destination), ferry_window_get_drop_status (window));
+  ferry_ui_test_screenshot (GTK_WIDGET (window), "migrate-drag.png");
+  xdotool (GTK_WINDOW (window), "mouseup 1 sleep 0.3");
+
+  /* The drop opens the dialog on that host; its checks pass. */
+  g_assert_true (ferry_test_wait_until (dialog_shown, NULL, 10000));
+  dialog = find_dialog ();
+  g_assert_true (ferry_migrate_dialog_get_destination (dialog) == destination);
+  g_assert_true (ferry_test_wait_until (dialog_ready, dialog, 30000));
+  ferry_ui_test_settle (2500);   /* the dirty-rate forecast */
+  ferry_ui_test_screenshot (GTK_WIDGET (dialog), "migrate-dialog.png");
+  button = ferry_ui_test_find_button (GTK_WIDGET (dialog), "_Migrate");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+
+  /* Progress on the row while it moves, then it runs on the destination. */
+  g_assert_true (ferry_test_wait_until (has_activity, vm, 30000));
+  ferry_ui_test_settle (300);
+  ferry_ui_test_screenshot (GTK_WIDGET (window), "migrate-progress.png");
+  ow.vm = vm;
+  ow.node = destination;
+  g_assert_true (ferry_test_wait_until (owned_by, &ow, 180000));
+  ferry_ui_test_settle (1000);
+  g_assert_true (ferry_test_virsh_lists (destination, "ui-drag"));
+  g_assert_false (ferry_test_virsh_lists (source, "ui-drag"));
+  g_assert_cmpuint (ferry_test_count_named (inventory, "ui-drag"), ==, 1);
+  g_assert_true (ferry_test_serial_grows ("ui-drag", 30000));
+  ferry_ui_test_screenshot (GTK_WIDGET (window), "migrate-done.png");
+
+  remove_guest (inventory, "ui-drag");
+  ferry_window_set_search_text (window, "");
+}
+
+static void
+test_drag_and_drop (void)
+{
+  g_auto(GStrv) args = ferry_ui_test_cluster_args ();
+
+  if (!ferry_ui_test_have_cluster ())
+    return;
+  ferry_ui_test_run_app ((const char * const *) args, check_drag_and_drop);
+}
+
+static void
+check_keyboard (FerryApplication *app,
+                FerryWindow      *window)
+{
+  FerryInventory *inventory = ferry_application_get_inventory (app);
+  FerryNode *source, *destination;
+  FerryMigrateDialog *dialog;
+  GListModel *shown = ferry_window_get_vm_model (window);
+  GtkWidget *button;
+  FerryVm *vm;
+  OwnerWait ow;
+  guint position;
+
+  g_assert_true (ferry_test_wait_until (ferry_ui_test_all_connected, inventory, 30000));
+  source = node_at (inventory, 0);
+  destination = node_at (inventory, 2);
+  vm = fresh_guest (inventory, 0, "ui-keys");
+  ferry_window_set_search_text (window, "ui-keys");
+  ferry_ui_test_settle (800);
+
+  /* Select its row, then a real Ctrl+M from the keyboard. */
+  position = ferry_ui_test_position_of (shown, "ui-keys");
+  g_assert_cmpuint (position, !=, GTK_INVALID_LIST_POSITION);
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (ferry_window_get_selection (window)), position, TRUE);
+  ferry_ui_test_settle (300);
+  xdotool (GTK_WINDOW (window), "key --window WID ctrl+m sleep 0.3");
+  g_assert_true (ferry_test_wait_until (dialog_shown, NULL, 10000));
+  dialog = find_dialog ();
+
+  /* The destination is chosen in the dialog: the first other host first. */
+  g_assert_true (ferry_migrate_dialog_get_destination (dialog) == node_at (inventory, 1));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (g_object_get_data (G_OBJECT (dialog), "destination-row")), 1);
+  g_assert_true (ferry_migrate_dialog_get_destination (dialog) == destination);
+  g_assert_true (ferry_test_wait_until (dialog_ready, dialog, 30000));
+  button = ferry_ui_test_find_button (GTK_WIDGET (dialog), "_Migrate");
+  g_assert_true (gtk_widget_activate (button));
+
+  ow.vm = vm;
+  ow.node = destination;
+  g_assert_true (ferry_test_wait_until (owned_by, &ow, 180000));
+  ferry_ui_test_settle (1000);
+  g_assert_true (ferry_test_virsh_lists (destination, "ui-keys"));
+  g_assert_false (ferry_test_virsh_lists (source, "ui-keys"));
+  g_assert_true (ferry_test_serial_grows ("ui-keys", 30000));
+
+  /* The task log has the migration, done, with its numbers. */
+  {
+    GListModel *log = G_LIST_MODEL (ferry_application_get_task_log (app));
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (log) && !found; i++)
+      {
+        g_autoptr(FerryTask) task = g_list_model_get_item (log, i);
+
+        if (g_str_has_prefix (ferry_task_get_target (task), "ui-keys"))
+          {
+            found = TRUE;
+            g_test_message ("task: %s — %s", ferry_task_get_target (task), ferry_task_get_message (task));
+            g_assert_cmpint (ferry_task_get_state (task), ==, FERRY_TASK_SUCCEEDED);
+          }
+      }
+    g_assert_true (found);
+  }
+  remove_guest (inventory, "ui-keys");
+  ferry_window_set_search_text (window, "");
+}
+
+static void
+test_keyboard (void)
+{
+  g_auto(GStrv) args = ferry_ui_test_cluster_args ();
+
+  if (!ferry_ui_test_have_cluster ())
+    return;
+  ferry_ui_test_run_app ((const char * const *) args, check_keyboard);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/ui/migrate/drag-and-drop", test_drag_and_drop);
+  g_test_add_func ("/ui/migrate/keyboard", test_keyboard);
+
+  return g_test_run ();
+}

@@ -4,9 +4,11 @@
  */
 #pragma once
 
+#include "ferry-askpass-server.h"
 #include "ferry-config.h"
 #include "ferry-console-target.h"
 #include "ferry-core.h"
+#include "ferry-credentials.h"
 #include "ferry-enums.h"
 #include "ferry-host-resources.h"
 #include "ferry-inventory.h"

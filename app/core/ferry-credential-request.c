@@ -215,6 +215,8 @@ gboolean
 _ferry_credential_request_finish (FerryCredentialRequest *self,
                                   FerryCredentialOutcome  outcome)
 {
+  GSource *source;
+
   g_return_val_if_fail (outcome != FERRY_CREDENTIAL_OUTCOME_PENDING, FALSE);
 
   g_mutex_lock (&self->lock);
@@ -227,8 +229,15 @@ _ferry_credential_request_finish (FerryCredentialRequest *self,
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
 
-  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, notify_finished,
-                              g_object_ref (self), g_object_unref);
+  /* Always later, from the main loop: never inside the caller, which may
+   * be a GCancellable's handler (disconnecting it there would deadlock) or
+   * a handler still setting the request up. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, notify_finished, g_object_ref (self), g_object_unref);
+  g_source_set_static_name (source, "[ferry] credential request finished");
+  g_source_attach (source, NULL);
+  g_source_unref (source);
   return TRUE;
 }
 

@@ -124,9 +124,12 @@ migrate_check n1-web 2 1
 st_cleanup() {
   local i g n
   for i in 1 2 3; do
+    # a node that got a guest by migration may not list its volume yet
+    v "$i" pool-refresh shared >/dev/null 2>&1 || true
     for g in st-mem st-nic st-bad; do
       v "$i" destroy "$g" >/dev/null 2>&1 || true
       v "$i" undefine "$g" --remove-all-storage >/dev/null 2>&1 || true
+      v "$i" vol-delete --pool shared "$g.qcow2" >/dev/null 2>&1 || true
     done
     for n in st-net; do
       v "$i" net-info "$n" >/dev/null 2>&1 && "$CLUSTER" remove-network "node$i" "$n" 2>/dev/null || true
@@ -173,8 +176,8 @@ check "st-net on node2 gets a bridge of its own ('$br2' vs '$br1')" eval '[[ "$b
 check "st-nic migrates to node2 once node2 has st-net" eval '"$CLUSTER" migrate st-nic node1 node2 >/dev/null'
 check "st-nic runs on node2" state_is 2 st-nic running
 st_cleanup
-check "st-* guests and networks removed, bridges gone" \
-  eval '! v 1 dominfo st-nic >/dev/null 2>&1 && ! v 2 dominfo st-nic >/dev/null 2>&1 && ! v 2 dominfo st-mem >/dev/null 2>&1 && [ ! -e "/sys/class/net/$br1" ] && [ ! -e "/sys/class/net/$br2" ]'
+check "st-* guests, volumes and networks removed, bridges gone" \
+  eval '! v 1 dominfo st-nic >/dev/null 2>&1 && ! v 2 dominfo st-nic >/dev/null 2>&1 && ! v 2 dominfo st-mem >/dev/null 2>&1 && ! ls "$DIR"/shared/st-*.qcow2 >/dev/null 2>&1 && [ ! -e "/sys/class/net/$br1" ] && [ ! -e "/sys/class/net/$br2" ]'
 
 # ---------------------------------------------------------------- freeze / thaw
 check "cluster freeze node3" "$CLUSTER" freeze node3

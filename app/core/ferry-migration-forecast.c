@@ -121,8 +121,8 @@ ferry_migration_forecast_describe (const FerryMigrationForecast *f)
                             total, f->iterations, f->downtime_ms, post);
 
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "%s, converges after %u pass; pause about %.0f ms.",
-                                       "%s, converges after %u passes; pause about %.0f ms.",
+                                       "Takes %s, converges after %u pass; pause about %.0f ms.",
+                                       "Takes %s, converges after %u passes; pause about %.0f ms.",
                                        f->iterations),
                           total, f->iterations, f->downtime_ms);
 }

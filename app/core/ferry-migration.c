@@ -755,9 +755,9 @@ update_activity (FerryMigration *self)
   if (self->state == FERRY_MIGRATION_QUEUED)
     text = g_strdup_printf (_("Queued → %s"), to);
   else if (self->progress.fraction >= 0)
-    text = g_strdup_printf (self->state == FERRY_MIGRATION_POSTCOPY ? _("Post-copy → %s %.0f %%")
-                                                                     : _("Migrating → %s %.0f %%"),
-                            to, self->progress.fraction * 100.0);
+    text = g_strdup_printf (self->state == FERRY_MIGRATION_POSTCOPY ? _("%.0f %% post-copy → %s")
+                                                                     : _("%.0f %% → %s"),
+                            self->progress.fraction * 100.0, to);
   else
     text = g_strdup_printf (_("Migrating → %s"), to);
   _ferry_vm_set_activity (self->vm, G_OBJECT (self), text);
@@ -950,6 +950,8 @@ ferry_migration_describe_progress (FerryMigration *self)
     g_string_append_printf (s, _(", %.1f MiB/s"), p->throughput / (1024.0 * 1024.0));
   if (p->dirty_rate > 0)
     g_string_append_printf (s, _(", dirtying %.1f MiB/s"), p->dirty_rate / (1024.0 * 1024.0));
+  if (p->expected_downtime_ms >= 0 && self->state == FERRY_MIGRATION_RUNNING && self->options.live)
+    g_string_append_printf (s, _(", pause ~%" G_GINT64_FORMAT " ms"), p->expected_downtime_ms);
   if (p->eta_ms >= 0 && p->throughput > 0 && self->state != FERRY_MIGRATION_POSTCOPY)
     g_string_append_printf (s, _(", %.0f s left"), p->eta_ms / 1000.0);
   return g_string_free (s, FALSE);
@@ -968,6 +970,16 @@ run_done (GObject      *object,
   g_assert (outcome != NULL);
 
   g_clear_error (&self->error);
+  if (outcome->error != NULL && !g_error_matches (outcome->error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      self->source != NULL)
+    {
+      /* libvirt's words, and what they mean for the VM: it stayed. */
+      char *message = g_strdup_printf (_("%s. “%s” stays on %s."), outcome->error->message,
+                                       self->vm_name, ferry_node_get_name (self->source));
+
+      g_free (outcome->error->message);
+      outcome->error->message = message;
+    }
   if (outcome->error != NULL)
     {
       self->error = g_error_copy (outcome->error);

@@ -99,6 +99,90 @@ remove_guest (FerryInventory *inventory,
 }
 
 /* ---------------------------------------------------------------------- */
+/* A desktop notification server of our own on the session bus: Ferry
+ * notifies when a migration ends while its window is not focused (no
+ * window manager here: never focused). */
+
+static GPtrArray *notifications;   /* "summary\nbody" */
+
+static const char notifications_xml[] =
+  "<node>"
+  "  <interface name='org.freedesktop.Notifications'>"
+  "    <method name='Notify'>"
+  "      <arg type='s' direction='in'/><arg type='u' direction='in'/><arg type='s' direction='in'/>"
+  "      <arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='as' direction='in'/>"
+  "      <arg type='a{sv}' direction='in'/><arg type='i' direction='in'/><arg type='u' direction='out'/>"
+  "    </method>"
+  "    <method name='CloseNotification'><arg type='u' direction='in'/></method>"
+  "    <method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+  "    <method name='GetServerInformation'>"
+  "      <arg type='s' direction='out'/><arg type='s' direction='out'/>"
+  "      <arg type='s' direction='out'/><arg type='s' direction='out'/>"
+  "    </method>"
+  "  </interface>"
+  "</node>";
+
+static void
+notifications_call (GDBusConnection       *connection,
+                    const char            *sender,
+                    const char            *path,
+                    const char            *interface,
+                    const char            *method,
+                    GVariant              *parameters,
+                    GDBusMethodInvocation *invocation,
+                    gpointer               user_data)
+{
+  if (g_strcmp0 (method, "Notify") == 0)
+    {
+      const char *summary = NULL, *body = NULL;
+
+      g_variant_get_child (parameters, 3, "&s", &summary);
+      g_variant_get_child (parameters, 4, "&s", &body);
+      g_ptr_array_add (notifications, g_strdup_printf ("%s\n%s", summary, body));
+      g_test_message ("notification: %s — %s", summary, body);
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", notifications->len));
+    }
+  else if (g_strcmp0 (method, "GetCapabilities") == 0)
+    {
+      const char *caps[] = { "body", NULL };
+
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
+    }
+  else if (g_strcmp0 (method, "GetServerInformation") == 0)
+    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(ssss)", "test", "ferry", "1", "1.2"));
+  else
+    g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+serve_notifications (void)
+{
+  static const GDBusInterfaceVTable vtable = { notifications_call, NULL, NULL, { 0 } };
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+
+  notifications = g_ptr_array_new_with_free_func (g_free);
+  if (bus == NULL)
+    return;
+  g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", info->interfaces[0],
+                                     &vtable, NULL, NULL, NULL);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "RequestName",
+                                       g_variant_new ("(su)", "org.freedesktop.Notifications", 4),
+                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+}
+
+static gboolean
+notified (gpointer data)
+{
+  for (guint i = 0; i < notifications->len; i++)
+    if (strstr (g_ptr_array_index (notifications, i), data) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* ---------------------------------------------------------------------- */
 /* Widgets on screen                                                       */
 
 static GtkWidget *
@@ -260,6 +344,7 @@ drag_to (GtkWindow *window,
 
   surface_point (from, &x1, &y1);
   surface_point (to, &x2, &y2);
+  g_test_message ("drag from %d,%d to %d,%d", x1, y1, x2, y2);
   script = g_strdup_printf ("mousemove --window WID %d %d sleep 0.3 mousedown 1 sleep 0.3 "
                             "mousemove --window WID %d %d sleep 0.3 mousemove --window WID %d %d sleep 0.3 "
                             "mousemove --window WID %d %d sleep 0.3 "
@@ -296,6 +381,8 @@ check_drag_and_drop (FerryApplication *app,
   row = find_node_row (GTK_WIDGET (window), source);
   g_assert_nonnull (row);
   drag_to (GTK_WINDOW (window), cell, row);
+  g_test_message ("status after the drag: %s", ferry_window_get_drop_status (window));
+  ferry_ui_test_screenshot (GTK_WIDGET (window), "migrate-drag-own-host.png");
   sw.needle = "already";
   g_assert_true (ferry_test_wait_until (status_says, &sw, 15000));
   g_test_message ("over its own host: %s", ferry_window_get_drop_status (window));
@@ -313,7 +400,9 @@ check_drag_and_drop (FerryApplication *app,
     xdotool (GTK_WINDOW (window), script);
   }
   sw.needle = "Drop to migrate";
-  g_assert_true (ferry_test_wait_until (status_says, &sw, 20000));
+  if (!ferry_test_wait_until (status_says, &sw, 20000))
+    g_error ("over %s the status says: %s", ferry_node_get_name (destination),
+             ferry_window_get_drop_status (window));
   g_test_message ("over %s: %s", ferry_node_get_name (destination), ferry_window_get_drop_status (window));
   ferry_ui_test_screenshot (GTK_WIDGET (window), "migrate-drag.png");
   xdotool (GTK_WINDOW (window), "mouseup 1 sleep 0.3");
@@ -342,6 +431,8 @@ check_drag_and_drop (FerryApplication *app,
   g_assert_cmpuint (ferry_test_count_named (inventory, "ui-drag"), ==, 1);
   g_assert_true (ferry_test_serial_grows ("ui-drag", 30000));
   ferry_ui_test_screenshot (GTK_WIDGET (window), "migrate-done.png");
+  /* Nobody was looking (no window manager, no focus): the desktop heard. */
+  g_assert_true (ferry_test_wait_until (notified, (gpointer) "ui-drag", 5000));
 
   remove_guest (inventory, "ui-drag");
   ferry_window_set_search_text (window, "");
@@ -440,6 +531,7 @@ main (int   argc,
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  serve_notifications ();
 
   g_test_add_func ("/ui/migrate/drag-and-drop", test_drag_and_drop);
   g_test_add_func ("/ui/migrate/keyboard", test_keyboard);

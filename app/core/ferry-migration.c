@@ -58,6 +58,8 @@ typedef struct
   gboolean               abort_requested;
   gboolean               postcopy_requested;
   gboolean               in_postcopy;
+  gboolean               have_event_stats;   /* from the source's job-completed event */
+  FerryMigrationProgress event_stats;
 } Job;
 
 struct _FerryMigration
@@ -574,6 +576,29 @@ outcome_free (Outcome *outcome)
   g_free (outcome);
 }
 
+/* The source's libvirtd reports the finished job (with its downtime) in an
+ * event: after post-copy the destination has no completed statistics and
+ * undefining the source drops its own. Runs on the event-loop thread. */
+static int
+on_job_completed (virConnectPtr         conn,
+                  virDomainPtr          domain,
+                  virTypedParameterPtr  params,
+                  int                   nparams,
+                  void                 *opaque)
+{
+  Job *job = opaque;
+  FerryMigrationProgress stats;
+
+  progress_reset (&stats);
+  read_job_stats (params, nparams, TRUE, &stats);
+  g_mutex_lock (&job->lock);
+  job->event_stats = stats;
+  job->have_event_stats = TRUE;
+  g_cond_broadcast (&job->cond);
+  g_mutex_unlock (&job->lock);
+  return 0;
+}
+
 static gboolean
 job_abort_requested (Job *job)
 {
@@ -598,6 +623,7 @@ migrate_thread (gpointer data)
   int nparams = 0, maxparams = 0;
   unsigned int flags = 0;
   GThread *monitor = NULL;
+  int event_id = -1;
   int active;
   gint64 started = g_get_monotonic_time ();
 
@@ -655,7 +681,12 @@ migrate_thread (gpointer data)
   add_params (job, &params, &nparams, &maxparams, &flags);
 
   if (job->options.live)
-    monitor = g_thread_new ("ferry-migmon", monitor_thread, job_ref (job));
+    {
+      event_id = virConnectDomainEventRegisterAny (sconn, domain, VIR_DOMAIN_EVENT_ID_JOB_COMPLETED,
+                                                   VIR_DOMAIN_EVENT_CALLBACK (on_job_completed),
+                                                   job_ref (job), (virFreeCallback) job_unref);
+      monitor = g_thread_new ("ferry-migmon", monitor_thread, job_ref (job));
+    }
 
   if (job->options.peer_to_peer || job->options.tunnelled)
     {
@@ -700,6 +731,27 @@ migrate_thread (gpointer data)
           outcome->have_completed = TRUE;
         }
       virTypedParamsFree (stats, nstats);
+
+      /* No downtime from the destination (post-copy): the source's event
+       * has it; it may trail the API's return by a moment. */
+      if (job->options.live && (outcome->completed.downtime_ms < 0 || outcome->completed.bytes_moved == 0))
+        {
+          gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+          g_mutex_lock (&job->lock);
+          while (!job->have_event_stats && g_cond_wait_until (&job->cond, &job->lock, deadline))
+            ;
+          if (job->have_event_stats)
+            {
+              if (outcome->completed.downtime_ms < 0)
+                outcome->completed.downtime_ms = job->event_stats.downtime_ms;
+              if (outcome->completed.bytes_moved == 0)
+                outcome->completed.bytes_moved = job->event_stats.bytes_moved;
+              if (outcome->completed.elapsed_ms == 0)
+                outcome->completed.elapsed_ms = job->event_stats.elapsed_ms;
+            }
+          g_mutex_unlock (&job->lock);
+        }
       if (outcome->completed.elapsed_ms == 0)
         outcome->completed.elapsed_ms = (g_get_monotonic_time () - started) / 1000;
       outcome->completed.fraction = 1.0;
@@ -714,6 +766,8 @@ migrate_thread (gpointer data)
     }
 
 out:
+  if (event_id >= 0)
+    virConnectDomainEventDeregisterAny (sconn, event_id);
   virTypedParamsFree (params, nparams);
   if (moved != NULL)
     virDomainFree (moved);

@@ -521,6 +521,50 @@ test_refusals (void)
   remove_guest (vm);
 }
 
+/* A guest on a network only its own node has: refused, with the reason. */
+static void
+test_refusal_network (void)
+{
+  const char *net[] = { "define-network", "node1", "mig-only1", NULL };
+  const char *unnet[] = { "remove-network", "node1", "mig-only1", NULL };
+  const char *define[] = { "define-guest", "node1", "mig-net", "--start", "--network", "mig-only1", NULL };
+  FerryPreflight *check;
+  FerryVm *vm;
+  gint64 deadline;
+
+  if (!have_cluster ())
+    return;
+
+  remove_leftovers ("mig-net");
+  {
+    /* A network left by an interrupted run. */
+    const char *destroy[] = { "virsh", "-q", "-c", ferry_node_get_uri (nodes[0]), "net-destroy", "mig-only1", NULL };
+    const char *undefine[] = { "virsh", "-q", "-c", ferry_node_get_uri (nodes[0]), "net-undefine", "mig-only1", NULL };
+
+    g_spawn_sync (NULL, (char **) destroy, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                  G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+    g_spawn_sync (NULL, (char **) undefine, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                  G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+  }
+  cluster (net);
+  cluster (define);
+  deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+  while ((vm = find_on (nodes[0], "mig-net")) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (vm);
+  g_assert_true (ferry_test_wait_vm_state (vm, FERRY_VM_STATE_RUNNING, 15000));
+
+  check = preflight (vm, nodes[1]);
+  g_assert_false (ferry_preflight_get_allowed (check));
+  g_assert_true (ferry_preflight_has_code (check, FERRY_PREFLIGHT_NETWORK));
+  g_test_message ("network: %s", ferry_preflight_get_reason (check));
+  g_assert_nonnull (strstr (ferry_preflight_get_reason (check), "mig-only1"));
+  g_object_unref (check);
+
+  remove_guest (vm);
+  cluster (unnet);
+}
+
 static void
 test_queue_limit (void)
 {
@@ -609,6 +653,7 @@ main (int   argc,
   g_test_add_func ("/migration/live-with-progress", test_live_with_progress);
   g_test_add_func ("/migration/cancel", test_cancel);
   g_test_add_func ("/migration/refusals", test_refusals);
+  g_test_add_func ("/migration/refusal-network", test_refusal_network);
   g_test_add_func ("/migration/copy-storage", test_copy_storage);
   g_test_add_func ("/migration/offline-with-disks", test_offline);
   g_test_add_func ("/migration/queue-limit", test_queue_limit);

@@ -16,21 +16,28 @@ struct _FerryPreferencesWindow
   AdwComboRow          *style_row;
   AdwActionRow         *interval_row;
   GtkSpinButton        *interval_spin;
+  AdwComboRow          *preset_row;
+  GtkSpinButton        *bandwidth_spin;
+  GtkSpinButton        *limit_spin;
+  GtkSwitch            *confirm_switch;
 };
 
 G_DEFINE_FINAL_TYPE (FerryPreferencesWindow, ferry_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
-static const char *styles[] = { "system", "light", "dark" };
+/* Enum keys ↔ a combo row's position, in the order of these nicks. */
+static const char *styles[] = { "system", "light", "dark", NULL };
+static const char *presets[] = { "default", "fast", "busy", NULL };
 
 static gboolean
-style_to_index (GValue   *value,
-                GVariant *variant,
-                gpointer  user_data)
+nick_to_index (GValue   *value,
+               GVariant *variant,
+               gpointer  user_data)
 {
-  const char *style = g_variant_get_string (variant, NULL);
+  const char * const *nicks = user_data;
+  const char *nick = g_variant_get_string (variant, NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
-    if (g_strcmp0 (style, styles[i]) == 0)
+  for (guint i = 0; nicks[i] != NULL; i++)
+    if (g_strcmp0 (nick, nicks[i]) == 0)
       {
         g_value_set_uint (value, i);
         return TRUE;
@@ -40,13 +47,14 @@ style_to_index (GValue   *value,
 }
 
 static GVariant *
-index_to_style (const GValue       *value,
-                const GVariantType *expected_type,
-                gpointer            user_data)
+index_to_nick (const GValue       *value,
+               const GVariantType *expected_type,
+               gpointer            user_data)
 {
+  const char * const *nicks = user_data;
   guint i = g_value_get_uint (value);
 
-  return g_variant_new_string (styles[i < G_N_ELEMENTS (styles) ? i : 0]);
+  return g_variant_new_string (i < g_strv_length ((char **) nicks) ? nicks[i] : nicks[0]);
 }
 
 GtkWidget *
@@ -59,7 +67,15 @@ ferry_preferences_window_new (FerryApplication *application)
     {
       self->settings = g_object_ref (settings);
       g_settings_bind_with_mapping (settings, "style-variant", self->style_row, "selected",
-                                    G_SETTINGS_BIND_DEFAULT, style_to_index, index_to_style, NULL, NULL);
+                                    G_SETTINGS_BIND_DEFAULT, nick_to_index, index_to_nick, styles, NULL);
+      g_settings_bind_with_mapping (settings, "migration-preset", self->preset_row, "selected",
+                                    G_SETTINGS_BIND_DEFAULT, nick_to_index, index_to_nick, presets, NULL);
+      g_settings_bind (settings, "migration-bandwidth", gtk_spin_button_get_adjustment (self->bandwidth_spin),
+                       "value", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (settings, "migration-limit", gtk_spin_button_get_adjustment (self->limit_spin),
+                       "value", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (settings, "confirm-live-migration", self->confirm_switch, "active",
+                       G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (settings, "refresh-interval", gtk_spin_button_get_adjustment (self->interval_spin),
                        "value", G_SETTINGS_BIND_DEFAULT);
     }
@@ -97,6 +113,10 @@ ferry_preferences_window_class_init (FerryPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, style_row);
   gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, interval_row);
   gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, interval_spin);
+  gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, preset_row);
+  gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, bandwidth_spin);
+  gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, limit_spin);
+  gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, confirm_switch);
 }
 
 static void

@@ -481,7 +481,12 @@ check_keyboard (FerryApplication *app,
   g_assert_true (ferry_migrate_dialog_get_destination (dialog) == node_at (inventory, 1));
   adw_combo_row_set_selected (ADW_COMBO_ROW (g_object_get_data (G_OBJECT (dialog), "destination-row")), 1);
   g_assert_true (ferry_migrate_dialog_get_destination (dialog) == destination);
-  g_assert_true (ferry_test_wait_until (dialog_ready, dialog, 30000));
+  if (!ferry_test_wait_until (dialog_ready, dialog, 30000))
+    {
+      ferry_ui_test_screenshot (GTK_WIDGET (dialog), "migrate-dialog-not-ready.png");
+      g_error ("the migration dialog did not become ready (see migrate-dialog-not-ready.png)");
+    }
+  ferry_ui_test_screenshot (GTK_WIDGET (dialog), "migrate-dialog-keyboard.png");
   button = ferry_ui_test_find_button (GTK_WIDGET (dialog), "_Migrate");
   g_assert_true (gtk_widget_activate (button));
 
@@ -513,6 +518,26 @@ check_keyboard (FerryApplication *app,
   }
   remove_guest (inventory, "ui-keys");
   ferry_window_set_search_text (window, "");
+
+  /* The migration defaults live in the preferences. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  ferry_ui_test_settle (500);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+        if (ADW_IS_PREFERENCES_WINDOW (w) && gtk_widget_get_visible (w))
+          {
+            adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (w), "migration");
+            ferry_ui_test_settle (500);
+            ferry_ui_test_screenshot (w, "preferences-migration.png");
+            gtk_window_close (GTK_WINDOW (w));
+          }
+      }
+  }
 }
 
 static void

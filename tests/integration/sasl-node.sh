@@ -18,8 +18,10 @@
 # libvirt's directories and over /etc/sasl2 (where Cyrus SASL reads the
 # "libvirt" application's mechanisms and user database), so it shares no
 # state with the machine's libvirt or with the cluster. Its state lives in
-# DIR, nowhere else. The password goes to saslpasswd2 on stdin, never on a
-# command line. Listens on 127.0.0.1 only. Needs root.
+# DIR, nowhere else; a new start rewrites its configuration and user
+# database but keeps DIR/cache (libvirtd's QEMU capabilities, seconds to
+# probe). The password goes to saslpasswd2 on stdin, never on a command
+# line. Listens on 127.0.0.1 only. Needs root.
 #
 # DIGEST-MD5 because libvirtd refuses a SASL mechanism without a security
 # layer on plain TCP (SCRAM and PLAIN have none); test nodes only.
@@ -98,13 +100,13 @@ if [ -n "$tls_port" ] && command -v certtool >/dev/null 2>&1; then
   cert() { # cert NAME TEMPLATE-LINES… : a key and a certificate signed by the CA
     local name=$1; shift
     printf '%s\n' "$@" > "$pki/$name.info"
-    certtool --generate-privkey --outfile "$pki/$name-key.pem" >/dev/null 2>&1
+    certtool --generate-privkey --bits=2048 --outfile "$pki/$name-key.pem" >/dev/null 2>&1
     certtool --generate-certificate --load-privkey "$pki/$name-key.pem" \
       --load-ca-certificate "$pki/cacert.pem" --load-ca-privkey "$pki/ca-key.pem" \
       --template "$pki/$name.info" --outfile "$pki/$name-cert.pem" >/dev/null 2>&1
   }
   printf '%s\n' 'cn = "Ferry test CA"' 'ca' 'cert_signing_key' 'expiration_days = 30' > "$pki/ca.info"
-  certtool --generate-privkey --outfile "$pki/ca-key.pem" >/dev/null 2>&1
+  certtool --generate-privkey --bits=2048 --outfile "$pki/ca-key.pem" >/dev/null 2>&1
   certtool --generate-self-signed --load-privkey "$pki/ca-key.pem" --template "$pki/ca.info" \
     --outfile "$pki/cacert.pem" >/dev/null 2>&1
   # Issued to another name than the 127.0.0.1 the tests connect to.

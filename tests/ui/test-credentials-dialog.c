@@ -329,11 +329,10 @@ main (int   argc,
   g_test_add_func ("/ui/credentials/kinds", test_kinds);
   ret = g_test_run ();
 
+  /* Its directory stays: the QEMU capabilities libvirtd probed (seconds)
+   * are cached there for the next run. */
   if (have_node)
-    {
-      ferry_test_stop_sasl_node (node_dir);
-      ferry_test_remove_tree (node_dir);
-    }
+    ferry_test_stop_sasl_node (node_dir);
   ferry_test_stop_private_keyring ();
   ferry_test_remove_tree (tmpdir);
   g_free (node_dir);

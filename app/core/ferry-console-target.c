@@ -756,6 +756,28 @@ read_ssh_error (int fd)
   return last ? g_utf8_make_valid (last, -1) : NULL;
 }
 
+/* All that ssh wrote, explained when it is about host keys or logins
+ * (ferry-credentials.c), else NULL. */
+static char *
+explain_ssh_failure (int         fd,
+                     const char *uri)
+{
+  char buffer[8192];
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  ssize_t n = pread (fd, buffer, sizeof buffer - 1, 0);
+
+  if (n <= 0)
+    return NULL;
+  buffer[n] = '\0';
+  text = g_utf8_make_valid (buffer, n);
+  error = g_error_new_literal (FERRY_CONSOLE_ERROR, FERRY_CONSOLE_ERROR_SSH, text);
+  _ferry_credentials_explain_error (uri, &error);
+  if (error->domain == FERRY_CONSOLE_ERROR)
+    return NULL;
+  return g_strdup (error->message);
+}
+
 static int
 open_stderr_file (GError **error)
 {
@@ -813,6 +835,7 @@ ssh_thread (GTask        *task,
   g_auto(GStrv) argv = NULL;
   g_autofree char *control_dir = NULL;
   g_autofree char *ssh_error = NULL;
+  g_autofree char *explained = NULL;
   GPollFD fds[2];
   int n_fds = 1;
   int sv[2] = { -1, -1 };
@@ -923,6 +946,11 @@ ssh_thread (GTask        *task,
                        "forward the connection to its VNC port (%s port %d). Its ssh server "
                        "must allow TCP forwarding (AllowTcpForwarding, PermitOpen)."),
                      data->name, data->route.host, data->route.port);
+      else if ((explained = explain_ssh_failure (err_fd, data->uri)) != NULL)
+        /* A changed or refused host key, a refused login: in plain words. */
+        g_set_error (&error, FERRY_CONSOLE_ERROR, FERRY_CONSOLE_ERROR_SSH,
+                     _("Could not open the display of “%s” through ssh: %s"),
+                     data->name, explained);
       else if (ssh_error != NULL)
         g_set_error (&error, FERRY_CONSOLE_ERROR, FERRY_CONSOLE_ERROR_SSH,
                      _("Could not open the display of “%s” through ssh: %s"),

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ferry-a11y.h"
 #include "ferry-application.h"
 #include "ferry-console-page.h"
 #include "ferry-console-window.h"
@@ -276,6 +277,7 @@ add_node (FerryApplication      *self,
   node = ferry_node_new (config->uri, name, config->migration_address);
   if (config->id != NULL)
     ferry_node_set_id (node, config->id);
+  ferry_node_set_maintenance (node, config->maintenance, (const char * const *) config->evacuated);
   ferry_inventory_add_node (self->inventory, node);
   g_signal_connect_object (node, "notify::state", G_CALLBACK (on_node_state), self, 0);
   ferry_node_connect (node);
@@ -343,6 +345,8 @@ ferry_application_update_connection (FerryApplication  *self,
   config = ferry_node_config_new (ferry_node_get_uri (node), name, migration_address);
   g_free (config->id);
   config->id = g_strdup (ferry_node_get_id (node));
+  config->maintenance = ferry_node_get_maintenance (node);
+  config->evacuated = g_strdupv ((char **) ferry_node_get_evacuated (node));
   if (!self->ephemeral)
     {
       if (!ferry_config_update_node (self->config, config, error))
@@ -351,6 +355,34 @@ ferry_application_update_connection (FerryApplication  *self,
     }
   ferry_node_set_name (node, name);
   ferry_node_set_migration_address (node, migration_address);
+  return TRUE;
+}
+
+gboolean
+ferry_application_set_node_maintenance (FerryApplication    *self,
+                                        FerryNode           *node,
+                                        gboolean             maintenance,
+                                        const char * const  *evacuated,
+                                        GError             **error)
+{
+  g_autoptr(FerryNodeConfig) config = NULL;
+
+  g_return_val_if_fail (FERRY_IS_APPLICATION (self), FALSE);
+  g_return_val_if_fail (FERRY_IS_NODE (node), FALSE);
+
+  config = ferry_node_config_new (ferry_node_get_uri (node), ferry_node_get_name (node),
+                                  ferry_node_get_migration_address (node));
+  g_free (config->id);
+  config->id = g_strdup (ferry_node_get_id (node));
+  config->maintenance = maintenance;
+  config->evacuated = evacuated != NULL && evacuated[0] != NULL ? g_strdupv ((char **) evacuated) : NULL;
+  if (!self->ephemeral)
+    {
+      if (!ferry_config_update_node (self->config, config, error))
+        return FALSE;
+      save_config (self);
+    }
+  ferry_node_set_maintenance (node, maintenance, evacuated);
   return TRUE;
 }
 
@@ -745,6 +777,8 @@ ferry_application_startup (GApplication *app)
   G_APPLICATION_CLASS (ferry_application_parent_class)->startup (app);
 
   ferry_core_init ();
+  /* Accessible names GTK 4.8 gets wrong, in every window we show. */
+  ferry_a11y_watch_windows ();
   /* libvirt's and ssh's questions (passwords, host keys) in our dialogs. */
   ferry_credentials_dialog_install (GTK_APPLICATION (self));
   {

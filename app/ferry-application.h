@@ -44,4 +44,12 @@ gboolean          ferry_application_update_connection (FerryApplication    *self
                                                     const char             *migration_address,
                                                     GError                **error);
 
+/* Marks @node in or out of maintenance (kept in the saved connections);
+ * @evacuated: the VMs moved away, to offer bringing them back. */
+gboolean          ferry_application_set_node_maintenance (FerryApplication    *self,
+                                                          FerryNode           *node,
+                                                          gboolean             maintenance,
+                                                          const char * const  *evacuated,
+                                                          GError             **error);
+
 G_END_DECLS

@@ -114,6 +114,8 @@ ferry_node_config_copy (const FerryNodeConfig *node)
   copy->uri = g_strdup (node->uri);
   copy->name = g_strdup (node->name);
   copy->migration_address = g_strdup (node->migration_address);
+  copy->maintenance = node->maintenance;
+  copy->evacuated = g_strdupv (node->evacuated);
 
   return copy;
 }
@@ -128,7 +130,23 @@ ferry_node_config_free (FerryNodeConfig *node)
   g_free (node->uri);
   g_free (node->name);
   g_free (node->migration_address);
+  g_strfreev (node->evacuated);
   g_free (node);
+}
+
+/* Only well-formed UUIDs: the list is read back from a hand-editable file. */
+static char **
+evacuated_checked (char **uuids)
+{
+  g_autoptr(GStrvBuilder) builder = NULL;
+
+  if (uuids == NULL || uuids[0] == NULL)
+    return NULL;
+  builder = g_strv_builder_new ();
+  for (guint i = 0; uuids[i] != NULL; i++)
+    if (g_uuid_string_is_valid (uuids[i]))
+      g_strv_builder_add (builder, uuids[i]);
+  return g_strv_builder_end (builder);
 }
 
 /* Ids end up in group names, so only what cannot break the "[...]" line. */
@@ -227,6 +245,8 @@ check_node (const FerryNodeConfig  *node,
   checked->name = g_steal_pointer (&name);
   if (node->migration_address != NULL && node->migration_address[0] != '\0')
     checked->migration_address = g_strdup (node->migration_address);
+  checked->maintenance = node->maintenance;
+  checked->evacuated = evacuated_checked (node->evacuated);
 
   return g_steal_pointer (&checked);
 }
@@ -395,6 +415,13 @@ parse_node_group (GKeyFile   *key_file,
                      _("The migration address of “%s” was ignored: %s"),
                      node->name, error->message);
     }
+
+  node->maintenance = g_key_file_get_boolean (key_file, group, "maintenance", NULL);
+  {
+    g_auto(GStrv) evacuated = g_key_file_get_string_list (key_file, group, "evacuated", NULL, NULL);
+
+    node->evacuated = evacuated_checked (evacuated);
+  }
 
   /* A hand-edited or clashing id gets a fresh one; ids are not user data. */
   if (id_is_valid (id) && find_by_id (nodes, id) < 0)
@@ -830,6 +857,11 @@ ferry_config_snapshot (FerryConfig  *self,
       g_key_file_set_string (key_file, group, "name", node->name);
       if (node->migration_address != NULL)
         g_key_file_set_string (key_file, group, "migration-address", node->migration_address);
+      if (node->maintenance)
+        g_key_file_set_boolean (key_file, group, "maintenance", TRUE);
+      if (node->evacuated != NULL && node->evacuated[0] != NULL)
+        g_key_file_set_string_list (key_file, group, "evacuated", (const char * const *) node->evacuated,
+                                    g_strv_length (node->evacuated));
     }
 
   groups = g_key_file_get_groups (self->preserved, NULL);

@@ -30,6 +30,8 @@ typedef struct
   char *uri;
   char *name;
   char *migration_address;   /* NULL when not set */
+  gboolean maintenance;      /* no drops, no placements */
+  char **evacuated;          /* UUIDs of VMs moved away for maintenance, or NULL */
 } FerryNodeConfig;
 
 GType            ferry_node_config_get_type (void) G_GNUC_CONST;

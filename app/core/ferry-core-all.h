@@ -13,6 +13,7 @@
 #include "ferry-host-resources.h"
 #include "ferry-inventory.h"
 #include "ferry-libvirt.h"
+#include "ferry-maintenance.h"
 #include "ferry-metrics.h"
 #include "ferry-migration.h"
 #include "ferry-migration-forecast.h"

@@ -50,6 +50,8 @@ struct _FerryNode
   char           *uri;
   char           *name;
   char           *migration_address;
+  gboolean        maintenance;
+  char          **evacuated;
 
   FerryNodeState  state;
   char           *error;
@@ -105,11 +107,13 @@ enum {
   PROP_N_VMS,
   PROP_N_RUNNING,
   PROP_METRICS,
+  PROP_MAINTENANCE,
   N_PROPS
 };
 
 enum {
   DOMAINS_CHANGED,
+  DOMAIN_EVENT,
   N_SIGNALS
 };
 
@@ -740,6 +744,7 @@ dispatch_domain_event (gpointer user_data)
     }
 
   _ferry_node_refresh_domain (self, d->uuid);
+  g_signal_emit (self, signals[DOMAIN_EVENT], 0, d->uuid, d->event, d->detail);
   return G_SOURCE_REMOVE;
 }
 
@@ -1222,6 +1227,41 @@ ferry_node_get_migration_address (FerryNode *self)
   return self->migration_address;
 }
 
+gboolean
+ferry_node_get_maintenance (FerryNode *self)
+{
+  g_return_val_if_fail (FERRY_IS_NODE (self), FALSE);
+  return self->maintenance;
+}
+
+const char * const *
+ferry_node_get_evacuated (FerryNode *self)
+{
+  g_return_val_if_fail (FERRY_IS_NODE (self), NULL);
+  return (const char * const *) self->evacuated;
+}
+
+void
+ferry_node_set_maintenance (FerryNode          *self,
+                            gboolean            maintenance,
+                            const char * const *evacuated)
+{
+  g_return_if_fail (FERRY_IS_NODE (self));
+
+  {
+    /* @evacuated may be our own list: copy before freeing. */
+    char **copy = evacuated != NULL && evacuated[0] != NULL ? g_strdupv ((char **) evacuated) : NULL;
+
+    g_strfreev (self->evacuated);
+    self->evacuated = copy;
+  }
+  if (self->maintenance != !!maintenance)
+    {
+      self->maintenance = !!maintenance;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAINTENANCE]);
+    }
+}
+
 void
 ferry_node_set_migration_address (FerryNode  *self,
                                   const char *address)
@@ -1366,6 +1406,7 @@ ferry_node_finalize (GObject *object)
   g_free (self->uri);
   g_free (self->name);
   g_free (self->migration_address);
+  g_strfreev (self->evacuated);
   g_free (self->error);
   g_free (self->hostname);
   g_free (self->cpu_model);
@@ -1389,6 +1430,7 @@ ferry_node_get_property (GObject    *object,
     case PROP_URI:                g_value_set_string (value, self->uri); break;
     case PROP_NAME:               g_value_set_string (value, self->name); break;
     case PROP_MIGRATION_ADDRESS:  g_value_set_string (value, self->migration_address); break;
+    case PROP_MAINTENANCE:        g_value_set_boolean (value, self->maintenance); break;
     case PROP_STATE:              g_value_set_int (value, self->state); break;
     case PROP_ERROR:              g_value_set_string (value, self->error); break;
     case PROP_HOSTNAME:           g_value_set_string (value, self->hostname); break;
@@ -1455,6 +1497,9 @@ ferry_node_class_init (FerryNodeClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, rw);
   properties[PROP_MIGRATION_ADDRESS] = g_param_spec_string ("migration-address", NULL, NULL, NULL, rw);
+  /* In maintenance: takes no migrations or placements. */
+  properties[PROP_MAINTENANCE] = g_param_spec_boolean ("maintenance", NULL, NULL, FALSE,
+                                                       ro | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_STATE] =
     g_param_spec_int ("state", NULL, NULL,
                       FERRY_NODE_STATE_DISCONNECTED, FERRY_NODE_STATE_AUTH_FAILED,
@@ -1486,6 +1531,19 @@ ferry_node_class_init (FerryNodeClass *klass)
   signals[DOMAINS_CHANGED] =
     g_signal_new ("domains-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+
+  /**
+   * FerryNode::domain-event:
+   * @uuid: the domain's UUID
+   * @event: a virDomainEventType (VIR_DOMAIN_EVENT_DEFINED…)
+   * @detail: its detail
+   *
+   * A lifecycle event of one of the node's domains, on the main thread
+   * (FerryHaManager saves the definitions of HA VMs on "defined").
+   */
+  signals[DOMAIN_EVENT] =
+    g_signal_new ("domain-event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_INT, G_TYPE_INT);
 }
 
 static void

@@ -28,6 +28,13 @@ void            ferry_node_set_name              (FerryNode  *self,
 const char     *ferry_node_get_migration_address (FerryNode  *self);
 void            ferry_node_set_migration_address (FerryNode  *self,
                                                   const char *address);
+/* Maintenance: no migrations to it, no placements on it; @evacuated lists
+ * the UUIDs of the VMs moved away (to bring back), or NULL. */
+gboolean        ferry_node_get_maintenance       (FerryNode  *self);
+const char * const *ferry_node_get_evacuated     (FerryNode  *self);
+void            ferry_node_set_maintenance       (FerryNode  *self,
+                                                  gboolean    maintenance,
+                                                  const char * const *evacuated);
 FerryNodeState  ferry_node_get_state             (FerryNode  *self);
 const char     *ferry_node_get_error             (FerryNode  *self);
 const char     *ferry_node_get_hostname          (FerryNode  *self);

@@ -535,6 +535,8 @@ ferry_preflight_quick_check (FerryVm   *vm,
   if (ferry_node_get_state (destination) != FERRY_NODE_STATE_CONNECTED)
     return g_strdup_printf (_("%s is %s"), ferry_node_get_name (destination),
                             ferry_node_state_to_string (ferry_node_get_state (destination)));
+  if (ferry_node_get_maintenance (destination))
+    return g_strdup_printf (_("%s is in maintenance"), ferry_node_get_name (destination));
   if (source == NULL || ferry_node_get_state (source) != FERRY_NODE_STATE_CONNECTED)
     return g_strdup_printf (_("The host of “%s” cannot be reached"), ferry_vm_get_name (vm));
   switch (ferry_vm_get_state (vm))
@@ -580,7 +582,9 @@ ferry_preflight_run_async (FerryVm             *vm,
       FerryPreflight *preflight = preflight_new (vm, destination);
       FerryPreflightCode code = ferry_vm_get_node (vm) == destination ? FERRY_PREFLIGHT_SAME_HOST
                               : ferry_node_get_state (destination) != FERRY_NODE_STATE_CONNECTED
-                                ? FERRY_PREFLIGHT_UNREACHABLE : FERRY_PREFLIGHT_STATE;
+                                ? FERRY_PREFLIGHT_UNREACHABLE
+                              : ferry_node_get_maintenance (destination) ? FERRY_PREFLIGHT_MAINTENANCE
+                              : FERRY_PREFLIGHT_STATE;
 
       add_item (preflight->items, code, FERRY_PREFLIGHT_BLOCKER, "%s", quick);
       preflight->live = ferry_vm_state_is_active (ferry_vm_get_state (vm));

@@ -79,15 +79,55 @@ field_clear (gpointer data)
   g_clear_pointer (&field->value, wipe);
 }
 
+/* libssh shows a SHA-256 hash as "35:4e:…" (32 bytes in hex); ssh and
+ * ssh-keygen -l show "SHA256:" and the same bytes in unpadded base64. Show
+ * what people can compare with ssh-keygen's output. */
+static char *
+hex_to_ssh_fingerprint (const char *hex,
+                        gsize       len)
+{
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autofree char *base64 = NULL;
+  gsize i = 0;
+
+  while (i < len)
+    {
+      int high = g_ascii_xdigit_value (hex[i]);
+      int low = i + 1 < len ? g_ascii_xdigit_value (hex[i + 1]) : -1;
+      guint8 byte;
+
+      if (high < 0 || low < 0 || (i + 2 < len && hex[i + 2] != ':'))
+        return g_strndup (hex, len);
+      byte = (guint8) (high * 16 + low);
+      g_byte_array_append (bytes, &byte, 1);
+      i += 3;
+    }
+  if (bytes->len != 32)
+    return g_strndup (hex, len);
+  base64 = g_base64_encode (bytes->data, bytes->len);
+  g_strdelimit (base64, "=", '\0');
+  return g_strdup_printf ("SHA256:%s", base64);
+}
+
 /* ssh's host-key question names the key on a line of its own:
- * "ED25519 key fingerprint is SHA256:…." */
+ * "ED25519 key fingerprint is SHA256:…."; libvirt's libssh transport asks
+ * "Accept SSH host key with hash 'SHA256:…' for host 'h:22' (y/n)?". */
 static char *
 find_fingerprint (const char *prompt)
 {
   g_auto(GStrv) lines = NULL;
+  const char *hash;
 
   if (prompt == NULL)
     return NULL;
+  if ((hash = strstr (prompt, "with hash '")) != NULL)
+    {
+      const char *end;
+
+      hash += strlen ("with hash '");
+      end = strchr (hash, '\'');
+      return end ? hex_to_ssh_fingerprint (hash, end - hash) : NULL;
+    }
   lines = g_strsplit (prompt, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {

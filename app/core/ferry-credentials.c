@@ -499,6 +499,7 @@ struct _FerryAuth
   Source                  source;
   FerryCredentialOutcome  outcome;
   gboolean                remember;
+  gboolean                host_key_refused;
   char                   *username;
   char                   *password;
 
@@ -530,6 +531,7 @@ auth_reset_attempt (FerryAuth *auth)
   auth->source = SOURCE_NONE;
   auth->outcome = FERRY_CREDENTIAL_OUTCOME_PENDING;
   auth->remember = FALSE;
+  auth->host_key_refused = FALSE;
   g_clear_pointer (&auth->username, g_free);
   g_clear_pointer (&auth->password, wipe);
 }
@@ -572,7 +574,11 @@ is_login (virConnectCredentialPtr cred,
     {
       if (is_name (cred[i].type))
         names++;
-      else if (is_password (cred[i].type))
+      else if (is_password (cred[i].type) &&
+               /* A key's passphrase (libvirt's libssh transport asks
+                * "Passphrase", or "Passphrase for key …") is no password
+                * of this host. */
+               !(cred[i].prompt && g_str_has_prefix (cred[i].prompt, "Passphrase")))
         passwords++;
       else
         return FALSE;
@@ -634,6 +640,33 @@ answer_from_saved (FerryAuth               *auth,
   return TRUE;
 }
 
+/* libvirt's libssh transport asks whether to trust an unknown host key
+ * as a y/n prompt: the same question as OpenSSH's, the same dialog. */
+static gboolean
+is_host_key_question (virConnectCredentialPtr cred,
+                      unsigned int            ncred)
+{
+  return ncred == 1 && cred[0].type == VIR_CRED_ECHOPROMPT && cred[0].prompt != NULL &&
+         g_str_has_prefix (cred[0].prompt, "Accept SSH host key");
+}
+
+static int
+ask_host_key (FerryAuth               *auth,
+              virConnectCredentialPtr  cred)
+{
+  g_autoptr(FerryCredentialRequest) request = NULL;
+  g_autofree char *host = host_of (auth->uri);
+
+  request = _ferry_credential_request_new (FERRY_CREDENTIAL_REQUEST_SSH_HOST_KEY, auth->uri,
+                                           host ? host : auth->host, NULL, cred->prompt);
+  auth->outcome = _ferry_credentials_ask_sync (request, auth->cancellable);
+  auth->host_key_refused = auth->outcome == FERRY_CREDENTIAL_OUTCOME_CANCELLED;
+  if (auth->outcome != FERRY_CREDENTIAL_OUTCOME_REPLIED)
+    return -1;
+  set_result (cred, "y");
+  return 0;
+}
+
 static int
 auth_callback (virConnectCredentialPtr cred,
                unsigned int            ncred,
@@ -644,6 +677,11 @@ auth_callback (virConnectCredentialPtr cred,
   gboolean login = is_login (cred, ncred);
 
   FERRY_ASSERT_WORKER_THREAD ();
+
+  for (unsigned int i = 0; i < ncred; i++)
+    g_debug ("%s asks (type %d): %s", auth->uri, cred[i].type, cred[i].prompt ? cred[i].prompt : "");
+  if (is_host_key_question (cred, ncred))
+    return ask_host_key (auth, cred);
 
   if (login && auth->allow_saved && answer_from_saved (auth, cred, ncred))
     return 0;
@@ -663,7 +701,7 @@ auth_callback (virConnectCredentialPtr cred,
           value = auth->username ? auth->username : auth->uri_user ? auth->uri_user : cred[i].defresult;
           break;
         case VIR_CRED_PASSPHRASE:
-          kind = FERRY_CREDENTIAL_FIELD_PASSWORD;
+          kind = login ? FERRY_CREDENTIAL_FIELD_PASSWORD : FERRY_CREDENTIAL_FIELD_SECRET;
           break;
         case VIR_CRED_NOECHOPROMPT:
           kind = login ? FERRY_CREDENTIAL_FIELD_PASSWORD : FERRY_CREDENTIAL_FIELD_SECRET;
@@ -959,8 +997,13 @@ _ferry_auth_open (FerryAuth  *auth,
         {
         case FERRY_CREDENTIAL_OUTCOME_CANCELLED:
         case FERRY_CREDENTIAL_OUTCOME_WITHDRAWN:
-          g_set_error (error, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_AUTH,
-                       _("Signing in to %s was cancelled."), auth->host);
+          if (auth->host_key_refused)
+            g_set_error (error, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_AUTH,
+                         _("The ssh host key of %s was not trusted: Ferry did not connect."),
+                         auth->host);
+          else
+            g_set_error (error, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_AUTH,
+                         _("Signing in to %s was cancelled."), auth->host);
           return NULL;
         case FERRY_CREDENTIAL_OUTCOME_UNANSWERED:
           g_set_error (error, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_AUTH,

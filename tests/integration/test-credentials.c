@@ -864,6 +864,69 @@ test_ssh (void)
   ferry_inventory_remove_node (inventory, node);
 }
 
+/* libvirt's libssh transport asks through its callback, not ssh's
+ * askpass: the same dialog kinds. */
+static void
+test_libssh (void)
+{
+  g_autofree char *why_not = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *known_hosts = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *known = NULL;
+  g_autoptr(FerryInventory) inventory = ferry_inventory_new ();
+  g_autoptr(FerryNode) node = NULL;
+  FerryCredentialRequest *request;
+
+  if (!require_node ())
+    return;
+  if (!start_sshd (&why_not))
+    {
+      if (g_strcmp0 (g_getenv ("FERRY_REQUIRE_CLUSTER"), "1") == 0)
+        g_error ("%s", why_not);
+      g_test_skip (why_not);
+      return;
+    }
+  known_hosts = g_build_filename (tmpdir, "ssh", "libssh_known_hosts", NULL);
+  g_assert_true (g_file_set_contents (known_hosts, "", -1, NULL));
+  uri = g_strdup_printf ("test+libssh://root@127.0.0.1:%d/default?socket=%s/run/libvirt-sock"
+                         "&keyfile=%s&known_hosts=%s&sshauth=privkey",
+                         sshd.port, node_dir, sshd.user_key, known_hosts);
+
+  /* An unknown host key, then the key's passphrase. */
+  responder_reset (ANSWER, "y", KEY_PASSPHRASE, FALSE);
+  node = connect_node (inventory, uri, "libssh-node");
+  g_assert_true (ferry_test_wait_node_state (node, FERRY_NODE_STATE_CONNECTED, TIMEOUT_MS));
+  g_assert_cmpuint (responder.requests->len, ==, 2);
+  request = request_at (0);
+  g_test_message ("libssh host key: %s", ferry_credential_request_get_prompt (request));
+  g_assert_cmpint (ferry_credential_request_get_kind (request), ==, FERRY_CREDENTIAL_REQUEST_SSH_HOST_KEY);
+  expected = fingerprint (sshd.host_pub);
+  g_assert_nonnull (ferry_credential_request_get_fingerprint (request));
+  g_assert_nonnull (strstr (expected, ferry_credential_request_get_fingerprint (request)));
+  request = request_at (1);
+  g_test_message ("libssh passphrase: %s", ferry_credential_request_get_field_prompt (request, 0));
+  g_assert_cmpint (ferry_credential_request_get_kind (request), ==, FERRY_CREDENTIAL_REQUEST_LOGIN);
+  g_assert_cmpuint (ferry_credential_request_get_n_fields (request), ==, 1);
+  g_assert_cmpint (ferry_credential_request_get_field_kind (request, 0), ==, FERRY_CREDENTIAL_FIELD_SECRET);
+  /* A key's passphrase is not this host's password: nothing to remember. */
+  g_assert_false (ferry_credential_request_get_can_remember (request));
+  g_assert_true (g_file_get_contents (known_hosts, &known, NULL, NULL));
+  g_assert_nonnull (strstr (known, "ssh-ed25519"));
+  ferry_inventory_remove_node (inventory, node);
+  g_clear_object (&node);
+
+  /* Not trusted: says so. */
+  g_assert_true (g_file_set_contents (known_hosts, "", -1, NULL));
+  responder_reset (CANCEL, NULL, NULL, FALSE);
+  node = connect_node (inventory, uri, "libssh-node");
+  g_assert_true (ferry_test_wait_node_state (node, FERRY_NODE_STATE_AUTH_FAILED, TIMEOUT_MS));
+  g_test_message ("libssh refused key: %s", ferry_node_get_error (node));
+  g_assert_cmpstr (ferry_node_get_error (node), ==,
+                   "The ssh host key of libssh-node was not trusted: Ferry did not connect.");
+  ferry_inventory_remove_node (inventory, node);
+}
+
 /* Our own ssh for the test: the same arguments, plus a known-hosts file and
  * no user config, so that nothing in ~/.ssh is read or written. It stands
  * where a user's own ssh configuration would be (first in PATH, found by
@@ -925,6 +988,7 @@ main (int   argc,
   g_test_add_func ("/credentials/waiting-blocks-nothing", test_waiting_blocks_nothing);
   g_test_add_func ("/credentials/tls", test_tls);
   g_test_add_func ("/credentials/ssh", test_ssh);
+  g_test_add_func ("/credentials/libssh", test_libssh);
   status = g_test_run ();
 
   ferry_credentials_set_handler (NULL, NULL, NULL);

@@ -168,6 +168,16 @@ test_request (void)
                                            "ECDSA key fingerprint is SHA256:AbCd+ef/12.\n"
                                            "Are you sure you want to continue connecting (yes/no/[fingerprint])? ");
   g_assert_cmpstr (ferry_credential_request_get_fingerprint (request), ==, "ECDSA SHA256:AbCd+ef/12");
+  g_clear_object (&request);
+
+  /* libvirt's libssh transport: a hex SHA-256, shown as ssh-keygen -l does. */
+  request = _ferry_credential_request_new (FERRY_CREDENTIAL_REQUEST_SSH_HOST_KEY, "qemu+libssh://h/system",
+                                           "h", NULL,
+                                           "Accept SSH host key with hash '00:01:02:03:04:05:06:07:08:09:"
+                                           "0a:0b:0c:0d:0e:0f:10:11:12:13:14:15:16:17:18:19:1a:1b:1c:1d:"
+                                           "1e:1f' for host 'h:22' (y/n)?");
+  g_assert_cmpstr (ferry_credential_request_get_fingerprint (request), ==,
+                   "SHA256:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8");
   g_assert_cmpuint (ferry_credential_request_get_n_fields (request), ==, 0);
   g_assert_false (ferry_credential_request_get_can_remember (request));
   /* Remember means nothing where nothing can be remembered. */

@@ -540,6 +540,43 @@ test_waiting_blocks_nothing (void)
   forget_everything (other_uri);
 }
 
+static gboolean
+seconds_passed (gpointer data)
+{
+  return g_get_monotonic_time () >= *(gint64 *) data;
+}
+
+/* A host that asked for a password did answer: however long the user
+ * takes, it is never "unreachable" (the connect timeout is 15 s). Slow:
+ * only with -m slow. */
+static void
+test_no_timeout_while_asking (void)
+{
+  g_autofree char *uri = sasl_uri ();
+  g_autoptr(FerryInventory) inventory = ferry_inventory_new ();
+  g_autoptr(FerryNode) node = NULL;
+  gint64 until;
+
+  if (!g_test_slow ())
+    {
+      g_test_skip ("waits 17 s (run with -m slow)");
+      return;
+    }
+  if (!require_node ())
+    return;
+  forget_everything (uri);
+  responder_reset (HOLD, NULL, NULL, FALSE);
+
+  node = connect_node (inventory, uri, "slow-typist");
+  g_assert_true (ferry_test_wait_until ((FerryTestCondition) n_requests_at_least, GUINT_TO_POINTER (1), TIMEOUT_MS));
+  until = g_get_monotonic_time () + 17 * G_TIME_SPAN_SECOND;
+  ferry_test_wait_until (seconds_passed, &until, 20000);
+  g_assert_cmpint (ferry_node_get_state (node), ==, FERRY_NODE_STATE_CONNECTING);
+  answer (request_at (0), FERRY_TEST_SASL_USER, FERRY_TEST_SASL_PASSWORD, FALSE);
+  g_assert_true (ferry_test_wait_node_state (node, FERRY_NODE_STATE_CONNECTED, TIMEOUT_MS));
+  ferry_inventory_remove_node (inventory, node);
+}
+
 /* ---------------------------------------------------------------------- */
 /* TLS                                                                     */
 
@@ -986,6 +1023,7 @@ main (int   argc,
   g_test_add_func ("/credentials/remember", test_remember);
   g_test_add_func ("/credentials/saved-refused", test_saved_refused);
   g_test_add_func ("/credentials/waiting-blocks-nothing", test_waiting_blocks_nothing);
+  g_test_add_func ("/credentials/no-timeout-while-asking", test_no_timeout_while_asking);
   g_test_add_func ("/credentials/tls", test_tls);
   g_test_add_func ("/credentials/ssh", test_ssh);
   g_test_add_func ("/credentials/libssh", test_libssh);

@@ -62,6 +62,9 @@ update_counts (FerryNodeRow *self,
   tip = g_strdup_printf (ngettext ("%u of %u virtual machine running",
                                    "%u of %u virtual machines running", total),
                          running, total);
+  /* "3/5" means little read out: screen readers get the sentence. */
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (self->counts)), tip) != 0)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->counts), GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
   set_tooltip (GTK_WIDGET (self->counts), tip);
 }
 
@@ -203,6 +206,8 @@ update_all (FerryNodeRow *self)
 
   set_icon (self, "view-grid-symbolic", NULL);
   gtk_label_set_text (self->title, _("All Virtual Machines"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("All Virtual Machines"), -1);
   subtitle = g_strdup_printf (ngettext ("%u host", "%u hosts", n_nodes), n_nodes);
   gtk_label_set_text (self->subtitle, subtitle);
   set_tooltip (GTK_WIDGET (self), NULL);

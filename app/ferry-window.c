@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ferry-a11y.h"
 #include "ferry-console-page.h"
 #include "ferry-graph-page.h"
 #include "ferry-node-row.h"
@@ -205,8 +206,11 @@ cell_setup (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (box), "ferry-list-item", item);
   /* Every cell of a row drags its VM (or the selection) onto a host. */
   _ferry_window_dnd_add_source (g_object_get_data (G_OBJECT (factory), "ferry-window"), box);
+  /* The state's text says what its icon shows: screen readers skip it. */
   if (spec == &state_cell)
-    gtk_box_append (GTK_BOX (box), gtk_image_new ());
+    gtk_box_append (GTK_BOX (box), g_object_new (GTK_TYPE_IMAGE,
+                                                 "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                                 NULL));
   if (spec == &cpu_cell)
     {
       GtkWidget *spark = ferry_sparkline_new ();
@@ -236,6 +240,10 @@ cell_bind (GtkSignalListItemFactory *factory,
   if (spec == &cpu_cell)
     ferry_sparkline_set_series (FERRY_SPARKLINE (gtk_widget_get_first_child (gtk_list_item_get_child (item))),
                                 ferry_metrics_get_series (ferry_vm_get_metrics (vm), FERRY_METRIC_CPU));
+  /* The row is read by the VM's name. */
+  if (spec == &name_cell)
+    ferry_a11y_name_row_by (gtk_list_item_get_child (item),
+                            gtk_widget_get_last_child (gtk_list_item_get_child (item)));
   id = g_signal_connect_swapped (source, signal, G_CALLBACK (cell_update), item);
   g_object_set_data (G_OBJECT (item), "ferry-cell-handler", GSIZE_TO_POINTER (id));
   if (spec == &state_cell)
@@ -360,8 +368,10 @@ sidebar_bind (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
               gpointer                  user_data)
 {
-  ferry_node_row_set_item (FERRY_NODE_ROW (gtk_list_item_get_child (item)),
-                           gtk_list_item_get_item (item));
+  GtkWidget *row = gtk_list_item_get_child (item);
+
+  ferry_node_row_set_item (FERRY_NODE_ROW (row), gtk_list_item_get_item (item));
+  ferry_a11y_name_row_by (row, row);
 }
 
 static void
@@ -635,6 +645,34 @@ popup_vm_menu (FerryWindow *self,
   gtk_popover_popup (GTK_POPOVER (self->vm_menu));
 }
 
+/* The menu acts on @item's row: selected first unless it already is part
+ * of the selection (then the menu acts on the whole selection). */
+static void
+select_for_menu (FerryWindow *self,
+                 GtkListItem *item)
+{
+  guint position = gtk_list_item_get_position (item);
+
+  if (position != GTK_INVALID_LIST_POSITION &&
+      !gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->vm_selection), position))
+    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->vm_selection), position, TRUE);
+}
+
+/* Our cells carry their GtkListItem; a focused row holds them a few levels
+ * down (row → cell → our box). */
+static GtkListItem *
+list_item_under (GtkWidget *widget,
+                 guint      depth)
+{
+  GtkListItem *item = g_object_get_data (G_OBJECT (widget), "ferry-list-item");
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       item == NULL && depth > 0 && child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    item = list_item_under (child, depth - 1);
+  return item;
+}
+
 static void
 vm_view_pressed (GtkGestureClick *gesture,
                  int              n_press,
@@ -644,19 +682,14 @@ vm_view_pressed (GtkGestureClick *gesture,
 {
   GtkWidget *w = gtk_widget_pick (GTK_WIDGET (self->vm_view), x, y, GTK_PICK_DEFAULT);
 
-  /* Act on the row under the pointer: select it unless it already is part
-   * of the selection (then the menu acts on the whole selection). */
+  /* Act on the row under the pointer. */
   for (; w != NULL && w != GTK_WIDGET (self->vm_view); w = gtk_widget_get_parent (w))
     {
       GtkListItem *item = g_object_get_data (G_OBJECT (w), "ferry-list-item");
 
       if (item != NULL)
         {
-          guint position = gtk_list_item_get_position (item);
-
-          if (position != GTK_INVALID_LIST_POSITION &&
-              !gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->vm_selection), position))
-            gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->vm_selection), position, TRUE);
+          select_for_menu (self, item);
           break;
         }
     }
@@ -673,7 +706,13 @@ context_menu_action (GtkWidget  *widget,
 
   if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->vm_view)))
     {
+      GtkListItem *item = list_item_under (focus, 3);
       graphene_point_t p;
+
+      /* Tab moves the focus without selecting: act on the focused row, as
+       * a right click acts on the row under the pointer. */
+      if (item != NULL)
+        select_for_menu (self, item);
 
       if (gtk_widget_compute_point (focus, GTK_WIDGET (self->vm_view),
                                     &GRAPHENE_POINT_INIT (12, gtk_widget_get_height (focus) / 2.0), &p))
@@ -806,6 +845,7 @@ on_tasks_running (FerryWindow *self)
   else
     tip = g_strdup (_("Tasks"));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->tasks_button), tip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->tasks_button), GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
 }
 
 static void

@@ -306,13 +306,20 @@ recommend_clicked_cb (FerryMigrateDialog *self)
 /* ---------------------------------------------------------------------- */
 /* Checks                                                                  */
 
+/* @severity names the icon for screen readers; NULL when the text says
+ * it all. */
 static GtkWidget *
 check_row (const char *icon,
            const char *css,
+           const char *severity,
            const char *text)
 {
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *image = gtk_image_new_from_icon_name (icon);
+  GtkWidget *image = g_object_new (GTK_TYPE_IMAGE,
+                                   "icon-name", icon,
+                                   "accessible-role", severity ? GTK_ACCESSIBLE_ROLE_IMG
+                                                               : GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                   NULL);
 
   /* Messages name hosts and VMs: never markup. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
@@ -320,6 +327,8 @@ check_row (const char *icon,
   adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 4);
   if (css != NULL)
     gtk_widget_add_css_class (image, css);
+  if (severity != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL, severity, -1);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), image);
   return row;
 }
@@ -337,7 +346,7 @@ show_checks (FerryMigrateDialog *self)
   gtk_spinner_set_spinning (self->checks_spinner, self->pending > 0);
   if (self->pending > 0)
     {
-      gtk_list_box_append (self->checks_list, check_row ("content-loading-symbolic", "dim-label",
+      gtk_list_box_append (self->checks_list, check_row ("content-loading-symbolic", "dim-label", NULL,
                                                          _("Checking the destination…")));
       update_ready (self);
       return;
@@ -359,14 +368,16 @@ show_checks (FerryMigrateDialog *self)
                            : "dialog-information-symbolic";
           const char *css = item->severity == FERRY_PREFLIGHT_BLOCKER ? "error"
                           : item->severity == FERRY_PREFLIGHT_WARNING ? "warning" : NULL;
+          const char *severity = item->severity == FERRY_PREFLIGHT_BLOCKER ? _("Blocks the migration")
+                               : item->severity == FERRY_PREFLIGHT_WARNING ? _("Warning") : _("Note");
 
-          gtk_list_box_append (self->checks_list, check_row (icon, css, text));
+          gtk_list_box_append (self->checks_list, check_row (icon, css, severity, text));
           any_problem = TRUE;
         }
     }
   if (!any_problem)
     gtk_list_box_append (self->checks_list,
-                         check_row ("emblem-ok-symbolic", "success",
+                         check_row ("emblem-ok-symbolic", "success", NULL,
                                     _("Reachable, enough memory, compatible CPU, storage and networks "
                                       "present, no name clash")));
 
@@ -670,6 +681,8 @@ ferry_migrate_dialog_class_init (FerryMigrateDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, preset_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, measure_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, recommend_clicked_cb);
+  /* Like Ferry's other dialogs: Escape cancels (AdwWindow does not). */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
 static void

@@ -19,6 +19,7 @@ struct _FerryNodeHeader
   GtkLabel  *status;
   GtkWidget *connect_button;
   GtkWidget *disconnect_button;
+  GtkButton *maintenance_button;
   GtkGrid   *facts;
 };
 
@@ -68,7 +69,16 @@ update (FerryNodeHeader *self)
     status = g_strdup_printf ("%s — %s", ferry_node_state_to_string (state), ferry_node_get_error (node));
   else
     status = g_strdup (ferry_node_state_to_string (state));
+  if (ferry_node_get_maintenance (node))
+    {
+      char *with = g_strdup_printf (_("%s — in maintenance"), status);
+
+      g_free (status);
+      status = with;
+    }
   gtk_label_set_text (self->status, status);
+  gtk_button_set_label (self->maintenance_button,
+                        ferry_node_get_maintenance (node) ? _("E_xit Maintenance…") : _("_Maintenance…"));
 
   gtk_widget_set_visible (self->connect_button,
                           state == FERRY_NODE_STATE_DISCONNECTED || state == FERRY_NODE_STATE_AUTH_FAILED);
@@ -143,6 +153,7 @@ ferry_node_header_class_init (FerryNodeHeaderClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryNodeHeader, icon);
   gtk_widget_class_bind_template_child (widget_class, FerryNodeHeader, name);
   gtk_widget_class_bind_template_child (widget_class, FerryNodeHeader, status);
+  gtk_widget_class_bind_template_child (widget_class, FerryNodeHeader, maintenance_button);
   gtk_widget_class_bind_template_child (widget_class, FerryNodeHeader, connect_button);
   gtk_widget_class_bind_template_child (widget_class, FerryNodeHeader, disconnect_button);
   gtk_widget_class_bind_template_child (widget_class, FerryNodeHeader, facts);

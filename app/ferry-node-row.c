@@ -91,8 +91,16 @@ update_node (FerryNodeRow *self)
           subtitle = g_strdup_printf ("%s · %s", hostname, where);
         else
           subtitle = g_strdup (hostname ? hostname : where);
-        set_icon (self, "computer-symbolic", "success");
-        gtk_label_set_text (self->subtitle, subtitle);
+        set_icon (self, ferry_node_get_maintenance (node) ? "applications-engineering-symbolic" : "computer-symbolic",
+                  ferry_node_get_maintenance (node) ? "warning" : "success");
+        if (ferry_node_get_maintenance (node))
+          {
+            g_autofree char *with = g_strdup_printf (_("In maintenance · %s"), subtitle);
+
+            gtk_label_set_text (self->subtitle, with);
+          }
+        else
+          gtk_label_set_text (self->subtitle, subtitle);
       }
       break;
     case FERRY_NODE_STATE_CONNECTING:

@@ -13,6 +13,7 @@
 #include "ferry-add-connection-dialog.h"
 #include "ferry-console-page.h"
 #include "ferry-console-window.h"
+#include "ferry-maintenance-dialog.h"
 #include "ferry-new-vm-dialog.h"
 #include "ferry-vm-details.h"
 #include "ferry-vm-edit-dialog.h"
@@ -137,6 +138,7 @@ _ferry_window_update_actions (FerryWindow *self)
   gtk_widget_action_set_enabled (widget, "win.node-edit", node != NULL);
   gtk_widget_action_set_enabled (widget, "win.node-remove", node != NULL);
   gtk_widget_action_set_enabled (widget, "win.node-refresh", node != NULL && state == FERRY_NODE_STATE_CONNECTED);
+  gtk_widget_action_set_enabled (widget, "win.node-maintenance", node != NULL && state == FERRY_NODE_STATE_CONNECTED);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -538,6 +540,20 @@ new_vm_action (GtkWidget  *widget,
   gtk_window_present (dialog);
 }
 
+/* The host page's Maintenance… / Exit Maintenance… */
+static void
+node_maintenance_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  FerryWindow *self = FERRY_WINDOW (widget);
+  FerryNode *node = _ferry_window_get_selected_node (self);
+
+  if (node == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (ferry_maintenance_dialog_new (self->application, GTK_WINDOW (self), node)));
+}
+
 /* Ctrl+M: the keyboard twin of a drag onto a host. */
 static void
 migrate_action (GtkWidget  *widget,
@@ -668,6 +684,7 @@ _ferry_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.vm-delete", NULL, vm_delete_action);
   gtk_widget_class_install_action (widget_class, "win.vm-edit", NULL, vm_edit_action);
   gtk_widget_class_install_action (widget_class, "win.migrate", NULL, migrate_action);
+  gtk_widget_class_install_action (widget_class, "win.node-maintenance", NULL, node_maintenance_action);
   gtk_widget_class_install_action (widget_class, "win.new-vm", NULL, new_vm_action);
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
   gtk_widget_class_install_action (widget_class, "win.add-connection", NULL, add_connection_action);

@@ -627,6 +627,94 @@ test_queue_limit (void)
   remove_guest (b);
 }
 
+static gboolean
+queue_empty (gpointer data)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (data)) == 0;
+}
+
+/* Maintenance: every running VM of node 2 (ours and the demo guests)
+ * moves elsewhere, heartbeats go on, nothing may come in meanwhile; exit
+ * brings the same VMs back. */
+static void
+test_maintenance (void)
+{
+  g_autoptr(FerryMigrationQueue) queue = ferry_migration_queue_new (task_log);
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autoptr(GPtrArray) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) moved = NULL;
+  const char *names[] = { "mig-m1", "mig-m2", "mig-m3" };
+  FerryVm *guests[3];
+  FerryPreflight *check;
+  FerryNode *node = nodes[1];
+
+  if (!have_cluster ())
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      remove_leftovers (names[i]);
+      guests[i] = define_guest (2, names[i], "shared", TRUE);
+    }
+
+  ferry_node_set_maintenance (node, TRUE, NULL);
+  check = preflight (ferry_inventory_find_vm_by_name (inventory, "n1-web"), node);
+  g_assert_true (ferry_preflight_has_code (check, FERRY_PREFLIGHT_MAINTENANCE));
+  g_test_message ("into maintenance: %s", ferry_preflight_get_reason (check));
+  g_object_unref (check);
+
+  steps = ferry_maintenance_plan (inventory, node, FALSE, 0);
+  g_assert_cmpuint (steps->len, >=, 3);
+  for (guint i = 0; i < steps->len; i++)
+    {
+      FerryMaintenanceStep *step = g_ptr_array_index (steps, i);
+
+      g_assert_nonnull (step->destination);
+      g_assert_true (step->destination != node);
+      g_assert_true (step->live);
+      g_test_message ("plan: %s -> %s (~%.1f s)", ferry_vm_get_name (step->vm),
+                      ferry_node_get_name (step->destination), step->estimate_s);
+    }
+
+  moved = ferry_maintenance_start (queue, steps, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (moved), ==, steps->len);
+  g_assert_true (ferry_test_wait_until (queue_empty, queue, 300000));
+  ferry_node_set_maintenance (node, TRUE, (const char * const *) moved);
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      FerryMaintenanceStep *step = g_ptr_array_index (steps, i);
+
+      wait_owner (step->vm, step->destination);
+      g_assert_false (ferry_test_virsh_lists (node, ferry_vm_get_name (step->vm)));
+      g_assert_cmpuint (ferry_test_count_named (inventory, ferry_vm_get_name (step->vm)), ==, 1);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_assert_true (ferry_test_serial_grows (names[i], 30000));
+  g_assert_cmpuint (ferry_node_get_n_running (node), ==, 0);
+
+  /* Exit: the same VMs come back. */
+  back = ferry_maintenance_plan_return (inventory, node);
+  g_assert_cmpuint (back->len, ==, steps->len);
+  ferry_node_set_maintenance (node, FALSE, (const char * const *) moved);
+  g_strfreev (ferry_maintenance_start (queue, back, &error));
+  g_assert_no_error (error);
+  g_assert_true (ferry_test_wait_until (queue_empty, queue, 300000));
+  for (guint i = 0; i < back->len; i++)
+    {
+      FerryMaintenanceStep *step = g_ptr_array_index (back, i);
+
+      wait_owner (step->vm, node);
+      assert_only_on (step->vm, node, TRUE);
+    }
+  ferry_node_set_maintenance (node, FALSE, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    remove_guest (guests[i]);
+}
+
 static void
 test_no_libvirt_on_main_thread (void)
 {
@@ -658,6 +746,7 @@ main (int   argc,
   g_test_add_func ("/migration/offline-with-disks", test_offline);
   g_test_add_func ("/migration/queue-limit", test_queue_limit);
   g_test_add_func ("/migration/destination-dies", test_destination_dies);
+  g_test_add_func ("/migration/maintenance", test_maintenance);
   g_test_add_func ("/migration/no-libvirt-on-main-thread", test_no_libvirt_on_main_thread);
 
   ret = g_test_run ();

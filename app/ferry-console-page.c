@@ -399,6 +399,8 @@ build (FerryConsolePage *self)
   self->toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
   gtk_widget_add_css_class (self->toolbar, "toolbar");
   gtk_menu_button_set_label (GTK_MENU_BUTTON (keys), _("Send Key"));
+  /* GTK 4.8 names the menu button's outer widget after its type. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (keys), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Send Key"), -1);
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (keys), menu);
   gtk_widget_add_css_class (keys, "flat");
   gtk_box_append (GTK_BOX (self->toolbar), keys);
@@ -427,6 +429,7 @@ build (FerryConsolePage *self)
   gtk_widget_set_vexpand (self->overlay, TRUE);
   self->display = FERRY_VNC_DISPLAY (ferry_vnc_display_new ());
   gtk_widget_set_focusable (GTK_WIDGET (self->display), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->display), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Console"), -1);
   gtk_overlay_set_child (GTK_OVERLAY (self->overlay), GTK_WIDGET (self->display));
   self->message = gtk_label_new (NULL);
   gtk_label_set_wrap (GTK_LABEL (self->message), TRUE);

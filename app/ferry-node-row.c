@@ -91,7 +91,7 @@ update_node (FerryNodeRow *self)
           subtitle = g_strdup_printf ("%s · %s", hostname, where);
         else
           subtitle = g_strdup (hostname ? hostname : where);
-        set_icon (self, ferry_node_get_maintenance (node) ? "applications-engineering-symbolic" : "computer-symbolic",
+        set_icon (self, ferry_node_get_maintenance (node) ? "emblem-system-symbolic" : "computer-symbolic",
                   ferry_node_get_maintenance (node) ? "warning" : "success");
         if (ferry_node_get_maintenance (node))
           {

@@ -11,6 +11,7 @@
 
 #include <gdk/x11/gdkx.h>
 
+#include "ferry-maintenance-dialog.h"
 #include "ferry-migrate-dialog.h"
 #include "ferry-node-row.h"
 #include "ferry-test-util.h"
@@ -550,6 +551,112 @@ test_keyboard (void)
   ferry_ui_test_run_app ((const char * const *) args, check_keyboard);
 }
 
+static FerryMaintenanceDialog *
+find_maintenance_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (FERRY_IS_MAINTENANCE_DIALOG (w) && gtk_widget_get_visible (w))
+        return FERRY_MAINTENANCE_DIALOG (w);
+    }
+  return NULL;
+}
+
+static gboolean
+node_empty (gpointer data)
+{
+  return ferry_node_get_n_running (data) == 0;
+}
+
+static guint expected_running;
+
+static gboolean
+node_refilled (gpointer data)
+{
+  return ferry_node_get_n_running (data) >= expected_running;
+}
+
+static gboolean
+nothing_migrating (gpointer data)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (data)) == 0;
+}
+
+/* The host page's Maintenance…: preview, start, the host empties; Exit
+ * Maintenance…: the same VMs come back. */
+static void
+check_maintenance (FerryApplication *app,
+                   FerryWindow      *window)
+{
+  FerryInventory *inventory = ferry_application_get_inventory (app);
+  FerryMigrationQueue *queue = ferry_application_get_migration_queue (app);
+  FerryMaintenanceDialog *dialog;
+  FerryNode *node;
+  guint running_before;
+
+  g_assert_true (ferry_test_wait_until (ferry_ui_test_all_connected, inventory, 30000));
+  ferry_ui_test_settle (1000);
+  node = node_at (inventory, 1);
+  running_before = ferry_node_get_n_running (node);
+  expected_running = running_before;
+  g_assert_cmpuint (running_before, >, 0);
+
+  ferry_window_select_sidebar (window, 2);     /* "All", node1, node2 */
+  ferry_ui_test_settle (500);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.node-maintenance", NULL));
+  ferry_ui_test_settle (500);
+  dialog = find_maintenance_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpuint (ferry_maintenance_dialog_get_steps (dialog)->len, ==, running_before);
+  ferry_ui_test_screenshot (GTK_WIDGET (dialog), "maintenance-enter.png");
+  ferry_maintenance_dialog_start (dialog);
+
+  g_assert_true (ferry_node_get_maintenance (node));
+  g_assert_true (ferry_test_wait_until (node_empty, node, 240000));
+  g_assert_true (ferry_test_wait_until (nothing_migrating, queue, 60000));
+  ferry_ui_test_settle (1000);
+  ferry_ui_test_screenshot (GTK_WIDGET (window), "maintenance-host.png");
+  g_assert_cmpuint (g_strv_length ((char **) ferry_node_get_evacuated (node)), ==, running_before);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.node-maintenance", NULL));
+  ferry_ui_test_settle (500);
+  dialog = find_maintenance_dialog ();
+  g_assert_nonnull (dialog);
+  ferry_ui_test_screenshot (GTK_WIDGET (dialog), "maintenance-exit.png");
+  ferry_maintenance_dialog_start (dialog);
+  g_assert_false (ferry_node_get_maintenance (node));
+  g_assert_true (ferry_test_wait_until (nothing_migrating, queue, 240000));
+  if (!ferry_test_wait_until (node_refilled, node, 20000))
+    {
+      /* Other tests share the cluster: say what is where. */
+      GListModel *vms = ferry_node_get_vms (node);
+
+      for (guint i = 0; i < g_list_model_get_n_items (vms); i++)
+        {
+          g_autoptr(FerryVm) vm = g_list_model_get_item (vms, i);
+
+          g_test_message ("on %s: %s %s", ferry_node_get_name (node), ferry_vm_get_name (vm),
+                          ferry_vm_get_state_text (vm));
+        }
+      g_error ("%u of %u VMs came back", ferry_node_get_n_running (node), running_before);
+    }
+  ferry_ui_test_screenshot (GTK_WIDGET (window), "maintenance-back.png");
+}
+
+static void
+test_maintenance (void)
+{
+  g_auto(GStrv) args = ferry_ui_test_cluster_args ();
+
+  if (!ferry_ui_test_have_cluster ())
+    return;
+  ferry_ui_test_run_app ((const char * const *) args, check_maintenance);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -560,6 +667,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/migrate/drag-and-drop", test_drag_and_drop);
   g_test_add_func ("/ui/migrate/keyboard", test_keyboard);
+  g_test_add_func ("/ui/migrate/maintenance", test_maintenance);
 
   return g_test_run ();
 }

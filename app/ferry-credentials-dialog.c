@@ -58,6 +58,11 @@ response_cb (FerryCredentialsDialog *self,
 {
   FerryCredentialRequest *request = self->request;
 
+  /* The dialog closes next: no entry row may keep the focus while it is
+   * destroyed (libadwaita 1.2's AdwEntryRow then casts its disposed text
+   * field, a critical). */
+  gtk_window_set_focus (GTK_WINDOW (self), NULL);
+
   if (request == NULL || ferry_credential_request_get_finished (request))
     return;
 
@@ -81,7 +86,10 @@ request_finished_cb (FerryCredentialsDialog *self)
   /* Withdrawn by the core (the node was disconnected meanwhile), or
    * answered here: either way, nothing left to ask. */
   if (gtk_widget_get_visible (GTK_WIDGET (self)))
-    gtk_window_close (GTK_WINDOW (self));
+    {
+      gtk_window_set_focus (GTK_WINDOW (self), NULL);
+      gtk_window_close (GTK_WINDOW (self));
+    }
 }
 
 static void
@@ -96,8 +104,10 @@ row_activated_cb (GtkWidget              *row,
       gtk_widget_grab_focus (g_ptr_array_index (self->rows, index + 1));
       return;
     }
+  /* As a click on the default button does: respond, then close. */
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (self),
                                adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (self)));
+  gtk_window_close (GTK_WINDOW (self));
 }
 
 static GtkWidget *

@@ -413,3 +413,14 @@ ferry_test_count_named (FerryInventory *inventory,
     }
   return count;
 }
+
+gboolean
+ferry_test_have_cluster (gpointer connected)
+{
+  if (connected != NULL)
+    return TRUE;
+  if (g_strcmp0 (g_getenv ("FERRY_REQUIRE_CLUSTER"), "1") == 0)
+    g_error ("the local cluster is not up (tests/cluster/cluster up 3)");
+  g_test_skip ("the local cluster is not up (tests/cluster/cluster up 3)");
+  return FALSE;
+}

@@ -64,6 +64,9 @@ gboolean    ferry_test_connect_cluster    (FerryInventory  *inventory,
                                            guint            n_nodes,
                                            GError         **error);
 /* Removes a directory the test made (files and one level of subfolders). */
+/* TRUE when @connected (the first cluster node) is set; otherwise skips the
+ * test, or fails it when FERRY_REQUIRE_CLUSTER=1 (CI). */
+gboolean    ferry_test_have_cluster       (gpointer        connected);
 /* virsh is the independent witness: what libvirt itself says. */
 char       *ferry_test_virsh              (FerryNode      *node,
                                            const char     *command,

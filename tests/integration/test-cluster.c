@@ -19,17 +19,6 @@ static FerryNode *nodes[N_NODES];
 static char *cluster_script;
 static char *cluster_dir;
 
-static gboolean
-have_cluster (void)
-{
-  if (nodes[0] != NULL)
-    return TRUE;
-  if (g_strcmp0 (g_getenv ("FERRY_REQUIRE_CLUSTER"), "1") == 0)
-    g_error ("the local cluster is not up (tests/cluster/cluster up 3)");
-  g_test_skip ("the local cluster is not up (tests/cluster/cluster up 3)");
-  return FALSE;
-}
-
 static void
 cluster_argv (const char *command,
               const char *arg,
@@ -70,7 +59,7 @@ vm (const char *name)
 static void
 test_connect (void)
 {
-  if (!have_cluster ())
+  if (!ferry_test_have_cluster (nodes[0]))
     return;
 
   for (guint i = 0; i < N_NODES; i++)
@@ -113,7 +102,7 @@ test_lifecycle (void)
   guint running_before;
   gint64 ms;
 
-  if (!have_cluster ())
+  if (!ferry_test_have_cluster (nodes[0]))
     return;
 
   spare = vm ("n1-spare");
@@ -186,7 +175,7 @@ test_delete_with_storage (void)
   FerryVm *doomed;
   g_autofree char *volumes = NULL;
 
-  if (!have_cluster ())
+  if (!ferry_test_have_cluster (nodes[0]))
     return;
 
   cluster_argv ("define-guest", "node2", "doomed", "--pool", "local");
@@ -267,7 +256,7 @@ test_live_migration (void)
 {
   FerryVm *web;
 
-  if (!have_cluster ())
+  if (!ferry_test_have_cluster (nodes[0]))
     return;
 
   web = vm ("n1-web");
@@ -281,7 +270,7 @@ test_freeze (void)
 {
   gint64 start, ms;
 
-  if (!have_cluster ())
+  if (!ferry_test_have_cluster (nodes[0]))
     return;
 
   cluster ("freeze", "node2");
@@ -308,7 +297,7 @@ test_fail_and_restart (void)
 {
   gint64 start, ms;
 
-  if (!have_cluster ())
+  if (!ferry_test_have_cluster (nodes[0]))
     return;
 
   cluster ("fail", "node3");

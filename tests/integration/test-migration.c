@@ -17,17 +17,6 @@ static FerryTaskLog *task_log;
 static FerryNode *nodes[N_NODES];
 static char *cluster_script;
 
-static gboolean
-have_cluster (void)
-{
-  if (nodes[0] != NULL)
-    return TRUE;
-  if (g_strcmp0 (g_getenv ("FERRY_REQUIRE_CLUSTER"), "1") == 0)
-    g_error ("the local cluster is not up (tests/cluster/cluster up 3)");
-  g_test_skip ("the local cluster is not up (tests/cluster/cluster up 3)");
-  return FALSE;
-}
-
 static void
 cluster (const char *const *args)
 {
@@ -288,7 +277,7 @@ test_live_with_progress (void)
   Run run;
   const FerryMigrationProgress *p;
 
-  if (!have_cluster ())
+  if (!ferry_test_have_cluster (nodes[0]))
     return;
 
   remove_leftovers ("mig-live");
@@ -330,7 +319,7 @@ test_cancel (void)
   FerryVm *vm;
   Run run;
 
-  if (!have_cluster ())
+  if (!ferry_test_have_cluster (nodes[0]))
     return;
 
   remove_leftovers ("mig-cancel");
@@ -361,7 +350,7 @@ test_destination_dies (void)
   FerryVm *vm;
   Run run;
 
-  if (!have_cluster ())
+  if (!ferry_test_have_cluster (nodes[0]))
     return;
 
   remove_leftovers ("mig-kill");
@@ -410,7 +399,7 @@ test_copy_storage (void)
   FerryVm *vm;
   Run run;
 
-  if (!have_cluster ())
+  if (!ferry_test_have_cluster (nodes[0]))
     return;
 
   remove_leftovers ("mig-local");
@@ -441,7 +430,7 @@ test_offline (void)
   FerryVm *vm;
   Run run;
 
-  if (!have_cluster ())
+  if (!ferry_test_have_cluster (nodes[0]))
     return;
 
   remove_leftovers ("mig-off");
@@ -471,7 +460,7 @@ test_refusals (void)
   FerryVm *vm, *clash;
   FerryPreflight *check;
 
-  if (!have_cluster ())
+  if (!ferry_test_have_cluster (nodes[0]))
     return;
 
   remove_leftovers ("mig-check");
@@ -532,7 +521,7 @@ test_refusal_network (void)
   FerryVm *vm;
   gint64 deadline;
 
-  if (!have_cluster ())
+  if (!ferry_test_have_cluster (nodes[0]))
     return;
 
   remove_leftovers ("mig-net");
@@ -576,7 +565,7 @@ test_queue_limit (void)
   FerryVm *a, *b;
   gint64 deadline;
 
-  if (!have_cluster ())
+  if (!ferry_test_have_cluster (nodes[0]))
     return;
 
   remove_leftovers ("mig-q1");
@@ -649,7 +638,7 @@ test_maintenance (void)
   FerryPreflight *check;
   FerryNode *node = nodes[1];
 
-  if (!have_cluster ())
+  if (!ferry_test_have_cluster (nodes[0]))
     return;
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)

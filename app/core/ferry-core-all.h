@@ -10,6 +10,8 @@
 #include "ferry-core.h"
 #include "ferry-credentials.h"
 #include "ferry-enums.h"
+#include "ferry-ha.h"
+#include "ferry-ha-manager.h"
 #include "ferry-host-resources.h"
 #include "ferry-inventory.h"
 #include "ferry-libvirt.h"

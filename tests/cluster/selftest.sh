@@ -2,7 +2,8 @@
 # tests/cluster/selftest.sh - checks that the local libvirt test cluster works.
 # Needs root. Brings the cluster up (3 nodes), exercises lifecycle, migration,
 # extra guests (define-guest --memory, --load mem, --network; define-network),
-# freeze/thaw, fail/restart and booting a VM from the installer ISO, and leaves
+# freeze/thaw, fail/restart, disk leases (a second start of a disk on another
+# node refused by virtlockd) and booting a VM from the installer ISO, and leaves
 # the cluster up in its standard state (every node running, nI-web and nI-db
 # running, nI-spare shut off, no st-* guests or networks).
 # Prints PASS/FAIL lines; exits non-zero if anything failed.
@@ -203,6 +204,42 @@ check "node3 guests are shut off after the crash" state_is 3 n3-web "shut off"
 v 3 start n3-web >/dev/null || true
 v 3 start n3-db >/dev/null || true
 check "node3 runs n3-db n3-web again" eval '[ "$(running_names 3)" = "n3-db n3-web " ]'
+
+# ---------------------------------------------------------------- disk leases
+# New clusters run virtlockd per node with its lockspace on the shared storage.
+# QEMU opens a guest's disks before libvirt takes the leases (when the CPUs
+# start), so on this machine QEMU's own image locking refuses a second start of
+# the same disk first ('Failed to get "write" lock'). The lease itself is
+# checked with a guest without disks that asks for the disk's lease (lockd
+# names it after the SHA-256 of the disk's path): the lock manager must refuse
+# it ("Lockspace resource ... is locked").
+if [ "$(cat "$DIR/leases" 2>/dev/null || echo off)" = on ]; then
+  for i in 1 2 3; do
+    check "node$i runs virtlockd in its namespace" eval '"$CLUSTER" leases status | grep -q "^node$i .* virtlockd=[0-9]"'
+  done
+  check "define-guest node1 st-lease --start" "$CLUSTER" define-guest node1 st-lease --start
+  lease_xml="$(mktemp)"
+  v 1 dumpxml --inactive st-lease | sed -e 's|<name>st-lease</name>|<name>st-lease2</name>|' -e '/<uuid>/d' > "$lease_xml"
+  lease_err="$(v 2 create "$lease_xml" 2>&1 || true)"
+  check "a second start of st-lease's disk on node2 is refused ($(grep -q 'Lockspace resource' <<< "$lease_err" && echo 'by the lock manager' || echo "by QEMU's image locking"))" \
+    eval '! state_is 2 st-lease2 running && grep -q -e "Lockspace resource" -e "Failed to get \"write\" lock" <<< "$lease_err"'
+  lease_key="$(printf '%s' "$DIR/shared/st-lease.qcow2" | sha256sum | cut -c1-64)"
+  printf '%s\n' "<domain type='qemu'><name>st-lease3</name><memory unit='MiB'>32</memory><vcpu>1</vcpu>" \
+    "<os><type>hvm</type></os><devices><lease><lockspace>.lockspace</lockspace><key>$lease_key</key>" \
+    "<target path='$DIR/shared'/></lease><memballoon model='none'/></devices></domain>" > "$lease_xml"
+  lease_err="$(v 2 create "$lease_xml" 2>&1 || true)"
+  rm -f "$lease_xml"
+  check "st-lease's disk lease, asked for on node2 without the disk, is refused by the lock manager" \
+    eval '! state_is 2 st-lease3 running && grep -q "Lockspace resource" <<< "$lease_err"'
+  v 2 destroy st-lease2 >/dev/null 2>&1 || true
+  v 2 destroy st-lease3 >/dev/null 2>&1 || true
+  v 1 destroy st-lease >/dev/null 2>&1 || true
+  v 1 undefine st-lease --remove-all-storage >/dev/null 2>&1 || true
+  rm -f "$DIR/shared/.lockspace/$lease_key"
+  check "st-lease removed" eval '! v 1 dominfo st-lease >/dev/null 2>&1 && ! ls "$DIR"/shared/st-lease*.qcow2 >/dev/null 2>&1'
+else
+  echo "SKIP: disk leases are off in $DIR (cluster leases on + restart the nodes)"
+fi
 
 # ---------------------------------------------------------------- boot from the installer ISO
 # `cluster up` puts ferry-installer.iso (ISOLINUX, same kernel + initramfs,

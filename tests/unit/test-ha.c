@@ -1,0 +1,215 @@
+/* test-ha.c — the pure parts of high availability
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <libvirt/virterror.h>
+
+#include "ferry-test-util.h"
+
+static const char *domain_xml =
+  "<domain type='qemu'>"
+  "  <name>web</name>"
+  "  <metadata>"
+  "    <other:thing xmlns:other='https://example.org/x'/>"
+  "    <ferry:ha xmlns:ferry='https://ferryvm.github.io/xmlns/ha/1.0' enabled='yes'/>"
+  "  </metadata>"
+  "  <devices>"
+  "    <disk type='file' device='disk'><source file='/srv/shared/web.qcow2'/><target dev='vda'/></disk>"
+  "    <disk type='block' device='disk'><source dev='/dev/sdb'/><target dev='vdb'/></disk>"
+  "    <disk type='volume' device='disk'><source pool='shared' volume='data.img'/><target dev='vdc'/></disk>"
+  "    <disk type='network' device='disk'><source protocol='rbd' name='pool/img'/><target dev='vdd'/></disk>"
+  "    <disk type='file' device='cdrom'><target dev='sda'/></disk>"
+  "    <disk type='file' device='cdrom'><source file='/srv/iso/x.iso'/><target dev='sdb'/></disk>"
+  "  </devices>"
+  "</domain>";
+
+static void
+test_disks (void)
+{
+  g_autoptr(GPtrArray) disks = NULL;
+  g_autoptr(GError) error = NULL;
+  FerryHaDisk *d;
+
+  disks = ferry_ha_list_disks (domain_xml, &error);
+  g_assert_no_error (error);
+  /* The empty CD-ROM drive opens nothing: left out. */
+  g_assert_cmpuint (disks->len, ==, 5);
+  d = g_ptr_array_index (disks, 0);
+  g_assert_cmpstr (d->target, ==, "vda");
+  g_assert_cmpstr (d->type, ==, "file");
+  g_assert_cmpstr (d->path, ==, "/srv/shared/web.qcow2");
+  d = g_ptr_array_index (disks, 1);
+  g_assert_cmpstr (d->type, ==, "block");
+  g_assert_cmpstr (d->path, ==, "/dev/sdb");
+  d = g_ptr_array_index (disks, 2);
+  g_assert_cmpstr (d->type, ==, "volume");
+  g_assert_cmpstr (d->path, ==, "shared/data.img");
+  d = g_ptr_array_index (disks, 3);
+  g_assert_cmpstr (d->type, ==, "network");
+  g_assert_null (d->path);
+  d = g_ptr_array_index (disks, 4);
+  g_assert_cmpstr (d->target, ==, "sdb");
+  g_assert_cmpstr (d->path, ==, "/srv/iso/x.iso");
+
+  g_assert_null (ferry_ha_list_disks ("<domain", &error));
+  g_assert_nonnull (error);
+}
+
+static void
+test_flag (void)
+{
+  g_assert_true (ferry_ha_xml_is_enabled (domain_xml));
+  /* What virDomainGetMetadata returns: the element alone. */
+  g_assert_true (ferry_ha_xml_is_enabled ("<ferry:ha xmlns:ferry=\"https://ferryvm.github.io/xmlns/ha/1.0\" "
+                                          "enabled=\"yes\"/>"));
+  g_assert_true (ferry_ha_xml_is_enabled ("<ha xmlns=\"https://ferryvm.github.io/xmlns/ha/1.0\" enabled=\"yes\"/>"));
+  g_assert_false (ferry_ha_xml_is_enabled ("<ha xmlns=\"https://ferryvm.github.io/xmlns/ha/1.0\" enabled=\"no\"/>"));
+  /* Another namespace with the same element name is not ours. */
+  g_assert_false (ferry_ha_xml_is_enabled ("<domain><metadata><x:ha xmlns:x='https://example.org/ha' "
+                                           "enabled='yes'/></metadata></domain>"));
+  g_assert_false (ferry_ha_xml_is_enabled ("<domain><name>x</name></domain>"));
+  g_assert_false (ferry_ha_xml_is_enabled (NULL));
+  g_assert_false (ferry_ha_xml_is_enabled ("not xml"));
+  g_assert_cmpstr (ferry_ha_metadata_element (), ==, "<ha enabled=\"yes\"/>");
+}
+
+static void
+test_refusal (void)
+{
+  g_assert_cmpint (ferry_ha_classify_refusal (VIR_ERR_RESOURCE_BUSY,
+                                              "resource busy: Lockspace resource 'ab12' is locked"),
+                   ==, FERRY_HA_REFUSED_BY_LEASE);
+  g_assert_cmpint (ferry_ha_classify_refusal (VIR_ERR_INTERNAL_ERROR,
+                                              "Failed to acquire lock: error -243"),
+                   ==, FERRY_HA_REFUSED_BY_LEASE);
+  g_assert_cmpint (ferry_ha_classify_refusal (VIR_ERR_INTERNAL_ERROR,
+                                              "internal error: qemu unexpectedly closed the monitor: ... "
+                                              "Failed to get \"write\" lock\nIs another process using the "
+                                              "image [/srv/x.img]?"),
+                   ==, FERRY_HA_REFUSED_BY_QEMU);
+  g_assert_cmpint (ferry_ha_classify_refusal (VIR_ERR_INTERNAL_ERROR, "Unable to open resource /x: No such file"),
+                   ==, FERRY_HA_REFUSED_OTHER);
+  g_assert_cmpint (ferry_ha_classify_refusal (0, NULL), ==, FERRY_HA_REFUSED_OTHER);
+}
+
+static void
+test_cache (void)
+{
+  const char *uuid = "6f1c0e38-3a2f-4a55-9d0e-2b7d0f3c9a11";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = ferry_ha_cache_dir ();
+  g_autofree char *path = NULL;
+  g_autofree char *xml = NULL;
+  g_auto(GStrv) list = NULL;
+  GStatBuf st;
+
+  g_assert_true (g_str_has_prefix (dir, g_get_user_data_dir ()));
+  list = ferry_ha_cache_list ();
+  g_assert_cmpuint (g_strv_length (list), ==, 0);
+  g_clear_pointer (&list, g_strfreev);
+
+  g_assert_true (ferry_ha_cache_save (uuid, "<domain>one</domain>", &error));
+  g_assert_no_error (error);
+  g_assert_true (ferry_ha_cache_save (uuid, "<domain>two</domain>", &error));
+  xml = ferry_ha_cache_load (uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (xml, ==, "<domain>two</domain>");
+
+  /* Private: it may hold a VNC password. */
+  path = g_strdup_printf ("%s/%s.xml", dir, uuid);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* Other files in the directory are not definitions. */
+  {
+    g_autofree char *junk = g_build_filename (dir, "notes.txt", NULL);
+    g_autofree char *bad = g_build_filename (dir, "not-a-uuid.xml", NULL);
+
+    g_assert_true (g_file_set_contents (junk, "x", -1, NULL));
+    g_assert_true (g_file_set_contents (bad, "x", -1, NULL));
+  }
+  list = ferry_ha_cache_list ();
+  g_assert_cmpuint (g_strv_length (list), ==, 1);
+  g_assert_cmpstr (list[0], ==, uuid);
+
+  /* Never a path from something that is not a UUID. */
+  g_assert_false (ferry_ha_cache_save ("../../etc/passwd", "x", &error));
+  g_assert_error (error, FERRY_HA_ERROR, FERRY_HA_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_null (ferry_ha_cache_load ("../x", &error));
+  g_clear_error (&error);
+
+  ferry_ha_cache_remove (uuid);
+  g_assert_null (ferry_ha_cache_load (uuid, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+}
+
+static gboolean
+set_done_cb (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* One test:/// node alone: nothing to check the disks with. */
+static void
+test_manager_needs_peers (void)
+{
+  g_autoptr(FerryInventory) inventory = ferry_inventory_new ();
+  g_autoptr(FerryTaskLog) log = ferry_task_log_new ();
+  g_autoptr(FerryNode) node = ferry_test_add_connected_node (inventory, "test:///default");
+  FerryHaManager *manager = ferry_ha_manager_new (inventory, log);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) plan = NULL;
+  FerryVm *vm = ferry_inventory_find_vm_by_name (inventory, "test");
+
+  g_assert_nonnull (vm);
+  g_assert_false (ferry_ha_manager_is_ha (manager, vm));
+  ferry_ha_manager_set_ha_async (manager, vm, TRUE, NULL, store_result, &result);
+  g_assert_true (ferry_test_wait_until (set_done_cb, &result, 5000));
+  g_assert_false (ferry_ha_manager_set_ha_finish (manager, result, &error));
+  g_assert_error (error, FERRY_HA_ERROR, FERRY_HA_ERROR_NO_PEERS);
+  g_assert_false (ferry_ha_manager_is_ha (manager, vm));
+
+  /* A connected node has nothing at risk and is not recovered. */
+  g_assert_cmpuint (g_list_model_get_n_items (ferry_ha_manager_get_at_risk (manager)), ==, 0);
+  plan = ferry_ha_manager_plan_recovery (manager, node);
+  g_assert_cmpuint (plan->len, ==, 0);
+  g_clear_object (&result);
+  g_clear_error (&error);
+  ferry_ha_manager_recover_async (manager, node, FERRY_HA_FENCE_MANUAL, NULL, store_result, &result);
+  g_assert_true (ferry_test_wait_until (set_done_cb, &result, 5000));
+  g_assert_cmpuint (ferry_ha_manager_recover_finish (manager, result, &error), ==, 0);
+  g_assert_error (error, FERRY_HA_ERROR, FERRY_HA_ERROR_NOT_FENCED);
+
+  g_clear_object (&result);
+  g_assert_finalize_object (manager);
+  g_assert_cmpuint (ferry_core_get_libvirt_calls_on_main_thread (), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  ferry_core_init ();
+
+  g_test_add_func ("/ha/disks", test_disks);
+  g_test_add_func ("/ha/flag", test_flag);
+  g_test_add_func ("/ha/refusal", test_refusal);
+  g_test_add_func ("/ha/cache", test_cache);
+  g_test_add_func ("/ha/manager-needs-peers", test_manager_needs_peers);
+
+  return g_test_run ();
+}

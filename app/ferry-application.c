@@ -27,6 +27,7 @@ struct _FerryApplication
   FerryStatsSampler *sampler;
   FerryTaskLog   *task_log;
   FerryMigrationQueue *migration_queue;
+  FerryHaManager *ha_manager;
   GSettings      *settings;
   GHashTable     *connect_tasks;   /* FerryNode* → FerryTask* of the attempt under way */
   GCancellable   *cancellable;
@@ -80,6 +81,13 @@ ferry_application_get_sampler (FerryApplication *self)
 {
   g_return_val_if_fail (FERRY_IS_APPLICATION (self), NULL);
   return self->sampler;
+}
+
+FerryHaManager *
+ferry_application_get_ha_manager (FerryApplication *self)
+{
+  g_return_val_if_fail (FERRY_IS_APPLICATION (self), NULL);
+  return self->ha_manager;
 }
 
 FerryMigrationQueue *
@@ -846,6 +854,7 @@ ferry_application_finalize (GObject *object)
   g_clear_pointer (&self->connect_tasks, g_hash_table_unref);
   g_clear_object (&self->sampler);
   g_clear_object (&self->inventory);
+  g_clear_object (&self->ha_manager);
   g_clear_object (&self->migration_queue);
   g_clear_object (&self->task_log);
   g_clear_object (&self->settings);
@@ -875,6 +884,7 @@ ferry_application_init (FerryApplication *self)
   self->inventory = ferry_inventory_new ();
   self->task_log = ferry_task_log_new ();
   self->migration_queue = ferry_migration_queue_new (self->task_log);
+  self->ha_manager = ferry_ha_manager_new (self->inventory, self->task_log);
   self->connect_tasks = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->cancellable = g_cancellable_new ();
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);

@@ -25,6 +25,8 @@ gboolean          ferry_application_get_ephemeral  (FerryApplication       *self
 FerryTaskLog     *ferry_application_get_task_log   (FerryApplication       *self);
 FerryStatsSampler *ferry_application_get_sampler   (FerryApplication       *self);
 FerryMigrationQueue *ferry_application_get_migration_queue (FerryApplication *self);
+/* High availability: flags, VMs at risk, recovery (see ferry-ha-manager.h). */
+FerryHaManager   *ferry_application_get_ha_manager (FerryApplication       *self);
 /* The options a new migration starts with (preferences), for a running
  * (@live) or shut-off VM. */
 FerryMigrationOptions *ferry_application_dup_migration_defaults (FerryApplication *self,

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ferry-application.h"
 #include "ferry-node-header.h"
 
 struct _FerryNodeHeader
@@ -20,7 +21,9 @@ struct _FerryNodeHeader
   GtkWidget *connect_button;
   GtkWidget *disconnect_button;
   GtkButton *maintenance_button;
+  GtkWidget *recover_button;
   GtkGrid   *facts;
+  FerryHaManager *ha_manager;
 };
 
 G_DEFINE_FINAL_TYPE (FerryNodeHeader, ferry_node_header, GTK_TYPE_WIDGET)
@@ -76,6 +79,20 @@ update (FerryNodeHeader *self)
       g_free (status);
       status = with;
     }
+  /* High availability: an unreachable host's HA VMs are at risk. */
+  {
+    guint at_risk = self->ha_manager ? ferry_ha_manager_count_at_risk (self->ha_manager, node) : 0;
+
+    if (at_risk > 0)
+      {
+        g_autofree char *n = g_strdup_printf (ngettext ("%u HA VM at risk", "%u HA VMs at risk", at_risk), at_risk);
+        char *with = g_strdup_printf ("%s — %s", status, n);
+
+        g_free (status);
+        status = with;
+      }
+    gtk_widget_set_visible (self->recover_button, state == FERRY_NODE_STATE_UNREACHABLE && at_risk > 0);
+  }
   gtk_label_set_text (self->status, status);
   gtk_button_set_label (self->maintenance_button,
                         ferry_node_get_maintenance (node) ? _("E_xit Maintenance…") : _("_Maintenance…"));
@@ -154,6 +171,7 @@ ferry_node_header_class_init (FerryNodeHeaderClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryNodeHeader, name);
   gtk_widget_class_bind_template_child (widget_class, FerryNodeHeader, status);
   gtk_widget_class_bind_template_child (widget_class, FerryNodeHeader, maintenance_button);
+  gtk_widget_class_bind_template_child (widget_class, FerryNodeHeader, recover_button);
   gtk_widget_class_bind_template_child (widget_class, FerryNodeHeader, connect_button);
   gtk_widget_class_bind_template_child (widget_class, FerryNodeHeader, disconnect_button);
   gtk_widget_class_bind_template_child (widget_class, FerryNodeHeader, facts);
@@ -162,5 +180,12 @@ ferry_node_header_class_init (FerryNodeHeaderClass *klass)
 static void
 ferry_node_header_init (FerryNodeHeader *self)
 {
+  GApplication *app = g_application_get_default ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  if (FERRY_IS_APPLICATION (app))
+    {
+      self->ha_manager = ferry_application_get_ha_manager (FERRY_APPLICATION (app));
+      g_signal_connect_object (self->ha_manager, "at-risk-changed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+    }
 }

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "ferry-graph-page.h"
+#include "ferry-ha-row.h"
 #include "ferry-vm-details.h"
 #include "ferry-vm-page.h"
 
@@ -33,6 +34,7 @@ struct _FerryVmPage
   AdwActionRow         *cpu_row;
   AdwActionRow         *memory_row;
   AdwActionRow         *uuid_row;
+  FerryHaRow           *ha_row;
   GtkWidget            *start_button;
   FerryGraphPage       *graph_page;
   GtkWidget            *shutdown_button;
@@ -316,6 +318,7 @@ ferry_vm_page_set_vm (FerryVmPage *self,
     g_signal_handlers_disconnect_by_data (self->vm, self);
   g_set_object (&self->vm, vm);
   clear_details (self);
+  ferry_ha_row_set_vm (self->ha_row, vm);
   on_migration_changed (self);
   if (vm == NULL)
     ferry_graph_page_set_sources (self->graph_page, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
@@ -382,6 +385,7 @@ ferry_vm_page_class_init (FerryVmPageClass *klass)
   object_class->dispose = ferry_vm_page_dispose;
 
   g_type_ensure (FERRY_TYPE_GRAPH_PAGE);
+  g_type_ensure (FERRY_TYPE_HA_ROW);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/ferryvm/Ferry/ferry-vm-page.ui");
   gtk_widget_class_bind_template_child (widget_class, FerryVmPage, page);
   gtk_widget_class_bind_template_child (widget_class, FerryVmPage, overview);
@@ -394,6 +398,7 @@ ferry_vm_page_class_init (FerryVmPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryVmPage, cpu_row);
   gtk_widget_class_bind_template_child (widget_class, FerryVmPage, memory_row);
   gtk_widget_class_bind_template_child (widget_class, FerryVmPage, uuid_row);
+  gtk_widget_class_bind_template_child (widget_class, FerryVmPage, ha_row);
   gtk_widget_class_bind_template_child (widget_class, FerryVmPage, start_button);
   gtk_widget_class_bind_template_child (widget_class, FerryVmPage, graph_page);
   gtk_widget_class_bind_template_child (widget_class, FerryVmPage, shutdown_button);

@@ -13,6 +13,7 @@
 #include "ferry-add-connection-dialog.h"
 #include "ferry-console-page.h"
 #include "ferry-console-window.h"
+#include "ferry-fence-dialog.h"
 #include "ferry-maintenance-dialog.h"
 #include "ferry-new-vm-dialog.h"
 #include "ferry-vm-details.h"
@@ -635,6 +636,22 @@ node_action (GtkWidget  *widget,
   _ferry_window_update_actions (self);
 }
 
+/* A failed host's HA VMs elsewhere: ferry-fence-dialog.c asks first. */
+static void
+node_recover_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  FerryWindow *self = FERRY_WINDOW (widget);
+  FerryNode *node = _ferry_window_get_selected_node (self);
+
+  if (node == NULL || ferry_node_get_state (node) != FERRY_NODE_STATE_UNREACHABLE)
+    return;
+  gtk_window_present (GTK_WINDOW (ferry_fence_dialog_new (GTK_WINDOW (self),
+                                                          ferry_application_get_ha_manager (self->application),
+                                                          node)));
+}
+
 static void
 remove_response (AdwMessageDialog *dialog,
                  const char       *response,
@@ -695,4 +712,5 @@ _ferry_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.node-refresh", NULL, node_action);
   gtk_widget_class_install_action (widget_class, "win.node-edit", NULL, node_action);
   gtk_widget_class_install_action (widget_class, "win.node-remove", NULL, node_remove_action);
+  gtk_widget_class_install_action (widget_class, "win.node-recover", NULL, node_recover_action);
 }

@@ -19,6 +19,7 @@
 #include "ferry-node-row.h"
 #include "ferry-sparkline.h"
 #include "ferry-task-row.h"
+#include "ferry-fence-dialog.h"
 #include "ferry-window-private.h"
 
 G_DEFINE_FINAL_TYPE (FerryWindow, ferry_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -964,6 +965,8 @@ ferry_window_new (FerryApplication *application)
   self->application = application;
   self->inventory = g_object_ref (ferry_application_get_inventory (application));
   build_models (self);
+  /* Toasts for recovered HA VMs; the question about stale definitions. */
+  ferry_fence_dialog_watch (GTK_WINDOW (self), ferry_application_get_ha_manager (application));
   return self;
 }
 

@@ -1294,10 +1294,15 @@ ferry_ha_manager_dispose (GObject *object)
     {
       GListModel *nodes = ferry_inventory_get_nodes (self->inventory);
 
+      /* Before the inventory may go (with us holding its last reference,
+       * its dispose would tell us about every node it drops). */
+      g_signal_handlers_disconnect_by_data (nodes, self);
       for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
         {
           g_autoptr(FerryNode) node = g_list_model_get_item (nodes, i);
 
+          g_signal_handlers_disconnect_by_data (node, self);
+          g_signal_handlers_disconnect_by_data (ferry_node_get_vms (node), self);
           if (g_object_get_data (G_OBJECT (node), HOOKED_KEY) == self)
             g_object_set_data (G_OBJECT (node), HOOKED_KEY, NULL);
         }

@@ -435,8 +435,13 @@ test_failover (void)
   remove_everywhere ("ha-plain");
   virsh_quiet (nodes[2], "start", "n3-web", NULL);
   virsh_quiet (nodes[2], "start", "n3-db", NULL);
-  g_assert_cmpstr (domstate (nodes[2], "n3-web"), ==, "running");
-  g_assert_cmpstr (domstate (nodes[2], "n3-db"), ==, "running");
+  {
+    g_autofree char *web = domstate (nodes[2], "n3-web");
+    g_autofree char *db = domstate (nodes[2], "n3-db");
+
+    g_assert_cmpstr (web, ==, "running");
+    g_assert_cmpstr (db, ==, "running");
+  }
 }
 
 /* Which nodes run virtlockd now (cluster leases status). */
@@ -555,6 +560,12 @@ test_leases (void)
     g_test_skip ("no node to check leases with");
 }
 
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
 static void
 test_no_libvirt_on_main_thread (void)
 {
@@ -567,10 +578,16 @@ main (int   argc,
 {
   const char *srcdir = g_getenv ("FERRY_SOURCE_DIR");
   g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = NULL;
   int ret;
 
-  /* A data dir of our own: the saved definitions go there. */
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  /* A data dir of our own for the saved definitions, set before GLib
+   * caches the user's (G_TEST_OPTION_ISOLATE_DIRS would swap it per test
+   * case under a manager made here, and GLib would leak the old value). */
+  data_home = g_dir_make_tmp ("ferry-test-ha-XXXXXX", NULL);
+  g_assert_nonnull (data_home);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_test_init (&argc, &argv, NULL);
   ferry_core_init ();
 
   cluster_script = g_build_filename (srcdir ? srcdir : ".", "tests", "cluster", "cluster", NULL);
@@ -587,11 +604,14 @@ main (int   argc,
 
   ret = g_test_run ();
 
+  /* Let the last reads of flags (define events) come back. */
+  ferry_test_wait_until (never, NULL, 1000);
   g_assert_finalize_object (manager);
   for (guint i = 0; i < N_NODES; i++)
     g_clear_object (&nodes[i]);
   g_clear_object (&inventory);
   g_clear_object (&task_log);
   g_free (cluster_script);
+  ferry_test_remove_tree (data_home);
   return ret;
 }

@@ -202,7 +202,14 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_autofree char *data_home = g_dir_make_tmp ("ferry-test-ha-XXXXXX", NULL);
+  int ret;
+
+  /* A data dir of our own, set before GLib caches the user's (GLib's
+   * G_TEST_OPTION_ISOLATE_DIRS leaks under LSan). */
+  g_assert_nonnull (data_home);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_test_init (&argc, &argv, NULL);
   ferry_core_init ();
 
   g_test_add_func ("/ha/disks", test_disks);
@@ -211,5 +218,7 @@ main (int   argc,
   g_test_add_func ("/ha/cache", test_cache);
   g_test_add_func ("/ha/manager-needs-peers", test_manager_needs_peers);
 
-  return g_test_run ();
+  ret = g_test_run ();
+  ferry_test_remove_tree (data_home);
+  return ret;
 }

@@ -26,12 +26,14 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "ferry-cluster.h"
 #include "ferry-config.h"
 #include "ferry-uri.h"
 
 #define FORMAT_VERSION   1
 #define GROUP_FERRY      "Ferry"
 #define NODE_PREFIX      "Node "
+#define CLUSTER_PREFIX   "Cluster "
 #define NAME_MAX_CHARS   128
 
 struct _FerryConfig
@@ -40,6 +42,7 @@ struct _FerryConfig
 
   char      *path;
   GPtrArray *nodes;              /* FerryNodeConfig, in saved order */
+  GPtrArray *clusters;           /* FerryClusterConfig, in saved order */
   GKeyFile  *preserved;          /* groups written back as they were read */
   GPtrArray *load_warnings;      /* char * */
   char      *recovery_message;
@@ -329,6 +332,7 @@ static void
 ferry_config_reset (FerryConfig *self)
 {
   g_ptr_array_set_size (self->nodes, 0);
+  g_ptr_array_set_size (self->clusters, 0);
   g_ptr_array_set_size (self->load_warnings, 0);
   g_clear_pointer (&self->preserved, g_key_file_unref);
   self->preserved = g_key_file_new ();
@@ -433,6 +437,26 @@ parse_node_group (GKeyFile   *key_file,
   return TRUE;
 }
 
+/* Reads one [Cluster <id>] group (ferry-cluster.c validates it). Returns
+ * FALSE when the group was skipped (and should be preserved). */
+static gboolean
+parse_cluster_group (GKeyFile   *key_file,
+                     const char *group,
+                     GPtrArray  *clusters,
+                     GPtrArray  *warnings)
+{
+  g_autoptr(GError) error = NULL;
+  FerryClusterConfig *cluster = ferry_cluster_config_from_key_file (key_file, group, &error);
+
+  if (cluster == NULL)
+    {
+      add_warning (warnings, _("A saved cluster was skipped: %s"), error->message);
+      return FALSE;
+    }
+  g_ptr_array_add (clusters, cluster);
+  return TRUE;
+}
+
 /* Returns FALSE with a reason (a clause for the recovery message) when the
  * file is corrupt, or with FERRY_CONFIG_ERROR_NEWER_VERSION. */
 static gboolean
@@ -440,6 +464,7 @@ parse_contents (const char  *path,
                 const char  *contents,
                 gsize        length,
                 GPtrArray   *nodes,
+                GPtrArray   *clusters,
                 GKeyFile    *preserved,
                 GPtrArray   *warnings,
                 GError     **error)
@@ -506,6 +531,10 @@ parse_contents (const char  *path,
 
       if (g_str_has_prefix (groups[i], NODE_PREFIX) &&
           parse_node_group (key_file, groups[i], nodes, warnings))
+        continue;
+
+      if (g_str_has_prefix (groups[i], CLUSTER_PREFIX) &&
+          parse_cluster_group (key_file, groups[i], clusters, warnings))
         continue;
 
       copy_group (key_file, preserved, groups[i]);
@@ -583,6 +612,7 @@ ferry_config_load (FerryConfig  *self,
                    GError      **error)
 {
   g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_node_config_free);
+  g_autoptr(GPtrArray) clusters = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_cluster_config_free);
   g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GKeyFile) preserved = g_key_file_new ();
   g_autoptr(GError) local_error = NULL;
@@ -609,10 +639,11 @@ ferry_config_load (FerryConfig  *self,
           return TRUE;
         }
     }
-  else if (parse_contents (self->path, contents, length, nodes, preserved, warnings,
+  else if (parse_contents (self->path, contents, length, nodes, clusters, preserved, warnings,
                            &local_error))
     {
       g_ptr_array_extend_and_steal (self->nodes, g_steal_pointer (&nodes));
+      g_ptr_array_extend_and_steal (self->clusters, g_steal_pointer (&clusters));
       g_ptr_array_extend_and_steal (self->load_warnings, g_steal_pointer (&warnings));
       g_clear_pointer (&self->preserved, g_key_file_unref);
       self->preserved = g_steal_pointer (&preserved);
@@ -808,6 +839,148 @@ ferry_config_remove_node (FerryConfig *self,
     return FALSE;
 
   g_ptr_array_remove_index (self->nodes, index);
+  /* A removed connection leaves its clusters too. */
+  for (guint i = 0; i < self->clusters->len; i++)
+    ferry_cluster_config_remove_node (g_ptr_array_index (self->clusters, i), id);
+  ferry_config_emit_changed (self);
+  return TRUE;
+}
+
+/* Clusters: [Cluster <id>] groups, next to the nodes they name. */
+
+static int
+find_cluster (GPtrArray  *clusters,
+              const char *id)
+{
+  for (guint i = 0; i < clusters->len; i++)
+    if (g_strcmp0 (((FerryClusterConfig *) g_ptr_array_index (clusters, i))->id, id) == 0)
+      return (int) i;
+  return -1;
+}
+
+static gpointer
+copy_cluster_func (gconstpointer cluster,
+                   gpointer      user_data)
+{
+  return ferry_cluster_config_copy (cluster);
+}
+
+/**
+ * ferry_config_dup_clusters:
+ * @self: a #FerryConfig
+ *
+ * Returns: (transfer full) (element-type FerryClusterConfig): a deep copy
+ */
+GPtrArray *
+ferry_config_dup_clusters (FerryConfig *self)
+{
+  g_return_val_if_fail (FERRY_IS_CONFIG (self), NULL);
+
+  return g_ptr_array_copy (self->clusters, copy_cluster_func, NULL);
+}
+
+/* Validated copy whose members all are saved nodes. */
+static FerryClusterConfig *
+check_cluster (FerryConfig               *self,
+               const FerryClusterConfig  *cluster,
+               GError                   **error)
+{
+  g_autoptr(FerryClusterConfig) checked = ferry_cluster_config_copy (cluster);
+
+  if (!ferry_cluster_config_validate (checked, error))
+    return NULL;
+  for (guint i = 0; checked->nodes[i] != NULL; i++)
+    if (find_by_id (self->nodes, checked->nodes[i]) < 0)
+      {
+        g_set_error (error, FERRY_CONFIG_ERROR, FERRY_CONFIG_ERROR_NOT_FOUND,
+                     _("A node of the cluster “%s” is not among the saved connections."),
+                     checked->name);
+        return NULL;
+      }
+  return g_steal_pointer (&checked);
+}
+
+/**
+ * ferry_config_add_cluster:
+ * @self: a #FerryConfig
+ * @cluster: the cluster; its members must be saved nodes
+ * @error: return location for a #FERRY_CLUSTER_ERROR or #FERRY_CONFIG_ERROR
+ */
+gboolean
+ferry_config_add_cluster (FerryConfig               *self,
+                          const FerryClusterConfig  *cluster,
+                          GError                   **error)
+{
+  FerryClusterConfig *checked;
+
+  g_return_val_if_fail (FERRY_IS_CONFIG (self), FALSE);
+  g_return_val_if_fail (cluster != NULL, FALSE);
+
+  if (!(checked = check_cluster (self, cluster, error)))
+    return FALSE;
+  if (find_cluster (self->clusters, checked->id) >= 0)
+    {
+      ferry_cluster_config_free (checked);
+      g_set_error (error, FERRY_CLUSTER_ERROR, FERRY_CLUSTER_ERROR_EXISTS,
+                   _("This cluster is already saved."));
+      return FALSE;
+    }
+  g_ptr_array_add (self->clusters, checked);
+  ferry_config_emit_changed (self);
+  return TRUE;
+}
+
+/**
+ * ferry_config_update_cluster:
+ * @self: a #FerryConfig
+ * @cluster: the new values of the cluster with the same id
+ * @error: return location for an error
+ */
+gboolean
+ferry_config_update_cluster (FerryConfig               *self,
+                             const FerryClusterConfig  *cluster,
+                             GError                   **error)
+{
+  FerryClusterConfig *checked;
+  int index;
+
+  g_return_val_if_fail (FERRY_IS_CONFIG (self), FALSE);
+  g_return_val_if_fail (cluster != NULL, FALSE);
+
+  if ((index = find_cluster (self->clusters, cluster->id)) < 0)
+    {
+      g_set_error (error, FERRY_CONFIG_ERROR, FERRY_CONFIG_ERROR_NOT_FOUND,
+                   _("This cluster is no longer in the saved clusters."));
+      return FALSE;
+    }
+  if (!(checked = check_cluster (self, cluster, error)))
+    return FALSE;
+  ferry_cluster_config_free (g_ptr_array_index (self->clusters, index));
+  g_ptr_array_index (self->clusters, index) = checked;
+  ferry_config_emit_changed (self);
+  return TRUE;
+}
+
+/**
+ * ferry_config_remove_cluster:
+ * @self: a #FerryConfig
+ * @id: the cluster's id
+ *
+ * Forgets the cluster; its nodes stay saved connections.
+ *
+ * Returns: %TRUE if a cluster was removed
+ */
+gboolean
+ferry_config_remove_cluster (FerryConfig *self,
+                             const char  *id)
+{
+  int index;
+
+  g_return_val_if_fail (FERRY_IS_CONFIG (self), FALSE);
+
+  if (id == NULL || (index = find_cluster (self->clusters, id)) < 0)
+    return FALSE;
+  g_ptr_array_remove_index (self->clusters, index);
   ferry_config_emit_changed (self);
   return TRUE;
 }
@@ -862,6 +1035,14 @@ ferry_config_snapshot (FerryConfig  *self,
       if (node->evacuated != NULL && node->evacuated[0] != NULL)
         g_key_file_set_string_list (key_file, group, "evacuated", (const char * const *) node->evacuated,
                                     g_strv_length (node->evacuated));
+    }
+
+  for (guint i = 0; i < self->clusters->len; i++)
+    {
+      const FerryClusterConfig *cluster = g_ptr_array_index (self->clusters, i);
+      g_autofree char *group = g_strconcat (CLUSTER_PREFIX, cluster->id, NULL);
+
+      ferry_cluster_config_to_key_file (cluster, key_file, group);
     }
 
   groups = g_key_file_get_groups (self->preserved, NULL);
@@ -1053,6 +1234,7 @@ ferry_config_finalize (GObject *object)
 
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->nodes, g_ptr_array_unref);
+  g_clear_pointer (&self->clusters, g_ptr_array_unref);
   g_clear_pointer (&self->preserved, g_key_file_unref);
   g_clear_pointer (&self->load_warnings, g_ptr_array_unref);
   g_clear_pointer (&self->recovery_message, g_free);
@@ -1140,6 +1322,7 @@ static void
 ferry_config_init (FerryConfig *self)
 {
   self->nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_node_config_free);
+  self->clusters = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_cluster_config_free);
   self->load_warnings = g_ptr_array_new_with_free_func (g_free);
   self->preserved = g_key_file_new ();
   g_mutex_init (&self->write_lock);

@@ -43,6 +43,9 @@ void             ferry_node_config_free     (FerryNodeConfig       *node);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FerryNodeConfig, ferry_node_config_free)
 
+/* Defined in ferry-cluster.h. */
+typedef struct _FerryClusterConfig FerryClusterConfig;
+
 #define FERRY_TYPE_CONFIG (ferry_config_get_type ())
 
 G_DECLARE_FINAL_TYPE (FerryConfig, ferry_config, FERRY, CONFIG, GObject)
@@ -61,6 +64,16 @@ gboolean     ferry_config_update_node          (FerryConfig          *self,
                                                 const FerryNodeConfig *node,
                                                 GError              **error);
 gboolean     ferry_config_remove_node          (FerryConfig          *self,
+                                                const char           *id);
+/* Clusters (FerryClusterConfig, ferry-cluster.h); members are node ids. */
+GPtrArray   *ferry_config_dup_clusters         (FerryConfig          *self);
+gboolean     ferry_config_add_cluster          (FerryConfig          *self,
+                                                const FerryClusterConfig *cluster,
+                                                GError              **error);
+gboolean     ferry_config_update_cluster       (FerryConfig          *self,
+                                                const FerryClusterConfig *cluster,
+                                                GError              **error);
+gboolean     ferry_config_remove_cluster       (FerryConfig          *self,
                                                 const char           *id);
 gboolean     ferry_config_save                 (FerryConfig          *self,
                                                 GError              **error);

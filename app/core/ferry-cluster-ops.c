@@ -1,0 +1,1969 @@
+/* ferry-cluster-ops.c — checks, baseline CPU, shared storage and networks
+ * over the nodes of a cluster
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A cluster operation fans out one step per node, each on that node's own
+ * worker thread (a hung node ties up only its own threads), and gathers
+ * the answers on the main thread. Evaluation is pure code over the plain
+ * data the steps return.
+ *
+ * Clocks: libvirt has no call that reads a host's clock (virDomainGetTime
+ * needs a guest agent), so the clock check says so and asks for NTP.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <string.h>
+
+#include "ferry-cluster-ops.h"
+#include "ferry-core.h"
+#include "ferry-libvirt.h"
+#include "ferry-node-private.h"
+#include "ferry-xml.h"
+
+static const char *virttype_names[FERRY_N_VIRTTYPES] = { "qemu", "kvm" };
+
+/* ------------------------------------------------------------- freeing */
+
+void
+ferry_vm_facts_free (FerryVmFacts *facts)
+{
+  if (facts == NULL)
+    return;
+  g_free (facts->uuid);
+  g_free (facts->name);
+  g_free (facts->virttype);
+  g_strfreev (facts->disks);
+  g_strfreev (facts->networks);
+  g_free (facts->cpu_xml);
+  g_free (facts);
+}
+
+static void
+network_facts_free (FerryNetworkFacts *facts)
+{
+  g_free (facts->name);
+  g_free (facts);
+}
+
+void
+ferry_node_probe_free (FerryNodeProbe *probe)
+{
+  if (probe == NULL)
+    return;
+  g_free (probe->node_id);
+  g_free (probe->node_name);
+  g_free (probe->error);
+  g_free (probe->arch);
+  g_free (probe->host_uuid);
+  g_free (probe->libvirt_version);
+  g_free (probe->hypervisor_version);
+  for (guint i = 0; i < FERRY_N_VIRTTYPES; i++)
+    {
+      g_free (probe->host_cpu[i]);
+      g_strfreev (probe->models[i]);
+    }
+  g_clear_pointer (&probe->vms, g_ptr_array_unref);
+  g_clear_pointer (&probe->networks, g_ptr_array_unref);
+  g_free (probe);
+}
+
+void
+ferry_cluster_check_free (FerryClusterCheck *check)
+{
+  if (check == NULL)
+    return;
+  g_free (check->code);
+  g_free (check->title);
+  g_free (check->detail);
+  g_free (check->fix);
+  g_free (check);
+}
+
+void
+ferry_baseline_free (FerryBaseline *baseline)
+{
+  if (baseline == NULL)
+    return;
+  g_free (baseline->cpu_xml);
+  g_free (baseline->method);
+  g_free (baseline->virttype);
+  g_free (baseline);
+}
+
+void
+ferry_cpu_apply_result_free (FerryCpuApplyResult *result)
+{
+  if (result == NULL)
+    return;
+  g_free (result->vm_name);
+  g_free (result->node_name);
+  g_free (result->message);
+  g_free (result);
+}
+
+void
+ferry_shared_result_free (FerrySharedResult *result)
+{
+  if (result == NULL)
+    return;
+  g_free (result->written_by);
+  g_strfreev (result->missing);
+  g_strfreev (result->seen);
+  g_free (result);
+}
+
+void
+ferry_network_gap_free (FerryNetworkGap *gap)
+{
+  if (gap == NULL)
+    return;
+  g_free (gap->network);
+  g_clear_pointer (&gap->missing, g_ptr_array_unref);
+  g_strfreev (gap->inactive);
+  g_free (gap);
+}
+
+/* ------------------------------------------------------------- fan-out */
+
+typedef struct _Gather Gather;
+typedef void (*GatherComplete) (Gather *gather);
+
+struct _Gather
+{
+  guint           ref;
+  GTask          *outer;
+  GPtrArray      *nodes;         /* FerryNode */
+  gpointer       *results;
+  GError        **errors;
+  GDestroyNotify  result_free;
+  GatherComplete  complete;
+  guint           pending;
+  guint           timeout_id;
+  gboolean        finished;
+};
+
+typedef struct
+{
+  Gather *gather;
+  guint   index;
+} Slot;
+
+static void
+gather_unref (Gather *g)
+{
+  if (--g->ref > 0)
+    return;
+  for (guint i = 0; i < g->nodes->len; i++)
+    {
+      if (g->results[i] != NULL && g->result_free != NULL)
+        g->result_free (g->results[i]);
+      g_clear_error (&g->errors[i]);
+    }
+  g_free (g->results);
+  g_free (g->errors);
+  g_clear_handle_id (&g->timeout_id, g_source_remove);
+  g_clear_object (&g->outer);
+  g_ptr_array_unref (g->nodes);
+  g_free (g);
+}
+
+static void
+gather_finish (Gather *g)
+{
+  if (g->finished)
+    return;
+  g->finished = TRUE;
+  g_clear_handle_id (&g->timeout_id, g_source_remove);
+  g->complete (g);
+}
+
+static void
+gather_step_done (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Slot *slot = user_data;
+  Gather *g = slot->gather;
+  GError *error = NULL;
+  gpointer value = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g->finished)
+    {
+      if (value != NULL && g->result_free != NULL)
+        g->result_free (value);
+      g_clear_error (&error);
+    }
+  else
+    {
+      g->results[slot->index] = value;
+      g->errors[slot->index] = error;
+      if (--g->pending == 0)
+        gather_finish (g);
+    }
+  gather_unref (g);
+  g_free (slot);
+}
+
+static gboolean
+gather_timeout (gpointer data)
+{
+  Gather *g = data;
+
+  g->timeout_id = 0;
+  gather_finish (g);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs @func on each node's worker with task data @step_data (made by
+ * @make_data for each node, or shared when NULL). */
+static Gather *
+gather_start (GTask           *outer,
+              GPtrArray       *nodes,
+              guint            timeout_seconds,
+              GTaskThreadFunc  func,
+              gpointer       (*make_data) (guint index, gpointer user_data),
+              gpointer         user_data,
+              GDestroyNotify   data_free,
+              GDestroyNotify   result_free,
+              GatherComplete   complete)
+{
+  Gather *g = g_new0 (Gather, 1);
+
+  g->ref = 1;
+  g->outer = g_object_ref (outer);
+  g->nodes = g_ptr_array_ref (nodes);
+  g->results = g_new0 (gpointer, MAX (nodes->len, 1));
+  g->errors = g_new0 (GError *, MAX (nodes->len, 1));
+  g->result_free = result_free;
+  g->complete = complete;
+  g->pending = nodes->len;
+
+  if (nodes->len == 0)
+    {
+      gather_finish (g);
+      gather_unref (g);
+      return NULL;
+    }
+  if (timeout_seconds > 0)
+    g->timeout_id = g_timeout_add_seconds (timeout_seconds, gather_timeout, g);
+
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      FerryNode *node = g_ptr_array_index (nodes, i);
+      Slot *slot = g_new0 (Slot, 1);
+      g_autoptr(GTask) step = NULL;
+
+      slot->gather = g;
+      slot->index = i;
+      g->ref++;
+      step = g_task_new (node, g_task_get_cancellable (outer), gather_step_done, slot);
+      if (make_data != NULL)
+        g_task_set_task_data (step, make_data (i, user_data), data_free);
+      else
+        g_task_set_task_data (step, user_data, NULL);
+      _ferry_node_run_in_worker (node, step, func);
+    }
+  gather_unref (g);
+  return g;
+}
+
+static char *
+version_string (unsigned long version)
+{
+  return g_strdup_printf ("%lu.%lu.%lu", version / 1000000, (version / 1000) % 1000, version % 1000);
+}
+
+/* --------------------------------------------------------------- probe */
+
+/* The host-model CPU of domain capabilities as a CPU definition for
+ * virConnectBaselineHypervisorCPU (what `virsh hypervisor-cpu-baseline`
+ * does with a domcapabilities file). */
+static char *
+domcaps_host_cpu (xmlDoc *doc)
+{
+  g_autoptr(xmlXPathContext) ctx = xmlXPathNewContext (doc);
+  g_autoptr(GPtrArray) modes = ferry_xml_get_nodes (ctx, NULL,
+                                                   "/domainCapabilities/cpu/mode[@name='host-model'][@supported='yes']");
+  g_autoptr(xmlDoc) out = NULL;
+  g_autoptr(xmlBuffer) buffer = NULL;
+  xmlNode *cpu;
+
+  if (modes == NULL || modes->len == 0 ||
+      !ferry_xml_has_node (ctx, g_ptr_array_index (modes, 0), "model"))
+    return NULL;
+  out = xmlNewDoc ((const xmlChar *) "1.0");
+  cpu = xmlNewNode (NULL, (const xmlChar *) "cpu");
+  xmlDocSetRootElement (out, cpu);
+  xmlNewProp (cpu, (const xmlChar *) "mode", (const xmlChar *) "custom");
+  xmlNewProp (cpu, (const xmlChar *) "match", (const xmlChar *) "exact");
+  for (xmlNode *child = ((xmlNode *) g_ptr_array_index (modes, 0))->children; child; child = child->next)
+    if (child->type == XML_ELEMENT_NODE)
+      xmlAddChild (cpu, xmlDocCopyNode (child, out, 1));
+  buffer = xmlBufferCreate ();
+  xmlNodeDump (buffer, out, cpu, 0, 0);
+  return g_strdup ((const char *) xmlBufferContent (buffer));
+}
+
+static void
+probe_domcaps (virConnectPtr   conn,
+               FerryNodeProbe *probe,
+               FerryVirttype   virttype)
+{
+  g_autofree char *xml = virConnectGetDomainCapabilities (conn, NULL, probe->arch, NULL,
+                                                          virttype_names[virttype], 0);
+  g_autoptr(xmlDoc) doc = NULL;
+
+  if (xml == NULL || !(doc = ferry_xml_parse (xml, NULL)))
+    {
+      virResetLastError ();
+      return;
+    }
+  probe->host_cpu[virttype] = domcaps_host_cpu (doc);
+  probe->models[virttype] =
+    ferry_xml_eval_strings (xml, "/domainCapabilities/cpu/mode[@name='custom']/model[@usable='yes']", NULL);
+}
+
+static FerryVmFacts *
+vm_facts (virDomainPtr domain)
+{
+  g_autoptr(xmlDoc) doc = NULL;
+  g_autoptr(xmlXPathContext) ctx = NULL;
+  g_autoptr(GPtrArray) cpus = NULL;
+  g_autoptr(GPtrArray) disks = NULL;
+  g_autoptr(GStrvBuilder) disk_paths = g_strv_builder_new ();
+  g_autofree char *xml = NULL;
+  FerryVmFacts *facts;
+  char uuid[VIR_UUID_STRING_BUFLEN];
+  int persistent = virDomainIsPersistent (domain);
+
+  xml = virDomainGetXMLDesc (domain, persistent == 1 ? VIR_DOMAIN_XML_INACTIVE : 0);
+  if (xml == NULL || virDomainGetUUIDString (domain, uuid) < 0 || !(doc = ferry_xml_parse (xml, NULL)))
+    return NULL;
+
+  facts = g_new0 (FerryVmFacts, 1);
+  facts->uuid = g_strdup (uuid);
+  facts->name = g_strdup (virDomainGetName (domain));
+  facts->active = virDomainIsActive (domain) == 1;
+  facts->persistent = persistent == 1;
+  ctx = xmlXPathNewContext (doc);
+  facts->virttype = ferry_xml_get_string (ctx, NULL, "/domain/@type");
+  disks = ferry_xml_get_nodes (ctx, NULL, "/domain/devices/disk[@device='disk' or not(@device)]/source");
+  for (guint i = 0; disks != NULL && i < disks->len; i++)
+    {
+      xmlNode *source = g_ptr_array_index (disks, i);
+      g_autofree char *path = ferry_xml_get_string (ctx, source, "@file | @dev");
+      g_autofree char *pool = ferry_xml_get_string (ctx, source, "@pool");
+      g_autofree char *volume = ferry_xml_get_string (ctx, source, "@volume");
+
+      if (path != NULL && path[0] != '\0')
+        g_strv_builder_add (disk_paths, path);
+      else if (pool != NULL && pool[0] != '\0')
+        {
+          g_autofree char *ref = g_strdup_printf ("pool:%s/%s", pool, volume ? volume : "");
+
+          g_strv_builder_add (disk_paths, ref);
+        }
+    }
+  facts->disks = g_strv_builder_end (disk_paths);
+  facts->networks = ferry_xml_eval_strings (xml, "/domain/devices/interface[@type='network']/source/@network", NULL);
+  cpus = ferry_xml_get_nodes (ctx, NULL, "/domain/cpu");
+  if (cpus != NULL && cpus->len > 0)
+    {
+      g_autoptr(xmlBuffer) buffer = xmlBufferCreate ();
+
+      xmlNodeDump (buffer, doc, g_ptr_array_index (cpus, 0), 0, 0);
+      facts->cpu_xml = g_strdup ((const char *) xmlBufferContent (buffer));
+    }
+  return facts;
+}
+
+static void
+probe_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  FerryNode *node = source_object;
+  g_autoptr(FerryNodeProbe) probe = g_new0 (FerryNodeProbe, 1);
+  g_autofree char *caps = NULL;
+  g_autofree char *kvm_xpath = NULL;
+  g_auto(GStrv) kvm = NULL;
+  virConnectPtr conn;
+  virDomainPtr *domains = NULL;
+  virNetworkPtr *networks = NULL;
+  unsigned long version = 0;
+  GError *error = NULL;
+  int n;
+
+  FERRY_ASSERT_WORKER_THREAD ();
+
+  probe->vms = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_vm_facts_free);
+  probe->networks = g_ptr_array_new_with_free_func ((GDestroyNotify) network_facts_free);
+  if (!(conn = _ferry_node_dup_connection (node, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (!(caps = virConnectGetCapabilities (conn)))
+    {
+      ferry_libvirt_set_error (&error, NULL);
+      virConnectClose (conn);
+      g_task_return_error (task, error);
+      return;
+    }
+  probe->reachable = TRUE;
+  {
+    g_auto(GStrv) arch = ferry_xml_eval_strings (caps, "/capabilities/host/cpu/arch", NULL);
+    g_auto(GStrv) uuid = ferry_xml_eval_strings (caps, "/capabilities/host/uuid", NULL);
+
+    probe->arch = g_strdup (arch && arch[0] ? arch[0] : NULL);
+    probe->host_uuid = g_strdup (uuid && uuid[0] ? uuid[0] : NULL);
+  }
+  kvm_xpath = g_strdup_printf ("/capabilities/guest[arch/@name='%s']/arch/domain[@type='kvm']/@type",
+                               probe->arch ? probe->arch : "x86_64");
+  kvm = ferry_xml_eval_strings (caps, kvm_xpath, NULL);
+  probe->has_kvm = kvm != NULL && kvm[0] != NULL;
+
+  if (virConnectGetLibVersion (conn, &version) == 0)
+    probe->libvirt_version = version_string (version);
+  if (virConnectGetVersion (conn, &version) == 0)
+    probe->hypervisor_version = version_string (version);
+  virResetLastError ();
+
+  probe_domcaps (conn, probe, FERRY_VIRTTYPE_QEMU);
+  if (probe->has_kvm)
+    probe_domcaps (conn, probe, FERRY_VIRTTYPE_KVM);
+
+  n = virConnectListAllDomains (conn, &domains, 0);
+  for (int i = 0; i < n; i++)
+    {
+      FerryVmFacts *facts = vm_facts (domains[i]);
+
+      if (facts != NULL)
+        g_ptr_array_add (probe->vms, facts);
+      virDomainFree (domains[i]);
+    }
+  free (domains);
+
+  n = virConnectListAllNetworks (conn, &networks, 0);
+  for (int i = 0; i < n; i++)
+    {
+      FerryNetworkFacts *facts = g_new0 (FerryNetworkFacts, 1);
+
+      facts->name = g_strdup (virNetworkGetName (networks[i]));
+      facts->active = virNetworkIsActive (networks[i]) == 1;
+      g_ptr_array_add (probe->networks, facts);
+      virNetworkFree (networks[i]);
+    }
+  free (networks);
+  virResetLastError ();
+  virConnectClose (conn);
+
+  g_task_return_pointer (task, g_steal_pointer (&probe), (GDestroyNotify) ferry_node_probe_free);
+}
+
+static void
+probe_complete (Gather *g)
+{
+  GPtrArray *probes = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_node_probe_free);
+
+  for (guint i = 0; i < g->nodes->len; i++)
+    {
+      FerryNode *node = g_ptr_array_index (g->nodes, i);
+      FerryNodeProbe *probe = g_steal_pointer (&g->results[i]);
+
+      if (probe == NULL)
+        {
+          probe = g_new0 (FerryNodeProbe, 1);
+          probe->vms = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_vm_facts_free);
+          probe->networks = g_ptr_array_new_with_free_func ((GDestroyNotify) network_facts_free);
+          probe->error = g->errors[i] != NULL ? g_strdup (g->errors[i]->message)
+                                              : g_strdup (_("It did not answer in time."));
+        }
+      probe->node_id = g_strdup (ferry_node_get_id (node));
+      probe->node_name = g_strdup (ferry_node_get_name (node));
+      g_ptr_array_add (probes, probe);
+    }
+  if (g_task_return_error_if_cancelled (g->outer))
+    g_ptr_array_unref (probes);
+  else
+    g_task_return_pointer (g->outer, probes, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+ferry_cluster_probe_async (GPtrArray           *nodes,
+                           guint                timeout_seconds,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, ferry_cluster_probe_async);
+  gather_start (task, nodes, timeout_seconds, probe_thread, NULL, NULL, NULL,
+                (GDestroyNotify) ferry_node_probe_free, probe_complete);
+}
+
+GPtrArray *
+ferry_cluster_probe_finish (GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ferry_cluster_probe_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---------------------------------------------------------- evaluation */
+
+static void
+add_check (GPtrArray          *checks,
+           const char         *code,
+           FerryCheckSeverity  severity,
+           const char         *title,
+           const char         *detail,
+           const char         *fix)
+{
+  FerryClusterCheck *check = g_new0 (FerryClusterCheck, 1);
+
+  check->code = g_strdup (code);
+  check->severity = severity;
+  check->title = g_strdup (title);
+  check->detail = g_strdup (detail);
+  check->fix = g_strdup (fix);
+  g_ptr_array_add (checks, check);
+}
+
+/* "node1: 9.0.0, node2: 8.0.0" when they differ, else NULL (with the one
+ * value in @common). */
+static char *
+compare_values (GPtrArray  *probes,
+                gsize       offset,
+                char      **common)
+{
+  g_autoptr(GString) listing = g_string_new (NULL);
+  const char *first = NULL;
+  gboolean differ = FALSE;
+
+  for (guint i = 0; i < probes->len; i++)
+    {
+      FerryNodeProbe *probe = g_ptr_array_index (probes, i);
+      const char *value = G_STRUCT_MEMBER (const char *, probe, offset);
+
+      if (!probe->reachable)
+        continue;
+      if (value == NULL)
+        value = "?";
+      if (first == NULL)
+        first = value;
+      else if (!g_str_equal (first, value))
+        differ = TRUE;
+      if (listing->len > 0)
+        g_string_append (listing, ", ");
+      g_string_append_printf (listing, "%s: %s", probe->node_name, value);
+    }
+  *common = g_strdup (first);
+  return differ ? g_string_free (g_steal_pointer (&listing), FALSE) : NULL;
+}
+
+GPtrArray *
+ferry_cluster_evaluate (GPtrArray *probes)
+{
+  GPtrArray *checks = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_cluster_check_free);
+  g_autoptr(GString) unreachable = g_string_new (NULL);
+  g_autofree char *common = NULL;
+  g_autofree char *differ = NULL;
+  guint n_reachable = 0;
+  guint n_kvm = 0;
+
+  for (guint i = 0; i < probes->len; i++)
+    {
+      FerryNodeProbe *probe = g_ptr_array_index (probes, i);
+
+      if (probe->reachable)
+        {
+          n_reachable++;
+          n_kvm += probe->has_kvm;
+          continue;
+        }
+      if (unreachable->len > 0)
+        g_string_append (unreachable, "\n");
+      g_string_append_printf (unreachable, "%s: %s", probe->node_name,
+                              probe->error ? probe->error : _("not connected"));
+    }
+
+  if (n_reachable == probes->len)
+    {
+      g_autofree char *title = g_strdup_printf (ngettext ("The node answers", "All %u nodes answer",
+                                                          probes->len), probes->len);
+      add_check (checks, "reachable", FERRY_CHECK_PASS, title, NULL, NULL);
+    }
+  else
+    add_check (checks, "reachable", FERRY_CHECK_FAIL, _("Some nodes do not answer"), unreachable->str,
+               _("Make sure libvirtd runs on them and that Ferry can connect (Edit Connection)."));
+
+  if (n_reachable == 0)
+    return checks;
+
+  differ = compare_values (probes, G_STRUCT_OFFSET (FerryNodeProbe, arch), &common);
+  if (differ == NULL)
+    {
+      g_autofree char *title = g_strdup_printf (_("Same architecture (%s)"), common);
+      add_check (checks, "arch", FERRY_CHECK_PASS, title, NULL, NULL);
+    }
+  else
+    add_check (checks, "arch", FERRY_CHECK_FAIL, _("The nodes have different architectures"), differ,
+               _("Virtual machines cannot move between architectures: keep one architecture per cluster."));
+  g_clear_pointer (&differ, g_free);
+  g_clear_pointer (&common, g_free);
+
+  {
+    g_autoptr(GString) clashes = g_string_new (NULL);
+
+    for (guint i = 0; i < probes->len; i++)
+      for (guint j = i + 1; j < probes->len; j++)
+        {
+          FerryNodeProbe *a = g_ptr_array_index (probes, i);
+          FerryNodeProbe *b = g_ptr_array_index (probes, j);
+
+          if (a->reachable && b->reachable && a->host_uuid != NULL &&
+              g_strcmp0 (a->host_uuid, b->host_uuid) == 0)
+            {
+              if (clashes->len > 0)
+                g_string_append (clashes, "\n");
+              g_string_append_printf (clashes, _("%s and %s: %s"), a->node_name, b->node_name, a->host_uuid);
+            }
+        }
+    if (clashes->len == 0)
+      add_check (checks, "uuid", FERRY_CHECK_PASS, _("Every node has its own host UUID"), NULL, NULL);
+    else
+      add_check (checks, "uuid", FERRY_CHECK_FAIL, _("Nodes share a host UUID"), clashes->str,
+                 _("Give each host its own host_uuid in /etc/libvirt/libvirtd.conf and restart libvirtd: "
+                   "libvirt refuses to migrate between hosts with the same UUID."));
+  }
+
+  differ = compare_values (probes, G_STRUCT_OFFSET (FerryNodeProbe, libvirt_version), &common);
+  if (differ == NULL)
+    {
+      g_autofree char *title = g_strdup_printf (_("Same libvirt version (%s)"), common);
+      add_check (checks, "libvirt", FERRY_CHECK_PASS, title, NULL, NULL);
+    }
+  else
+    add_check (checks, "libvirt", FERRY_CHECK_WARN, _("libvirt versions differ"), differ,
+               _("Update the older nodes: a migration to an older libvirt may be refused."));
+  g_clear_pointer (&differ, g_free);
+  g_clear_pointer (&common, g_free);
+
+  differ = compare_values (probes, G_STRUCT_OFFSET (FerryNodeProbe, hypervisor_version), &common);
+  if (differ == NULL)
+    {
+      g_autofree char *title = g_strdup_printf (_("Same QEMU version (%s)"), common);
+      add_check (checks, "qemu", FERRY_CHECK_PASS, title, NULL, NULL);
+    }
+  else
+    add_check (checks, "qemu", FERRY_CHECK_WARN, _("QEMU versions differ"), differ,
+               _("Update the older nodes: a guest started on a newer QEMU may not move to an older one."));
+
+  if (n_kvm != 0 && n_kvm != n_reachable)
+    add_check (checks, "kvm", FERRY_CHECK_WARN, _("Not every node offers KVM"),
+               _("Virtual machines using KVM cannot run on the nodes without it."),
+               _("Enable virtualization in the firmware of those hosts, or load the kvm module."));
+
+  add_check (checks, "clock", FERRY_CHECK_INFO, _("Clocks cannot be compared from here"),
+             _("libvirt has no way to read a host’s clock. Leases, logs and migrations need the "
+               "nodes’ clocks to agree."),
+             _("Run chrony or another NTP client on every node."));
+  return checks;
+}
+
+FerryCheckSeverity
+ferry_cluster_worst_severity (GPtrArray *checks)
+{
+  FerryCheckSeverity worst = FERRY_CHECK_PASS;
+
+  for (guint i = 0; checks != NULL && i < checks->len; i++)
+    worst = MAX (worst, ((FerryClusterCheck *) g_ptr_array_index (checks, i))->severity);
+  return worst;
+}
+
+FerryVirttype
+ferry_cluster_choose_virttype (GPtrArray *probes)
+{
+  gboolean any_vm = FALSE;
+  gboolean all_kvm = TRUE;
+
+  for (guint i = 0; i < probes->len; i++)
+    {
+      FerryNodeProbe *probe = g_ptr_array_index (probes, i);
+
+      if (!probe->reachable)
+        continue;
+      all_kvm = all_kvm && probe->has_kvm;
+      for (guint j = 0; j < probe->vms->len; j++)
+        {
+          FerryVmFacts *vm = g_ptr_array_index (probe->vms, j);
+
+          if (g_strcmp0 (vm->virttype, "kvm") == 0)
+            return FERRY_VIRTTYPE_KVM;
+          any_vm = TRUE;
+        }
+    }
+  /* The guests already there tell what the cluster runs. */
+  if (any_vm)
+    return FERRY_VIRTTYPE_QEMU;
+  return all_kvm ? FERRY_VIRTTYPE_KVM : FERRY_VIRTTYPE_QEMU;
+}
+
+char *
+ferry_cluster_common_model (GPtrArray     *probes,
+                            FerryVirttype  virttype)
+{
+  FerryNodeProbe *first = NULL;
+
+  for (guint i = 0; i < probes->len && first == NULL; i++)
+    if (((FerryNodeProbe *) g_ptr_array_index (probes, i))->reachable)
+      first = g_ptr_array_index (probes, i);
+  if (first == NULL || first->models[virttype] == NULL)
+    return NULL;
+
+  for (guint m = 0; first->models[virttype][m] != NULL; m++)
+    {
+      const char *model = first->models[virttype][m];
+      gboolean everywhere = TRUE;
+
+      for (guint i = 0; i < probes->len && everywhere; i++)
+        {
+          FerryNodeProbe *probe = g_ptr_array_index (probes, i);
+
+          everywhere = !probe->reachable ||
+                       (probe->models[virttype] != NULL &&
+                        g_strv_contains ((const char * const *) probe->models[virttype], model));
+        }
+      if (everywhere)
+        return g_strdup (model);
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  char      *mode;
+  char      *model;
+  char      *vendor;
+  GPtrArray *features;    /* "policy:name", sorted */
+} CpuShape;
+
+static void
+cpu_shape_clear (CpuShape *shape)
+{
+  g_free (shape->mode);
+  g_free (shape->model);
+  g_free (shape->vendor);
+  g_clear_pointer (&shape->features, g_ptr_array_unref);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static gboolean
+cpu_shape (const char *xml,
+           CpuShape   *shape)
+{
+  g_autoptr(xmlDoc) doc = NULL;
+  g_autoptr(xmlXPathContext) ctx = NULL;
+  g_autoptr(GPtrArray) features = NULL;
+
+  memset (shape, 0, sizeof *shape);
+  if (xml == NULL || !(doc = ferry_xml_parse (xml, NULL)))
+    return FALSE;
+  ctx = xmlXPathNewContext (doc);
+  shape->mode = ferry_xml_get_string (ctx, NULL, "/cpu/@mode");
+  if (shape->mode == NULL)
+    shape->mode = g_strdup ("custom");
+  shape->model = ferry_xml_get_string (ctx, NULL, "/cpu/model");
+  shape->vendor = ferry_xml_get_string (ctx, NULL, "/cpu/vendor");
+  shape->features = g_ptr_array_new_with_free_func (g_free);
+  features = ferry_xml_get_nodes (ctx, NULL, "/cpu/feature");
+  for (guint i = 0; features != NULL && i < features->len; i++)
+    {
+      g_autofree char *policy = ferry_xml_get_string (ctx, g_ptr_array_index (features, i), "@policy");
+      g_autofree char *name = ferry_xml_get_string (ctx, g_ptr_array_index (features, i), "@name");
+
+      g_ptr_array_add (shape->features, g_strdup_printf ("%s:%s", policy ? policy : "require", name ? name : ""));
+    }
+  g_ptr_array_sort (shape->features, compare_strings);
+  return TRUE;
+}
+
+char *
+ferry_cluster_cpu_summary (const char *cpu_xml)
+{
+  CpuShape shape;
+  guint disabled = 0;
+  char *summary;
+
+  if (!cpu_shape (cpu_xml, &shape) || shape.model == NULL)
+    {
+      cpu_shape_clear (&shape);
+      return NULL;
+    }
+  for (guint i = 0; i < shape.features->len; i++)
+    disabled += g_str_has_prefix (g_ptr_array_index (shape.features, i), "disable:") ||
+                g_str_has_prefix (g_ptr_array_index (shape.features, i), "forbid:");
+  if (shape.vendor != NULL)
+    summary = g_strdup_printf (_("%s (%s), %u extra features, %u disabled"), shape.model, shape.vendor,
+                               shape.features->len - disabled, disabled);
+  else
+    summary = g_strdup_printf (_("%s, %u extra features, %u disabled"), shape.model,
+                               shape.features->len - disabled, disabled);
+  cpu_shape_clear (&shape);
+  return summary;
+}
+
+gboolean
+ferry_cluster_cpu_equal (const char *a,
+                         const char *b)
+{
+  CpuShape x, y;
+  gboolean equal;
+
+  if (a == NULL || b == NULL)
+    return a == b;
+  if (!cpu_shape (a, &x) | !cpu_shape (b, &y))
+    equal = FALSE;
+  else
+    {
+      equal = g_str_equal (x.mode, y.mode) && g_strcmp0 (x.model, y.model) == 0 &&
+              x.features->len == y.features->len;
+      for (guint i = 0; equal && i < x.features->len; i++)
+        equal = g_str_equal (g_ptr_array_index (x.features, i), g_ptr_array_index (y.features, i));
+    }
+  cpu_shape_clear (&x);
+  cpu_shape_clear (&y);
+  return equal;
+}
+
+/* ------------------------------------------------------------ baseline */
+
+typedef struct
+{
+  GPtrArray     *cpus;        /* char *: host CPUs */
+  char          *arch;
+  char          *fallback_model;
+  FerryVirttype  virttype;
+} BaselineData;
+
+static void
+baseline_data_free (BaselineData *data)
+{
+  g_ptr_array_unref (data->cpus);
+  g_free (data->arch);
+  g_free (data->fallback_model);
+  g_free (data);
+}
+
+static void
+baseline_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  BaselineData *data = task_data;
+  g_autoptr(FerryBaseline) baseline = g_new0 (FerryBaseline, 1);
+  g_autofree char *libvirt_error = NULL;
+  GError *error = NULL;
+  virConnectPtr conn;
+
+  FERRY_ASSERT_WORKER_THREAD ();
+
+  if (!(conn = _ferry_node_dup_connection (source_object, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  baseline->virttype = g_strdup (virttype_names[data->virttype]);
+  if (data->cpus->len > 0)
+    {
+      baseline->cpu_xml = virConnectBaselineHypervisorCPU (conn, NULL, data->arch, NULL,
+                                                           virttype_names[data->virttype],
+                                                           (const char **) data->cpus->pdata,
+                                                           data->cpus->len,
+                                                           VIR_CONNECT_BASELINE_CPU_MIGRATABLE);
+      if (baseline->cpu_xml == NULL)
+        {
+          virErrorPtr err = virGetLastError ();
+
+          libvirt_error = g_strdup (err && err->message ? err->message : "?");
+        }
+      else
+        baseline->method = g_strdup_printf (_("Computed by libvirt from the host-model CPUs of %u nodes "
+                                              "(%s guests), migratable features only."),
+                                            data->cpus->len, virttype_names[data->virttype]);
+    }
+  virResetLastError ();
+  virConnectClose (conn);
+
+  if (baseline->cpu_xml == NULL && data->fallback_model != NULL)
+    {
+      g_autofree char *escaped = g_markup_escape_text (data->fallback_model, -1);
+
+      baseline->cpu_xml = g_strdup_printf ("<cpu mode='custom' match='exact'>\n"
+                                           "  <model fallback='forbid'>%s</model>\n</cpu>\n", escaped);
+      if (libvirt_error != NULL)
+        baseline->method = g_strdup_printf (_("libvirt could not compute a baseline (%s); %s is the first "
+                                              "CPU model every node can run."),
+                                            libvirt_error, data->fallback_model);
+      else
+        baseline->method = g_strdup_printf (_("Not every node describes its host CPU; %s is the first "
+                                              "CPU model every node can run."), data->fallback_model);
+    }
+  if (baseline->cpu_xml == NULL)
+    {
+      g_task_return_new_error (task, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_FAILED,
+                               _("No CPU model is common to every node%s%s"),
+                               libvirt_error ? ": " : ".", libvirt_error ? libvirt_error : "");
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&baseline), (GDestroyNotify) ferry_baseline_free);
+}
+
+void
+ferry_cluster_baseline_async (FerryNode           *node,
+                              GPtrArray           *probes,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (node, cancellable, callback, user_data);
+  BaselineData *data = g_new0 (BaselineData, 1);
+  gboolean complete = TRUE;
+
+  g_task_set_source_tag (task, ferry_cluster_baseline_async);
+  data->cpus = g_ptr_array_new_with_free_func (g_free);
+  data->virttype = ferry_cluster_choose_virttype (probes);
+  for (guint i = 0; i < probes->len; i++)
+    {
+      FerryNodeProbe *probe = g_ptr_array_index (probes, i);
+
+      if (!probe->reachable)
+        continue;
+      if (data->arch == NULL)
+        data->arch = g_strdup (probe->arch);
+      if (probe->host_cpu[data->virttype] != NULL)
+        g_ptr_array_add (data->cpus, g_strdup (probe->host_cpu[data->virttype]));
+      else
+        complete = FALSE;
+    }
+  /* Half a list would give a CPU the others may lack. */
+  if (!complete)
+    g_ptr_array_set_size (data->cpus, 0);
+  data->fallback_model = ferry_cluster_common_model (probes, data->virttype);
+  g_task_set_task_data (task, data, (GDestroyNotify) baseline_data_free);
+  _ferry_node_run_in_worker (node, task, baseline_thread);
+}
+
+FerryBaseline *
+ferry_cluster_baseline_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ferry_cluster_baseline_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---------------------------------------------------------- apply CPU */
+
+char *
+ferry_cluster_domain_with_cpu (const char  *domain_xml,
+                               const char  *cpu_xml,
+                               GError     **error)
+{
+  g_autoptr(xmlDoc) doc = NULL;
+  g_autoptr(xmlDoc) cpu_doc = NULL;
+  g_autoptr(xmlXPathContext) ctx = NULL;
+  g_autoptr(GPtrArray) old = NULL;
+  xmlNode *root;
+  xmlNode *cpu;
+
+  if (!(doc = ferry_xml_parse (domain_xml, error)) || !(cpu_doc = ferry_xml_parse (cpu_xml, error)))
+    return NULL;
+  root = xmlDocGetRootElement (doc);
+  if (!xmlStrEqual (root->name, (const xmlChar *) "domain") ||
+      !xmlStrEqual (xmlDocGetRootElement (cpu_doc)->name, (const xmlChar *) "cpu"))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("Not a domain definition and a <cpu> element."));
+      return NULL;
+    }
+  cpu = xmlDocCopyNode (xmlDocGetRootElement (cpu_doc), doc, 1);
+  ctx = xmlXPathNewContext (doc);
+  old = ferry_xml_get_nodes (ctx, NULL, "/domain/cpu");
+  if (old != NULL && old->len > 0)
+    {
+      xmlNode *previous = g_ptr_array_index (old, 0);
+
+      /* The VM's shape (sockets, cores, NUMA) is not the cluster's business. */
+      for (xmlNode *child = previous->children; child != NULL; child = child->next)
+        if (child->type == XML_ELEMENT_NODE &&
+            (xmlStrEqual (child->name, (const xmlChar *) "topology") ||
+             xmlStrEqual (child->name, (const xmlChar *) "numa") ||
+             xmlStrEqual (child->name, (const xmlChar *) "cache")))
+          xmlAddChild (cpu, xmlDocCopyNode (child, doc, 1));
+      xmlReplaceNode (previous, cpu);
+      xmlFreeNode (previous);
+    }
+  else
+    xmlAddChild (root, cpu);
+  return ferry_xml_to_string (doc);
+}
+
+typedef struct
+{
+  char  *cpu_xml;
+  GStrv  uuids;
+} ApplyData;
+
+static void
+apply_data_free (ApplyData *data)
+{
+  g_free (data->cpu_xml);
+  g_strfreev (data->uuids);
+  g_free (data);
+}
+
+static void
+apply_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  ApplyData *data = task_data;
+  FerryNode *node = source_object;
+  GPtrArray *results = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_cpu_apply_result_free);
+  virDomainPtr *domains = NULL;
+  GError *error = NULL;
+  virConnectPtr conn;
+  int n;
+
+  FERRY_ASSERT_WORKER_THREAD ();
+
+  if (!(conn = _ferry_node_dup_connection (node, &error)))
+    {
+      g_ptr_array_unref (results);
+      g_task_return_error (task, error);
+      return;
+    }
+  n = virConnectListAllDomains (conn, &domains, VIR_CONNECT_LIST_DOMAINS_PERSISTENT);
+  for (int i = 0; i < n; i++)
+    {
+      FerryCpuApplyResult *result;
+      char uuid[VIR_UUID_STRING_BUFLEN] = "";
+      g_autofree char *xml = NULL;
+      g_autofree char *new_xml = NULL;
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(xmlDoc) doc = NULL;
+      g_autoptr(GPtrArray) cpus = NULL;
+
+      virDomainGetUUIDString (domains[i], uuid);
+      if (data->uuids != NULL && !g_strv_contains ((const char * const *) data->uuids, uuid))
+        {
+          virDomainFree (domains[i]);
+          continue;
+        }
+      result = g_new0 (FerryCpuApplyResult, 1);
+      result->vm_name = g_strdup (virDomainGetName (domains[i]));
+      result->node_name = g_strdup (ferry_node_get_name (node));
+      /* SECURE: a redefinition must keep the VNC password. */
+      xml = virDomainGetXMLDesc (domains[i], VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+      if (xml != NULL && (doc = ferry_xml_parse (xml, NULL)) != NULL)
+        {
+          g_autoptr(xmlXPathContext) ctx = xmlXPathNewContext (doc);
+          g_autoptr(xmlBuffer) buffer = xmlBufferCreate ();
+
+          cpus = ferry_xml_get_nodes (ctx, NULL, "/domain/cpu");
+          if (cpus != NULL && cpus->len > 0)
+            {
+              g_autofree char *current = NULL;
+
+              xmlNodeDump (buffer, doc, g_ptr_array_index (cpus, 0), 0, 0);
+              current = g_strdup ((const char *) xmlBufferContent (buffer));
+              if (ferry_cluster_cpu_equal (current, data->cpu_xml))
+                {
+                  result->outcome = FERRY_CPU_APPLY_UNCHANGED;
+                  g_ptr_array_add (results, result);
+                  virDomainFree (domains[i]);
+                  continue;
+                }
+            }
+        }
+      if (xml == NULL)
+        {
+          ferry_libvirt_set_error (&local_error, NULL);
+          result->outcome = FERRY_CPU_APPLY_FAILED;
+          result->message = g_strdup (local_error->message);
+        }
+      else if (!(new_xml = ferry_cluster_domain_with_cpu (xml, data->cpu_xml, &local_error)))
+        {
+          result->outcome = FERRY_CPU_APPLY_FAILED;
+          result->message = g_strdup (local_error->message);
+        }
+      else
+        {
+          virDomainPtr defined = virDomainDefineXML (conn, new_xml);
+
+          if (defined == NULL)
+            {
+              ferry_libvirt_set_error (&local_error, NULL);
+              result->outcome = FERRY_CPU_APPLY_FAILED;
+              result->message = g_strdup (local_error->message);
+            }
+          else
+            {
+              result->outcome = virDomainIsActive (defined) == 1 ? FERRY_CPU_APPLY_NEXT_START
+                                                                 : FERRY_CPU_APPLY_NOW;
+              virDomainFree (defined);
+            }
+        }
+      g_ptr_array_add (results, result);
+      virDomainFree (domains[i]);
+    }
+  free (domains);
+  virResetLastError ();
+  virConnectClose (conn);
+  g_task_return_pointer (task, results, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+apply_complete (Gather *g)
+{
+  GPtrArray *all = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_cpu_apply_result_free);
+
+  for (guint i = 0; i < g->nodes->len; i++)
+    {
+      GPtrArray *results = g->results[i];
+
+      if (results != NULL)
+        {
+          g_ptr_array_extend_and_steal (all, results);
+          g->results[i] = NULL;
+        }
+      else
+        {
+          FerryCpuApplyResult *result = g_new0 (FerryCpuApplyResult, 1);
+
+          result->node_name = g_strdup (ferry_node_get_name (g_ptr_array_index (g->nodes, i)));
+          result->outcome = FERRY_CPU_APPLY_FAILED;
+          result->message = g->errors[i] ? g_strdup (g->errors[i]->message) : g_strdup (_("It did not answer in time."));
+          g_ptr_array_add (all, result);
+        }
+    }
+  g_task_return_pointer (g->outer, all, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+ferry_cluster_apply_cpu_async (GPtrArray           *nodes,
+                               const char          *cpu_xml,
+                               const char * const  *uuids,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  ApplyData *data = g_new0 (ApplyData, 1);
+
+  g_task_set_source_tag (task, ferry_cluster_apply_cpu_async);
+  data->cpu_xml = g_strdup (cpu_xml);
+  data->uuids = g_strdupv ((char **) uuids);
+  /* Shared by every step; freed with the outer task. */
+  g_task_set_task_data (task, data, (GDestroyNotify) apply_data_free);
+  gather_start (task, nodes, 60, apply_thread, NULL, data, NULL,
+                (GDestroyNotify) g_ptr_array_unref, apply_complete);
+}
+
+GPtrArray *
+ferry_cluster_apply_cpu_finish (GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ferry_cluster_apply_cpu_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------ shared storage */
+
+static gboolean
+host_is_valid (const char *host)
+{
+  if (host == NULL || host[0] == '\0' || strlen (host) > 253)
+    return FALSE;
+  for (const char *p = host; *p; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("-.:[]_", *p) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+path_is_valid (const char *path)
+{
+  return path != NULL && path[0] == '/' && strstr (path, "/..") == NULL &&
+         g_utf8_validate (path, -1, NULL) && strpbrk (path, "\n\r\t") == NULL;
+}
+
+char *
+ferry_cluster_pool_xml (const FerryPoolSpec  *spec,
+                        GError              **error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  gboolean netfs = g_strcmp0 (spec->type, "netfs") == 0;
+
+  if (spec->name == NULL || spec->name[0] == '\0' || strlen (spec->name) > 64 ||
+      strspn (spec->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != strlen (spec->name))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Name the pool with letters, digits, “-”, “_” and “.”."));
+      return NULL;
+    }
+  if (!path_is_valid (spec->path))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("The pool’s path must be an absolute path."));
+      return NULL;
+    }
+  if (netfs && (!host_is_valid (spec->nfs_host) || !path_is_valid (spec->nfs_export)))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("An NFS pool needs a server name and an exported path (/export/vms)."));
+      return NULL;
+    }
+  if (!netfs && g_strcmp0 (spec->type, "dir") != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Shared storage is a directory or an NFS export."));
+      return NULL;
+    }
+
+  name = g_markup_escape_text (spec->name, -1);
+  path = g_markup_escape_text (spec->path, -1);
+  if (netfs)
+    {
+      g_autofree char *host = g_markup_escape_text (spec->nfs_host, -1);
+      g_autofree char *export = g_markup_escape_text (spec->nfs_export, -1);
+
+      return g_strdup_printf ("<pool type='netfs'>\n  <name>%s</name>\n"
+                              "  <source>\n    <host name='%s'/>\n    <dir path='%s'/>\n"
+                              "    <format type='nfs'/>\n  </source>\n"
+                              "  <target>\n    <path>%s</path>\n  </target>\n</pool>\n",
+                              name, host, export, path);
+    }
+  return g_strdup_printf ("<pool type='dir'>\n  <name>%s</name>\n"
+                          "  <target>\n    <path>%s</path>\n  </target>\n</pool>\n", name, path);
+}
+
+typedef struct
+{
+  char *name;
+  char *xml;
+  char *path;
+} PoolData;
+
+static void
+pool_data_free (PoolData *data)
+{
+  g_free (data->name);
+  g_free (data->xml);
+  g_free (data->path);
+  g_free (data);
+}
+
+static void
+define_pool_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  PoolData *data = task_data;
+  FerryNode *node = source_object;
+  g_autoptr(GPtrArray) done = g_ptr_array_new ();
+  GError *error = NULL;
+  virStoragePoolPtr pool;
+  virConnectPtr conn;
+  int autostart = 0;
+
+  FERRY_ASSERT_WORKER_THREAD ();
+
+  if (!(conn = _ferry_node_dup_connection (node, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  pool = virStoragePoolLookupByName (conn, data->name);
+  if (pool != NULL)
+    {
+      g_autofree char *xml = virStoragePoolGetXMLDesc (pool, 0);
+      g_auto(GStrv) paths = xml ? ferry_xml_eval_strings (xml, "/pool/target/path", NULL) : NULL;
+
+      if (paths == NULL || paths[0] == NULL || g_strcmp0 (paths[0], data->path) != 0)
+        {
+          g_set_error (&error, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_FAILED,
+                       _("%s already has a pool “%s” at another path (%s)."), ferry_node_get_name (node),
+                       data->name, paths && paths[0] ? paths[0] : "?");
+          goto out;
+        }
+    }
+  else
+    {
+      virResetLastError ();
+      if (!(pool = virStoragePoolDefineXML (conn, data->xml, 0)))
+        {
+          ferry_libvirt_set_error (&error, _("Could not define the pool on %s"), ferry_node_get_name (node));
+          goto out;
+        }
+      g_ptr_array_add (done, _("defined"));
+      /* Creates the directory (or the mount point) where missing. */
+      if (virStoragePoolBuild (pool, 0) == 0)
+        g_ptr_array_add (done, _("built"));
+      virResetLastError ();
+    }
+  if (virStoragePoolIsActive (pool) != 1)
+    {
+      if (virStoragePoolCreate (pool, 0) < 0)
+        {
+          ferry_libvirt_set_error (&error, _("Could not start the pool on %s"), ferry_node_get_name (node));
+          goto out;
+        }
+      g_ptr_array_add (done, _("started"));
+    }
+  if (virStoragePoolGetAutostart (pool, &autostart) == 0 && !autostart &&
+      virStoragePoolSetAutostart (pool, 1) == 0)
+    g_ptr_array_add (done, _("set to start with the host"));
+  virResetLastError ();
+
+out:
+  if (pool != NULL)
+    virStoragePoolFree (pool);
+  virConnectClose (conn);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    {
+      g_autofree char *what = NULL;
+
+      g_ptr_array_add (done, NULL);
+      what = done->len > 1 ? g_strjoinv (", ", (char **) done->pdata) : g_strdup (_("already there"));
+      g_task_return_pointer (task, g_strdup_printf ("%s: %s", ferry_node_get_name (node), what), g_free);
+    }
+}
+
+static void
+define_pool_complete (Gather *g)
+{
+  GStrvBuilder *builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < g->nodes->len; i++)
+    {
+      if (g->results[i] == NULL)
+        {
+          g_strv_builder_unref (builder);
+          if (g->errors[i] != NULL)
+            g_task_return_error (g->outer, g_error_copy (g->errors[i]));
+          else
+            g_task_return_new_error (g->outer, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_FAILED,
+                                     _("%s did not answer in time."),
+                                     ferry_node_get_name (g_ptr_array_index (g->nodes, i)));
+          return;
+        }
+      g_strv_builder_add (builder, g->results[i]);
+    }
+  g_task_return_pointer (g->outer, g_strv_builder_end (builder), (GDestroyNotify) g_strfreev);
+  g_strv_builder_unref (builder);
+}
+
+void
+ferry_cluster_define_pool_async (GPtrArray           *nodes,
+                                 const FerryPoolSpec *spec,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  GError *error = NULL;
+  PoolData *data;
+  char *xml;
+
+  g_task_set_source_tag (task, ferry_cluster_define_pool_async);
+  if (!(xml = ferry_cluster_pool_xml (spec, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  data = g_new0 (PoolData, 1);
+  data->name = g_strdup (spec->name);
+  data->path = g_strdup (spec->path);
+  data->xml = xml;
+  g_task_set_task_data (task, data, (GDestroyNotify) pool_data_free);
+  gather_start (task, nodes, 120, define_pool_thread, NULL, data, NULL, g_free, define_pool_complete);
+}
+
+GStrv
+ferry_cluster_define_pool_finish (GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ferry_cluster_define_pool_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Verification: marker through the first node, look on the others, delete. */
+
+typedef struct
+{
+  GPtrArray   *nodes;
+  char        *pool_name;
+  char        *marker;
+  FerrySharedResult *result;
+  GStrvBuilder *missing;
+  GStrvBuilder *seen;
+} Verify;
+
+static void
+verify_free (Verify *v)
+{
+  g_ptr_array_unref (v->nodes);
+  g_free (v->pool_name);
+  g_free (v->marker);
+  ferry_shared_result_free (v->result);
+  g_strv_builder_unref (v->missing);
+  g_strv_builder_unref (v->seen);
+  g_free (v);
+}
+
+static void
+marker_create_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  Verify *v = task_data;
+  g_autofree char *xml = NULL;
+  GError *error = NULL;
+  virStoragePoolPtr pool;
+  virStorageVolPtr vol;
+  virConnectPtr conn;
+
+  FERRY_ASSERT_WORKER_THREAD ();
+
+  if (!(conn = _ferry_node_dup_connection (source_object, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  pool = virStoragePoolLookupByName (conn, v->pool_name);
+  if (pool == NULL || virStoragePoolIsActive (pool) != 1)
+    {
+      g_set_error (&error, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_FAILED,
+                   _("%s has no running pool “%s”."), ferry_node_get_name (source_object), v->pool_name);
+      goto out;
+    }
+  virStoragePoolRefresh (pool, 0);
+  xml = g_strdup_printf ("<volume><name>%s</name><capacity unit='bytes'>4096</capacity>"
+                         "<allocation unit='bytes'>0</allocation>"
+                         "<target><format type='raw'/></target></volume>", v->marker);
+  if (!(vol = virStorageVolCreateXML (pool, xml, 0)))
+    {
+      ferry_libvirt_set_error (&error, _("Could not create a test volume on %s"),
+                               ferry_node_get_name (source_object));
+      goto out;
+    }
+  virStorageVolFree (vol);
+
+out:
+  if (pool != NULL)
+    virStoragePoolFree (pool);
+  virResetLastError ();
+  virConnectClose (conn);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_strdup ("created"), g_free);
+}
+
+static void
+marker_look_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  Verify *v = task_data;
+  GError *error = NULL;
+  virStoragePoolPtr pool;
+  virStorageVolPtr vol;
+  virConnectPtr conn;
+
+  FERRY_ASSERT_WORKER_THREAD ();
+
+  if (!(conn = _ferry_node_dup_connection (source_object, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  pool = virStoragePoolLookupByName (conn, v->pool_name);
+  if (pool == NULL || virStoragePoolIsActive (pool) != 1)
+    g_set_error (&error, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_FAILED,
+                 _("no running pool “%s”"), v->pool_name);
+  else if (virStoragePoolRefresh (pool, 0) < 0)
+    ferry_libvirt_set_error (&error, _("could not refresh the pool"));
+  else if (!(vol = virStorageVolLookupByName (pool, v->marker)))
+    g_set_error (&error, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_FAILED,
+                 _("the test volume is not there"));
+  else
+    virStorageVolFree (vol);
+  if (pool != NULL)
+    virStoragePoolFree (pool);
+  virResetLastError ();
+  virConnectClose (conn);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_strdup ("seen"), g_free);
+}
+
+static void
+marker_delete_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  Verify *v = task_data;
+  GError *error = NULL;
+  virStoragePoolPtr pool;
+  virStorageVolPtr vol = NULL;
+  virConnectPtr conn;
+
+  FERRY_ASSERT_WORKER_THREAD ();
+
+  if (!(conn = _ferry_node_dup_connection (source_object, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  pool = virStoragePoolLookupByName (conn, v->pool_name);
+  if (pool != NULL && (vol = virStorageVolLookupByName (pool, v->marker)) != NULL)
+    virStorageVolDelete (vol, 0);
+  if (vol != NULL)
+    virStorageVolFree (vol);
+  if (pool != NULL)
+    {
+      virStoragePoolRefresh (pool, 0);
+      virStoragePoolFree (pool);
+    }
+  virResetLastError ();
+  virConnectClose (conn);
+  g_task_return_pointer (task, g_strdup ("deleted"), g_free);
+}
+
+/* The others forget the deleted marker too (no stale volume in lists). */
+static void
+marker_refresh_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  Verify *v = task_data;
+  virStoragePoolPtr pool = NULL;
+  virConnectPtr conn;
+
+  FERRY_ASSERT_WORKER_THREAD ();
+
+  if ((conn = _ferry_node_dup_connection (source_object, NULL)) != NULL)
+    {
+      if ((pool = virStoragePoolLookupByName (conn, v->pool_name)) != NULL)
+        {
+          virStoragePoolRefresh (pool, 0);
+          virStoragePoolFree (pool);
+        }
+      virResetLastError ();
+      virConnectClose (conn);
+    }
+  g_task_return_pointer (task, g_strdup ("refreshed"), g_free);
+}
+
+static void
+verify_refreshed (Gather *g)
+{
+  Verify *v = g_task_get_task_data (g->outer);
+
+  g_task_return_pointer (g->outer, g_steal_pointer (&v->result), (GDestroyNotify) ferry_shared_result_free);
+}
+
+static void
+verify_deleted (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) outer = user_data;
+  Verify *v = g_task_get_task_data (outer);
+  g_autofree char *ignored = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(GPtrArray) others = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 1; i < v->nodes->len; i++)
+    g_ptr_array_add (others, g_object_ref (g_ptr_array_index (v->nodes, i)));
+  gather_start (outer, others, 30, marker_refresh_thread, NULL, v, NULL, g_free, verify_refreshed);
+}
+
+static void
+verify_looked (Gather *g)
+{
+  Verify *v = g_task_get_task_data (g->outer);
+  FerryNode *first = g_ptr_array_index (v->nodes, 0);
+  GTask *step;
+
+  for (guint i = 0; i < g->nodes->len; i++)
+    {
+      const char *name = ferry_node_get_name (g_ptr_array_index (g->nodes, i));
+
+      if (g->results[i] != NULL)
+        g_strv_builder_add (v->seen, name);
+      else
+        {
+          g_autofree char *why = g_strdup_printf ("%s (%s)", name,
+                                                  g->errors[i] ? g->errors[i]->message
+                                                               : _("it did not answer in time"));
+
+          g_strv_builder_add (v->missing, why);
+        }
+    }
+  v->result->missing = g_strv_builder_end (v->missing);
+  v->result->seen = g_strv_builder_end (v->seen);
+  v->result->shared = v->result->missing[0] == NULL;
+
+  step = g_task_new (first, NULL, verify_deleted, g_object_ref (g->outer));
+  g_task_set_task_data (step, v, NULL);
+  _ferry_node_run_in_worker (first, step, marker_delete_thread);
+  g_object_unref (step);
+}
+
+static void
+verify_created (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) outer = user_data;
+  Verify *v = g_task_get_task_data (outer);
+  g_autoptr(GPtrArray) others = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *created = NULL;
+  GError *error = NULL;
+
+  if (!(created = g_task_propagate_pointer (G_TASK (result), &error)))
+    {
+      g_task_return_error (outer, error);
+      return;
+    }
+  for (guint i = 1; i < v->nodes->len; i++)
+    g_ptr_array_add (others, g_object_ref (g_ptr_array_index (v->nodes, i)));
+  gather_start (outer, others, 60, marker_look_thread, NULL, v, NULL, g_free, verify_looked);
+}
+
+void
+ferry_cluster_verify_shared_async (GPtrArray           *nodes,
+                                   const char          *pool_name,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autofree char *random = g_uuid_string_random ();
+  Verify *v;
+  GTask *step;
+
+  g_task_set_source_tag (task, ferry_cluster_verify_shared_async);
+  if (nodes->len < 2)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("Shared storage needs at least two nodes to compare."));
+      return;
+    }
+  v = g_new0 (Verify, 1);
+  v->nodes = g_ptr_array_ref (nodes);
+  v->pool_name = g_strdup (pool_name);
+  v->marker = g_strdup_printf ("ferry-cl-marker-%.8s.raw", random);
+  v->result = g_new0 (FerrySharedResult, 1);
+  v->result->written_by = g_strdup (ferry_node_get_name (g_ptr_array_index (nodes, 0)));
+  v->missing = g_strv_builder_new ();
+  v->seen = g_strv_builder_new ();
+  g_task_set_task_data (task, v, (GDestroyNotify) verify_free);
+
+  step = g_task_new (g_ptr_array_index (nodes, 0), cancellable, verify_created, g_object_ref (task));
+  g_task_set_task_data (step, v, NULL);
+  _ferry_node_run_in_worker (g_ptr_array_index (nodes, 0), step, marker_create_thread);
+  g_object_unref (step);
+}
+
+FerrySharedResult *
+ferry_cluster_verify_shared_finish (GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ferry_cluster_verify_shared_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------ networks */
+
+GPtrArray *
+ferry_cluster_network_gaps (GPtrArray *nodes,
+                            GPtrArray *probes)
+{
+  GPtrArray *gaps = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_network_gap_free);
+  g_autoptr(GHashTable) used = g_hash_table_new (g_str_hash, g_str_equal);   /* name → count */
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  g_return_val_if_fail (nodes->len == probes->len, gaps);
+
+  for (guint i = 0; i < probes->len; i++)
+    {
+      FerryNodeProbe *probe = g_ptr_array_index (probes, i);
+
+      for (guint j = 0; j < probe->vms->len; j++)
+        {
+          FerryVmFacts *vm = g_ptr_array_index (probe->vms, j);
+
+          for (guint k = 0; vm->networks != NULL && vm->networks[k] != NULL; k++)
+            {
+              gpointer count = g_hash_table_lookup (used, vm->networks[k]);
+
+              if (count == NULL)
+                g_ptr_array_add (names, vm->networks[k]);
+              g_hash_table_insert (used, vm->networks[k], GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
+            }
+        }
+    }
+  g_ptr_array_sort (names, compare_strings);
+
+  for (guint n = 0; n < names->len; n++)
+    {
+      const char *name = g_ptr_array_index (names, n);
+      g_autoptr(FerryNetworkGap) gap = g_new0 (FerryNetworkGap, 1);
+      g_autoptr(GStrvBuilder) inactive = g_strv_builder_new ();
+
+      gap->network = g_strdup (name);
+      gap->missing = g_ptr_array_new ();
+      gap->n_vms = GPOINTER_TO_UINT (g_hash_table_lookup (used, name));
+      for (guint i = 0; i < probes->len; i++)
+        {
+          FerryNodeProbe *probe = g_ptr_array_index (probes, i);
+          FerryNetworkFacts *found = NULL;
+
+          if (!probe->reachable)
+            continue;
+          for (guint j = 0; j < probe->networks->len && found == NULL; j++)
+            if (g_str_equal (((FerryNetworkFacts *) g_ptr_array_index (probe->networks, j))->name, name))
+              found = g_ptr_array_index (probe->networks, j);
+          if (found != NULL && found->active)
+            {
+              if (gap->source == NULL)
+                gap->source = g_ptr_array_index (nodes, i);
+              continue;
+            }
+          g_ptr_array_add (gap->missing, g_ptr_array_index (nodes, i));
+          if (found != NULL)
+            g_strv_builder_add (inactive, probe->node_name);
+        }
+      gap->inactive = g_strv_builder_end (inactive);
+      if (gap->missing->len > 0)
+        g_ptr_array_add (gaps, g_steal_pointer (&gap));
+    }
+  return gaps;
+}
+
+char *
+ferry_cluster_network_xml_for_copy (const char  *xml,
+                                    GError     **error)
+{
+  g_autoptr(xmlDoc) doc = NULL;
+  g_autoptr(xmlXPathContext) ctx = NULL;
+  g_autoptr(GPtrArray) drop = NULL;
+  g_autoptr(GPtrArray) bridges = NULL;
+  xmlNode *root;
+
+  if (!(doc = ferry_xml_parse (xml, error)))
+    return NULL;
+  root = xmlDocGetRootElement (doc);
+  if (!xmlStrEqual (root->name, (const xmlChar *) "network"))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("Not a network definition."));
+      return NULL;
+    }
+  ctx = xmlXPathNewContext (doc);
+  drop = ferry_xml_get_nodes (ctx, NULL, "/network/uuid | /network/mac");
+  for (guint i = 0; drop != NULL && i < drop->len; i++)
+    {
+      xmlUnlinkNode (g_ptr_array_index (drop, i));
+      xmlFreeNode (g_ptr_array_index (drop, i));
+    }
+  /* A bridged network (forward mode='bridge') names a host bridge that
+   * must keep its name; a libvirt-made bridge gets a free one. */
+  if (!ferry_xml_has_node (ctx, NULL, "/network/forward[@mode='bridge']"))
+    {
+      bridges = ferry_xml_get_nodes (ctx, NULL, "/network/bridge");
+      for (guint i = 0; bridges != NULL && i < bridges->len; i++)
+        xmlUnsetProp (g_ptr_array_index (bridges, i), (const xmlChar *) "name");
+    }
+  return ferry_xml_to_string (doc);
+}
+
+typedef struct
+{
+  char *name;
+  char *xml;
+} NetworkCopy;
+
+static void
+network_copy_free (NetworkCopy *copy)
+{
+  g_free (copy->name);
+  g_free (copy->xml);
+  g_free (copy);
+}
+
+static void
+network_read_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  NetworkCopy *copy = task_data;
+  g_autofree char *xml = NULL;
+  GError *error = NULL;
+  virNetworkPtr network;
+  virConnectPtr conn;
+
+  FERRY_ASSERT_WORKER_THREAD ();
+
+  if (!(conn = _ferry_node_dup_connection (source_object, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if ((network = virNetworkLookupByName (conn, copy->name)) != NULL)
+    {
+      xml = virNetworkGetXMLDesc (network, VIR_NETWORK_XML_INACTIVE);
+      virNetworkFree (network);
+    }
+  if (xml == NULL)
+    ferry_libvirt_set_error (&error, _("Could not read the network “%s” on %s"), copy->name,
+                             ferry_node_get_name (source_object));
+  else
+    copy->xml = ferry_cluster_network_xml_for_copy (xml, &error);
+  virResetLastError ();
+  virConnectClose (conn);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+network_define_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  NetworkCopy *copy = task_data;
+  GError *error = NULL;
+  virNetworkPtr network;
+  virConnectPtr conn;
+
+  FERRY_ASSERT_WORKER_THREAD ();
+
+  if (!(conn = _ferry_node_dup_connection (source_object, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  network = virNetworkLookupByName (conn, copy->name);
+  virResetLastError ();
+  if (network == NULL && !(network = virNetworkDefineXML (conn, copy->xml)))
+    ferry_libvirt_set_error (&error, _("Could not define the network “%s” on %s"), copy->name,
+                             ferry_node_get_name (source_object));
+  else if (virNetworkIsActive (network) != 1 && virNetworkCreate (network) < 0)
+    ferry_libvirt_set_error (&error, _("Could not start the network “%s” on %s"), copy->name,
+                             ferry_node_get_name (source_object));
+  else
+    virNetworkSetAutostart (network, 1);
+  if (network != NULL)
+    virNetworkFree (network);
+  virResetLastError ();
+  virConnectClose (conn);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+network_defined (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) outer = user_data;
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_task_return_error (outer, error);
+  else
+    g_task_return_boolean (outer, TRUE);
+}
+
+static void
+network_read (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) outer = user_data;
+  FerryNode *destination = g_object_get_data (G_OBJECT (outer), "destination");
+  g_autoptr(GTask) step = NULL;
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (outer, error);
+      return;
+    }
+  step = g_task_new (destination, g_task_get_cancellable (outer), network_defined, g_object_ref (outer));
+  g_task_set_task_data (step, g_task_get_task_data (outer), NULL);
+  _ferry_node_run_in_worker (destination, step, network_define_thread);
+}
+
+void
+ferry_cluster_copy_network_async (FerryNode           *source,
+                                  FerryNode           *destination,
+                                  const char          *name,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (destination, cancellable, callback, user_data);
+  g_autoptr(GTask) step = NULL;
+  NetworkCopy *copy = g_new0 (NetworkCopy, 1);
+
+  g_task_set_source_tag (task, ferry_cluster_copy_network_async);
+  copy->name = g_strdup (name);
+  g_task_set_task_data (task, copy, (GDestroyNotify) network_copy_free);
+  g_object_set_data_full (G_OBJECT (task), "destination", g_object_ref (destination), g_object_unref);
+  step = g_task_new (source, cancellable, network_read, g_object_ref (task));
+  g_task_set_task_data (step, copy, NULL);
+  _ferry_node_run_in_worker (source, step, network_read_thread);
+}
+
+gboolean
+ferry_cluster_copy_network_finish (GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ferry_cluster_copy_network_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

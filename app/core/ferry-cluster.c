@@ -1,0 +1,698 @@
+/* ferry-cluster.c — clusters: the saved model and the exchange file
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * In the configuration file (ferry-config.c) a cluster is a group
+ *
+ *   [Cluster 6a1f…]
+ *   name=Rack 1
+ *   nodes=<node id>;<node id>;…
+ *   cpu=<cpu mode='custom' …>…</cpu>
+ *   shared-pool=vmstore
+ *   shared-pool-path=/srv/vmstore
+ *
+ * The exchange file a second administrator imports names the members by
+ * URI, since node ids are private to each Ferry:
+ *
+ *   [Ferry Cluster]
+ *   version=1
+ *   name=…  cpu=…  shared-pool=…  shared-pool-path=…
+ *
+ *   [Member 1]
+ *   uri=qemu+ssh://root@node1/system
+ *   name=node1
+ *   migration-address=10.0.0.1
+ *
+ * Both are read back from files anyone may have edited (or crafted):
+ * everything is validated before use.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "ferry-cluster.h"
+#include "ferry-uri.h"
+#include "ferry-xml.h"
+
+#define EXPORT_GROUP      "Ferry Cluster"
+#define MEMBER_PREFIX     "Member "
+#define EXPORT_VERSION    1
+#define NAME_MAX_CHARS    128
+#define MAX_NODES         64
+#define CPU_XML_MAX       (64 * 1024)
+#define IMPORT_MAX        (1024 * 1024)
+
+G_DEFINE_QUARK (ferry-cluster-error-quark, ferry_cluster_error)
+
+G_DEFINE_BOXED_TYPE (FerryClusterConfig, ferry_cluster_config,
+                     ferry_cluster_config_copy, ferry_cluster_config_free)
+
+FerryClusterConfig *
+ferry_cluster_config_new (const char *name)
+{
+  FerryClusterConfig *cluster = g_new0 (FerryClusterConfig, 1);
+
+  cluster->id = g_uuid_string_random ();
+  cluster->name = g_strdup (name);
+  cluster->nodes = g_new0 (char *, 1);
+  return cluster;
+}
+
+FerryClusterConfig *
+ferry_cluster_config_copy (const FerryClusterConfig *cluster)
+{
+  FerryClusterConfig *copy;
+
+  g_return_val_if_fail (cluster != NULL, NULL);
+
+  copy = g_new0 (FerryClusterConfig, 1);
+  copy->id = g_strdup (cluster->id);
+  copy->name = g_strdup (cluster->name);
+  copy->nodes = cluster->nodes ? g_strdupv (cluster->nodes) : g_new0 (char *, 1);
+  copy->cpu_xml = g_strdup (cluster->cpu_xml);
+  copy->pool_name = g_strdup (cluster->pool_name);
+  copy->pool_path = g_strdup (cluster->pool_path);
+  return copy;
+}
+
+void
+ferry_cluster_config_free (FerryClusterConfig *cluster)
+{
+  if (cluster == NULL)
+    return;
+  g_free (cluster->id);
+  g_free (cluster->name);
+  g_strfreev (cluster->nodes);
+  g_free (cluster->cpu_xml);
+  g_free (cluster->pool_name);
+  g_free (cluster->pool_path);
+  g_free (cluster);
+}
+
+gboolean
+ferry_cluster_config_has_node (const FerryClusterConfig *cluster,
+                               const char               *node_id)
+{
+  g_return_val_if_fail (cluster != NULL, FALSE);
+
+  return node_id != NULL && cluster->nodes != NULL &&
+         g_strv_contains ((const char * const *) cluster->nodes, node_id);
+}
+
+void
+ferry_cluster_config_add_node (FerryClusterConfig *cluster,
+                               const char         *node_id)
+{
+  guint n;
+
+  g_return_if_fail (cluster != NULL && node_id != NULL);
+
+  if (ferry_cluster_config_has_node (cluster, node_id))
+    return;
+  n = cluster->nodes ? g_strv_length (cluster->nodes) : 0;
+  cluster->nodes = g_renew (char *, cluster->nodes, n + 2);
+  cluster->nodes[n] = g_strdup (node_id);
+  cluster->nodes[n + 1] = NULL;
+}
+
+gboolean
+ferry_cluster_config_remove_node (FerryClusterConfig *cluster,
+                                  const char         *node_id)
+{
+  gboolean found = FALSE;
+  guint j = 0;
+
+  g_return_val_if_fail (cluster != NULL, FALSE);
+
+  for (guint i = 0; cluster->nodes != NULL && cluster->nodes[i] != NULL; i++)
+    {
+      if (!found && g_strcmp0 (cluster->nodes[i], node_id) == 0)
+        {
+          g_free (cluster->nodes[i]);
+          found = TRUE;
+          continue;
+        }
+      cluster->nodes[j++] = cluster->nodes[i];
+    }
+  if (cluster->nodes != NULL)
+    cluster->nodes[j] = NULL;
+  return found;
+}
+
+/* ------------------------------------------------------------ validation */
+
+static gboolean
+id_is_valid (const char *id)
+{
+  gsize len;
+
+  if (id == NULL || (len = strlen (id)) == 0 || len > 64)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum (id[i]) && id[i] != '-')
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+has_control_chars (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return TRUE;
+  return FALSE;
+}
+
+static char *
+check_name (const char  *name,
+            GError     **error)
+{
+  g_autofree char *trimmed = NULL;
+
+  if (name == NULL || !g_utf8_validate (name, -1, NULL) ||
+      (trimmed = g_strstrip (g_strdup (name)))[0] == '\0')
+    {
+      g_set_error (error, FERRY_CLUSTER_ERROR, FERRY_CLUSTER_ERROR_INVALID,
+                   _("Enter a name for the cluster."));
+      return NULL;
+    }
+  if (g_utf8_strlen (trimmed, -1) > NAME_MAX_CHARS)
+    {
+      g_set_error (error, FERRY_CLUSTER_ERROR, FERRY_CLUSTER_ERROR_INVALID,
+                   _("The cluster name is too long: use at most %d characters."), NAME_MAX_CHARS);
+      return NULL;
+    }
+  if (has_control_chars (trimmed))
+    {
+      g_set_error (error, FERRY_CLUSTER_ERROR, FERRY_CLUSTER_ERROR_INVALID,
+                   _("The cluster name cannot contain line breaks, tabs or other control characters."));
+      return NULL;
+    }
+  return g_steal_pointer (&trimmed);
+}
+
+static gboolean
+pool_name_is_valid (const char *name)
+{
+  gsize len;
+
+  if (name == NULL || (len = strlen (name)) == 0 || len > 64 || name[0] == '.' || name[0] == '-')
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum (name[i]) && strchr ("-_.", name[i]) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+pool_path_is_valid (const char *path)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (path == NULL || path[0] != '/' || strlen (path) > 4096 ||
+      !g_utf8_validate (path, -1, NULL) || has_control_chars (path))
+    return FALSE;
+  parts = g_strsplit (path, "/", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (g_str_equal (parts[i], "..") || g_str_equal (parts[i], "."))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+cpu_xml_is_valid (const char *xml)
+{
+  g_autoptr(xmlDoc) doc = NULL;
+  xmlNode *root;
+
+  if (strlen (xml) > CPU_XML_MAX || !g_utf8_validate (xml, -1, NULL))
+    return FALSE;
+  if (!(doc = ferry_xml_parse (xml, NULL)))
+    return FALSE;
+  root = xmlDocGetRootElement (doc);
+  return root != NULL && xmlStrEqual (root->name, (const xmlChar *) "cpu");
+}
+
+gboolean
+ferry_cluster_config_validate (FerryClusterConfig  *cluster,
+                               GError             **error)
+{
+  g_autofree char *name = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (cluster != NULL, FALSE);
+
+  if (!id_is_valid (cluster->id))
+    {
+      g_set_error (error, FERRY_CLUSTER_ERROR, FERRY_CLUSTER_ERROR_INVALID,
+                   _("The cluster has no valid identifier."));
+      return FALSE;
+    }
+  if (!(name = check_name (cluster->name, error)))
+    return FALSE;
+
+  for (; cluster->nodes != NULL && cluster->nodes[n] != NULL; n++)
+    {
+      if (!id_is_valid (cluster->nodes[n]))
+        {
+          g_set_error (error, FERRY_CLUSTER_ERROR, FERRY_CLUSTER_ERROR_INVALID,
+                       _("The cluster “%s” names a node by an invalid identifier."), name);
+          return FALSE;
+        }
+      for (guint j = 0; j < n; j++)
+        if (g_str_equal (cluster->nodes[j], cluster->nodes[n]))
+          {
+            g_set_error (error, FERRY_CLUSTER_ERROR, FERRY_CLUSTER_ERROR_INVALID,
+                         _("The cluster “%s” lists a node twice."), name);
+            return FALSE;
+          }
+    }
+  if (n > MAX_NODES)
+    {
+      g_set_error (error, FERRY_CLUSTER_ERROR, FERRY_CLUSTER_ERROR_INVALID,
+                   _("The cluster “%s” has more than %d nodes."), name, MAX_NODES);
+      return FALSE;
+    }
+
+  if (cluster->cpu_xml != NULL && cluster->cpu_xml[0] != '\0' && !cpu_xml_is_valid (cluster->cpu_xml))
+    {
+      g_set_error (error, FERRY_CLUSTER_ERROR, FERRY_CLUSTER_ERROR_INVALID,
+                   _("The baseline CPU of the cluster “%s” is not a valid <cpu> element."), name);
+      return FALSE;
+    }
+
+  if ((cluster->pool_name != NULL) != (cluster->pool_path != NULL))
+    {
+      g_set_error (error, FERRY_CLUSTER_ERROR, FERRY_CLUSTER_ERROR_INVALID,
+                   _("The shared storage of the cluster “%s” needs both a pool name and a path."),
+                   name);
+      return FALSE;
+    }
+  if (cluster->pool_name != NULL && !pool_name_is_valid (cluster->pool_name))
+    {
+      g_set_error (error, FERRY_CLUSTER_ERROR, FERRY_CLUSTER_ERROR_INVALID,
+                   _("“%s” is not a valid storage pool name: use letters, digits, “-”, “_” and “.”."),
+                   cluster->pool_name);
+      return FALSE;
+    }
+  if (cluster->pool_path != NULL && !pool_path_is_valid (cluster->pool_path))
+    {
+      g_set_error (error, FERRY_CLUSTER_ERROR, FERRY_CLUSTER_ERROR_INVALID,
+                   _("The shared storage path of the cluster “%s” must be an absolute path without “..”."),
+                   name);
+      return FALSE;
+    }
+
+  if (cluster->cpu_xml != NULL && cluster->cpu_xml[0] == '\0')
+    g_clear_pointer (&cluster->cpu_xml, g_free);
+  if (cluster->nodes == NULL)
+    cluster->nodes = g_new0 (char *, 1);
+  g_free (cluster->name);
+  cluster->name = g_steal_pointer (&name);
+  return TRUE;
+}
+
+/* --------------------------------------------------------- key file I/O */
+
+static char *
+get_optional (GKeyFile   *key_file,
+              const char *group,
+              const char *key)
+{
+  char *value = g_key_file_get_string (key_file, group, key, NULL);
+
+  if (value != NULL && value[0] == '\0')
+    g_clear_pointer (&value, g_free);
+  return value;
+}
+
+static void
+read_common (FerryClusterConfig *cluster,
+             GKeyFile           *key_file,
+             const char         *group)
+{
+  cluster->name = g_key_file_get_string (key_file, group, "name", NULL);
+  cluster->cpu_xml = get_optional (key_file, group, "cpu");
+  cluster->pool_name = get_optional (key_file, group, "shared-pool");
+  cluster->pool_path = get_optional (key_file, group, "shared-pool-path");
+}
+
+static void
+write_common (const FerryClusterConfig *cluster,
+              GKeyFile                 *key_file,
+              const char               *group)
+{
+  /* set_string escapes the XML's newlines. */
+  g_key_file_set_string (key_file, group, "name", cluster->name);
+  if (cluster->cpu_xml != NULL)
+    g_key_file_set_string (key_file, group, "cpu", cluster->cpu_xml);
+  if (cluster->pool_name != NULL)
+    g_key_file_set_string (key_file, group, "shared-pool", cluster->pool_name);
+  if (cluster->pool_path != NULL)
+    g_key_file_set_string (key_file, group, "shared-pool-path", cluster->pool_path);
+}
+
+FerryClusterConfig *
+ferry_cluster_config_from_key_file (GKeyFile    *key_file,
+                                    const char  *group,
+                                    GError     **error)
+{
+  g_autoptr(FerryClusterConfig) cluster = g_new0 (FerryClusterConfig, 1);
+  const char *space = strchr (group, ' ');
+
+  cluster->id = g_strdup (space ? space + 1 : "");
+  read_common (cluster, key_file, group);
+  cluster->nodes = g_key_file_get_string_list (key_file, group, "nodes", NULL, NULL);
+  if (!ferry_cluster_config_validate (cluster, error))
+    return NULL;
+  return g_steal_pointer (&cluster);
+}
+
+void
+ferry_cluster_config_to_key_file (const FerryClusterConfig *cluster,
+                                  GKeyFile                 *key_file,
+                                  const char               *group)
+{
+  write_common (cluster, key_file, group);
+  g_key_file_set_string_list (key_file, group, "nodes", (const char * const *) cluster->nodes,
+                              g_strv_length (cluster->nodes));
+}
+
+/* ------------------------------------------------------ exchange file */
+
+char *
+ferry_cluster_export (const FerryClusterConfig *cluster,
+                      GPtrArray                *nodes,
+                      gsize                    *length)
+{
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+
+  g_return_val_if_fail (cluster != NULL && nodes != NULL, NULL);
+
+  g_key_file_set_integer (key_file, EXPORT_GROUP, "version", EXPORT_VERSION);
+  write_common (cluster, key_file, EXPORT_GROUP);
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      const FerryNodeConfig *node = g_ptr_array_index (nodes, i);
+      g_autofree char *group = g_strdup_printf (MEMBER_PREFIX "%u", i + 1);
+
+      g_key_file_set_string (key_file, group, "uri", node->uri);
+      g_key_file_set_string (key_file, group, "name", node->name);
+      if (node->migration_address != NULL)
+        g_key_file_set_string (key_file, group, "migration-address", node->migration_address);
+    }
+  return g_key_file_to_data (key_file, length, NULL);
+}
+
+static gboolean
+refuse (GError     **error,
+        const char  *format,
+        ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+refuse (GError     **error,
+        const char  *format,
+        ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, FERRY_CLUSTER_ERROR, FERRY_CLUSTER_ERROR_INVALID, message);
+  return FALSE;
+}
+
+gboolean
+ferry_cluster_import_parse (const char          *data,
+                            gsize                length,
+                            FerryClusterConfig **cluster_out,
+                            GPtrArray          **nodes_out,
+                            GError             **error)
+{
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+  g_autoptr(FerryClusterConfig) cluster = NULL;
+  g_autoptr(GPtrArray) nodes = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *version_text = NULL;
+  g_auto(GStrv) groups = NULL;
+  gint64 version;
+
+  g_return_val_if_fail (data != NULL && cluster_out != NULL && nodes_out != NULL, FALSE);
+
+  if (length > IMPORT_MAX)
+    return refuse (error, _("The file is too large to be a Ferry cluster file."));
+  if (!g_utf8_validate_len (data, length, NULL) ||
+      !g_key_file_load_from_data (key_file, data, length, G_KEY_FILE_NONE, &local_error) ||
+      !g_key_file_has_group (key_file, EXPORT_GROUP))
+    {
+      g_set_error (error, FERRY_CLUSTER_ERROR, FERRY_CLUSTER_ERROR_NOT_A_CLUSTER_FILE,
+                   _("This is not a Ferry cluster file."));
+      return FALSE;
+    }
+
+  version_text = g_key_file_get_value (key_file, EXPORT_GROUP, "version", NULL);
+  if (version_text == NULL ||
+      !g_ascii_string_to_signed (version_text, 10, 1, G_MAXINT64, &version, NULL))
+    return refuse (error, _("The cluster file has no valid format version."));
+  if (version > EXPORT_VERSION)
+    {
+      g_set_error (error, FERRY_CLUSTER_ERROR, FERRY_CLUSTER_ERROR_NEWER_VERSION,
+                   _("The cluster file was written by a newer Ferry (format %" G_GINT64_FORMAT
+                     "); update Ferry to import it."), version);
+      return FALSE;
+    }
+
+  cluster = g_new0 (FerryClusterConfig, 1);
+  cluster->id = g_uuid_string_random ();
+  cluster->nodes = g_new0 (char *, 1);
+  read_common (cluster, key_file, EXPORT_GROUP);
+  if (!ferry_cluster_config_validate (cluster, error))
+    return FALSE;
+
+  nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_node_config_free);
+  groups = g_key_file_get_groups (key_file, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      g_autofree char *uri = NULL;
+      g_autofree char *name = NULL;
+      g_autofree char *address = NULL;
+      g_autofree char *trimmed = NULL;
+      g_autoptr(FerryNodeConfig) node = NULL;
+
+      if (g_str_equal (groups[i], EXPORT_GROUP))
+        continue;
+      if (!g_str_has_prefix (groups[i], MEMBER_PREFIX))
+        return refuse (error, _("The cluster file has an unknown section “%s”."), groups[i]);
+      if (nodes->len >= MAX_NODES)
+        return refuse (error, _("The cluster file has more than %d nodes."), MAX_NODES);
+
+      uri = g_key_file_get_string (key_file, groups[i], "uri", NULL);
+      if (uri == NULL)
+        return refuse (error, _("A node in the cluster file has no URI."));
+      g_clear_error (&local_error);
+      if (!ferry_uri_validate (uri, &local_error))
+        return refuse (error, _("A node in the cluster file has an invalid URI: %s"),
+                       local_error->message);
+      for (guint j = 0; j < nodes->len; j++)
+        if (g_str_equal (((FerryNodeConfig *) g_ptr_array_index (nodes, j))->uri, uri))
+          return refuse (error, _("The cluster file lists %s twice."), uri);
+
+      name = g_key_file_get_string (key_file, groups[i], "name", NULL);
+      if (name != NULL)
+        trimmed = g_strstrip (g_strdup (name));
+      if (trimmed == NULL || trimmed[0] == '\0')
+        {
+          g_free (trimmed);
+          trimmed = ferry_uri_display_name (uri);
+          if (trimmed == NULL)
+            trimmed = g_strdup (uri);
+        }
+      if (g_utf8_strlen (trimmed, -1) > NAME_MAX_CHARS || has_control_chars (trimmed))
+        return refuse (error, _("The name of the node %s in the cluster file is not valid."), uri);
+
+      address = get_optional (key_file, groups[i], "migration-address");
+      g_clear_error (&local_error);
+      if (address != NULL && !ferry_migration_address_validate (address, &local_error))
+        return refuse (error, _("The migration address of %s in the cluster file is not valid: %s"),
+                       uri, local_error->message);
+
+      node = ferry_node_config_new (uri, trimmed, address);
+      ferry_cluster_config_add_node (cluster, node->id);
+      g_ptr_array_add (nodes, g_steal_pointer (&node));
+    }
+
+  if (nodes->len == 0)
+    return refuse (error, _("The cluster file names no nodes."));
+
+  *cluster_out = g_steal_pointer (&cluster);
+  *nodes_out = g_steal_pointer (&nodes);
+  return TRUE;
+}
+
+FerryClusterConfig *
+ferry_cluster_import_resolve (const FerryClusterConfig *imported,
+                              GPtrArray                *imported_nodes,
+                              GPtrArray                *existing_nodes,
+                              GPtrArray               **to_add)
+{
+  g_autoptr(FerryClusterConfig) cluster = ferry_cluster_config_copy (imported);
+  g_autoptr(GPtrArray) adding = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_node_config_free);
+
+  g_strfreev (cluster->nodes);
+  cluster->nodes = g_new0 (char *, 1);
+
+  for (guint i = 0; i < imported_nodes->len; i++)
+    {
+      const FerryNodeConfig *node = g_ptr_array_index (imported_nodes, i);
+      const FerryNodeConfig *known = NULL;
+
+      for (guint j = 0; j < existing_nodes->len && known == NULL; j++)
+        {
+          const FerryNodeConfig *existing = g_ptr_array_index (existing_nodes, j);
+
+          if (g_str_equal (existing->uri, node->uri))
+            known = existing;
+        }
+      if (known != NULL)
+        ferry_cluster_config_add_node (cluster, known->id);
+      else
+        {
+          ferry_cluster_config_add_node (cluster, node->id);
+          g_ptr_array_add (adding, ferry_node_config_copy (node));
+        }
+    }
+
+  if (to_add != NULL)
+    *to_add = g_steal_pointer (&adding);
+  return g_steal_pointer (&cluster);
+}
+
+/* ------------------------------------------------------------ FerryCluster */
+
+struct _FerryCluster
+{
+  GObject             parent_instance;
+  FerryClusterConfig *config;
+};
+
+enum {
+  PROP_0,
+  PROP_NAME,
+  N_PROPS
+};
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (FerryCluster, ferry_cluster, G_TYPE_OBJECT)
+
+FerryCluster *
+ferry_cluster_new (const FerryClusterConfig *config)
+{
+  FerryCluster *self = g_object_new (FERRY_TYPE_CLUSTER, NULL);
+
+  self->config = ferry_cluster_config_copy (config);
+  return self;
+}
+
+const FerryClusterConfig *
+ferry_cluster_get_config (FerryCluster *self)
+{
+  g_return_val_if_fail (FERRY_IS_CLUSTER (self), NULL);
+  return self->config;
+}
+
+void
+ferry_cluster_set_config (FerryCluster             *self,
+                          const FerryClusterConfig *config)
+{
+  gboolean renamed;
+
+  g_return_if_fail (FERRY_IS_CLUSTER (self));
+  g_return_if_fail (config != NULL);
+
+  renamed = g_strcmp0 (self->config->name, config->name) != 0;
+  ferry_cluster_config_free (self->config);
+  self->config = ferry_cluster_config_copy (config);
+  if (renamed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+const char *
+ferry_cluster_get_id (FerryCluster *self)
+{
+  g_return_val_if_fail (FERRY_IS_CLUSTER (self), NULL);
+  return self->config->id;
+}
+
+const char *
+ferry_cluster_get_name (FerryCluster *self)
+{
+  g_return_val_if_fail (FERRY_IS_CLUSTER (self), NULL);
+  return self->config->name;
+}
+
+static void
+ferry_cluster_finalize (GObject *object)
+{
+  FerryCluster *self = FERRY_CLUSTER (object);
+
+  g_clear_pointer (&self->config, ferry_cluster_config_free);
+  G_OBJECT_CLASS (ferry_cluster_parent_class)->finalize (object);
+}
+
+static void
+ferry_cluster_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  FerryCluster *self = FERRY_CLUSTER (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      g_value_set_string (value, self->config ? self->config->name : NULL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ferry_cluster_class_init (FerryClusterClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = ferry_cluster_finalize;
+  object_class->get_property = ferry_cluster_get_property;
+
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * FerryCluster::changed:
+   *
+   * The configuration changed (members, baseline CPU, storage, name).
+   */
+  signals[CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+ferry_cluster_init (FerryCluster *self)
+{
+}

@@ -1,0 +1,423 @@
+/* test-cluster-model.c — clusters: saved config, the exchange file (bad input
+ * refused), and the pure evaluation of checks, CPUs, pools and networks
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "ferry-cluster.h"
+#include "ferry-cluster-ops.h"
+#include "ferry-core.h"
+
+static const char *cpu_a =
+  "<cpu mode='custom' match='exact'>\n  <model fallback='forbid'>EPYC</model>\n  <vendor>AMD</vendor>\n"
+  "  <feature policy='require' name='acpi'/>\n  <feature policy='disable' name='vme'/>\n</cpu>";
+
+static char *
+temp_path (const char *name)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ferry-cluster-XXXXXX", NULL);
+
+  return g_build_filename (dir, name, NULL);
+}
+
+static void
+remove_path (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_config_roundtrip (void)
+{
+  g_autofree char *path = temp_path ("config.ini");
+  g_autoptr(FerryConfig) config = ferry_config_new (path);
+  g_autoptr(FerryConfig) again = ferry_config_new (path);
+  g_autoptr(FerryNodeConfig) n1 = ferry_node_config_new ("qemu+tcp://127.0.0.1:16501/system", "node1", NULL);
+  g_autoptr(FerryNodeConfig) n2 = ferry_node_config_new ("qemu+tcp://127.0.0.1:16502/system", "node2", "127.0.0.1");
+  g_autoptr(FerryClusterConfig) cluster = ferry_cluster_config_new ("  Rack 1  ");
+  g_autoptr(FerryClusterConfig) stray = ferry_cluster_config_new ("Stray");
+  g_autoptr(GPtrArray) clusters = NULL;
+  g_autoptr(GError) error = NULL;
+  const FerryClusterConfig *read;
+
+  g_assert_true (ferry_config_add_node (config, n1, &error));
+  g_assert_true (ferry_config_add_node (config, n2, &error));
+  ferry_cluster_config_add_node (cluster, n1->id);
+  ferry_cluster_config_add_node (cluster, n2->id);
+  ferry_cluster_config_add_node (cluster, n2->id);   /* no duplicates */
+  g_assert_cmpuint (g_strv_length (cluster->nodes), ==, 2);
+  cluster->cpu_xml = g_strdup (cpu_a);
+  cluster->pool_name = g_strdup ("shared");
+  cluster->pool_path = g_strdup ("/var/tmp/ferry-cluster/shared");
+  g_assert_true (ferry_config_add_cluster (config, cluster, &error));
+  g_assert_no_error (error);
+
+  /* Members must be saved nodes. */
+  ferry_cluster_config_add_node (stray, "0f8fad5b-d9cb-469f-a165-70867728950e");
+  g_assert_false (ferry_config_add_cluster (config, stray, &error));
+  g_assert_error (error, FERRY_CONFIG_ERROR, FERRY_CONFIG_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (ferry_config_save (config, &error));
+  g_assert_true (ferry_config_load (again, &error));
+  clusters = ferry_config_dup_clusters (again);
+  g_assert_cmpuint (clusters->len, ==, 1);
+  read = g_ptr_array_index (clusters, 0);
+  g_assert_cmpstr (read->id, ==, cluster->id);
+  g_assert_cmpstr (read->name, ==, "Rack 1");
+  g_assert_cmpstr (read->cpu_xml, ==, cpu_a);
+  g_assert_cmpstr (read->pool_path, ==, "/var/tmp/ferry-cluster/shared");
+  g_assert_cmpuint (g_strv_length (read->nodes), ==, 2);
+
+  /* A removed connection leaves the cluster; deleting the cluster keeps nodes. */
+  g_assert_true (ferry_config_remove_node (again, n1->id));
+  g_clear_pointer (&clusters, g_ptr_array_unref);
+  clusters = ferry_config_dup_clusters (again);
+  g_assert_cmpuint (g_strv_length (((FerryClusterConfig *) g_ptr_array_index (clusters, 0))->nodes), ==, 1);
+  g_assert_true (ferry_config_remove_cluster (again, cluster->id));
+  g_clear_pointer (&clusters, g_ptr_array_unref);
+  clusters = ferry_config_dup_clusters (again);
+  g_assert_cmpuint (clusters->len, ==, 0);
+  {
+    g_autoptr(GPtrArray) nodes = ferry_config_dup_nodes (again);
+    g_assert_cmpuint (nodes->len, ==, 1);
+  }
+  remove_path (path);
+}
+
+static void
+test_config_bad_cluster_preserved (void)
+{
+  g_autofree char *path = temp_path ("config.ini");
+  g_autoptr(FerryConfig) config = ferry_config_new (path);
+  g_autoptr(GPtrArray) clusters = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) warnings = NULL;
+  g_autofree char *saved = NULL;
+  const char *text =
+    "[Ferry]\nversion=1\n\n"
+    "[Cluster a]\nname=Good\nnodes=\n\n"
+    "[Cluster b]\nname=Bad CPU\ncpu=<domain/>\n\n"
+    "[Cluster c]\nname=Bad path\nshared-pool=x\nshared-pool-path=../etc\n";
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  g_assert_true (ferry_config_load (config, &error));
+  clusters = ferry_config_dup_clusters (config);
+  g_assert_cmpuint (clusters->len, ==, 1);
+  warnings = ferry_config_dup_load_warnings (config);
+  g_assert_cmpuint (g_strv_length (warnings), ==, 2);
+  /* What we could not read is written back, not destroyed. */
+  g_assert_true (ferry_config_save (config, &error));
+  g_assert_true (g_file_get_contents (path, &saved, NULL, NULL));
+  g_assert_nonnull (strstr (saved, "[Cluster b]"));
+  g_assert_nonnull (strstr (saved, "[Cluster c]"));
+  remove_path (path);
+}
+
+static void
+test_export_import (void)
+{
+  g_autoptr(FerryClusterConfig) cluster = ferry_cluster_config_new ("Rack 1");
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_node_config_free);
+  g_autoptr(GPtrArray) existing = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_node_config_free);
+  g_autoptr(FerryClusterConfig) imported = NULL;
+  g_autoptr(FerryClusterConfig) resolved = NULL;
+  g_autoptr(GPtrArray) imported_nodes = NULL;
+  g_autoptr(GPtrArray) to_add = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  FerryNodeConfig *known;
+  gsize length;
+
+  g_ptr_array_add (nodes, ferry_node_config_new ("qemu+tcp://127.0.0.1:16501/system", "node1", NULL));
+  g_ptr_array_add (nodes, ferry_node_config_new ("qemu+tcp://127.0.0.1:16502/system", "node2\nx", "127.0.0.2"));
+  cluster->cpu_xml = g_strdup (cpu_a);
+  data = ferry_cluster_export (cluster, nodes, &length);
+  /* GKeyFile escapes the line break: an invalid name is refused, not split. */
+  g_assert_false (ferry_cluster_import_parse (data, length, &imported, &imported_nodes, &error));
+  g_assert_error (error, FERRY_CLUSTER_ERROR, FERRY_CLUSTER_ERROR_INVALID);
+  g_clear_error (&error);
+  g_clear_pointer (&data, g_free);
+
+  g_free (((FerryNodeConfig *) g_ptr_array_index (nodes, 1))->name);
+  ((FerryNodeConfig *) g_ptr_array_index (nodes, 1))->name = g_strdup ("node2");
+  data = ferry_cluster_export (cluster, nodes, &length);
+  g_assert_true (ferry_cluster_import_parse (data, length, &imported, &imported_nodes, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (imported->name, ==, "Rack 1");
+  g_assert_cmpstr (imported->id, !=, cluster->id);
+  g_assert_cmpstr (imported->cpu_xml, ==, cpu_a);
+  g_assert_cmpuint (imported_nodes->len, ==, 2);
+  g_assert_cmpstr (((FerryNodeConfig *) g_ptr_array_index (imported_nodes, 1))->migration_address, ==, "127.0.0.2");
+
+  /* node1 is known here under another id: only node2 is added. */
+  known = ferry_node_config_new ("qemu+tcp://127.0.0.1:16501/system", "mine", NULL);
+  g_ptr_array_add (existing, known);
+  resolved = ferry_cluster_import_resolve (imported, imported_nodes, existing, &to_add);
+  g_assert_cmpuint (to_add->len, ==, 1);
+  g_assert_cmpstr (resolved->nodes[0], ==, known->id);
+  g_assert_cmpstr (resolved->nodes[1], ==, ((FerryNodeConfig *) g_ptr_array_index (to_add, 0))->id);
+}
+
+static void
+test_import_refused (void)
+{
+  const char *bad[] = {
+    "",
+    "\xff\xfe binary",
+    "[Something]\nx=1\n",
+    "[Ferry Cluster]\nname=x\n",                                        /* no version */
+    "[Ferry Cluster]\nversion=9\nname=x\n[Member 1]\nuri=qemu:///system\n",   /* newer */
+    "[Ferry Cluster]\nversion=1\nname=\n[Member 1]\nuri=qemu:///system\n",     /* no name */
+    "[Ferry Cluster]\nversion=1\nname=x\n",                              /* no nodes */
+    "[Ferry Cluster]\nversion=1\nname=x\n[Member 1]\nname=a\n",          /* no URI */
+    "[Ferry Cluster]\nversion=1\nname=x\n[Member 1]\nuri=not a uri\n",
+    "[Ferry Cluster]\nversion=1\nname=x\n[Member 1]\nuri=qemu:///system\n[Member 2]\nuri=qemu:///system\n",
+    "[Ferry Cluster]\nversion=1\nname=x\ncpu=<cpu><model>a</cpu>\n[Member 1]\nuri=qemu:///system\n",
+    "[Ferry Cluster]\nversion=1\nname=x\ncpu=<domain/>\n[Member 1]\nuri=qemu:///system\n",
+    "[Ferry Cluster]\nversion=1\nname=x\nshared-pool=a b\nshared-pool-path=/x\n[Member 1]\nuri=qemu:///system\n",
+    "[Ferry Cluster]\nversion=1\nname=x\nshared-pool=a\nshared-pool-path=relative\n[Member 1]\nuri=qemu:///system\n",
+    "[Ferry Cluster]\nversion=1\nname=x\nshared-pool=a\n[Member 1]\nuri=qemu:///system\n",
+    "[Ferry Cluster]\nversion=1\nname=x\n[Member 1]\nuri=qemu:///system\nmigration-address=a b\n",
+    "[Ferry Cluster]\nversion=1\nname=x\n[Member 1]\nuri=qemu:///system\n[Other]\nk=v\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(FerryClusterConfig) cluster = NULL;
+      g_autoptr(GPtrArray) nodes = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("bad input %u", i);
+      g_assert_false (ferry_cluster_import_parse (bad[i], strlen (bad[i]), &cluster, &nodes, &error));
+      g_assert_nonnull (error);
+      g_assert_null (cluster);
+      g_assert_cmpstr (error->message, !=, "");
+    }
+}
+
+static FerryNodeProbe *
+probe_new (const char *name,
+           const char *uuid,
+           const char *libvirt,
+           const char *qemu)
+{
+  FerryNodeProbe *probe = g_new0 (FerryNodeProbe, 1);
+  const char *models[] = { "qemu64", "Westmere", NULL };
+
+  probe->node_name = g_strdup (name);
+  probe->reachable = TRUE;
+  probe->arch = g_strdup ("x86_64");
+  probe->host_uuid = g_strdup (uuid);
+  probe->libvirt_version = g_strdup (libvirt);
+  probe->hypervisor_version = g_strdup (qemu);
+  probe->models[FERRY_VIRTTYPE_QEMU] = g_strdupv ((char **) models);
+  probe->vms = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_vm_facts_free);
+  probe->networks = g_ptr_array_new_with_free_func (g_free);
+  return probe;
+}
+
+static const FerryClusterCheck *
+find_check (GPtrArray  *checks,
+            const char *code)
+{
+  for (guint i = 0; i < checks->len; i++)
+    if (g_str_equal (((FerryClusterCheck *) g_ptr_array_index (checks, i))->code, code))
+      return g_ptr_array_index (checks, i);
+  return NULL;
+}
+
+static void
+test_evaluate (void)
+{
+  g_autoptr(GPtrArray) probes = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_node_probe_free);
+  g_autoptr(GPtrArray) checks = NULL;
+  FerryNodeProbe *down;
+
+  g_ptr_array_add (probes, probe_new ("node1", "u1", "9.0.0", "7.2.0"));
+  g_ptr_array_add (probes, probe_new ("node2", "u2", "9.0.0", "7.2.0"));
+  checks = ferry_cluster_evaluate (probes);
+  g_assert_cmpint (find_check (checks, "reachable")->severity, ==, FERRY_CHECK_PASS);
+  g_assert_cmpint (find_check (checks, "uuid")->severity, ==, FERRY_CHECK_PASS);
+  g_assert_cmpint (find_check (checks, "libvirt")->severity, ==, FERRY_CHECK_PASS);
+  /* Honest about what libvirt cannot tell. */
+  g_assert_cmpint (find_check (checks, "clock")->severity, ==, FERRY_CHECK_INFO);
+  g_assert_nonnull (find_check (checks, "clock")->fix);
+  g_assert_cmpint (ferry_cluster_worst_severity (checks), ==, FERRY_CHECK_INFO);
+  g_clear_pointer (&checks, g_ptr_array_unref);
+
+  g_ptr_array_add (probes, probe_new ("node3", "u1", "8.0.0", "7.2.0"));
+  g_free (((FerryNodeProbe *) g_ptr_array_index (probes, 2))->arch);
+  ((FerryNodeProbe *) g_ptr_array_index (probes, 2))->arch = g_strdup ("aarch64");
+  down = probe_new ("node4", NULL, NULL, NULL);
+  down->reachable = FALSE;
+  down->error = g_strdup ("Connection refused");
+  g_ptr_array_add (probes, down);
+  checks = ferry_cluster_evaluate (probes);
+  g_assert_cmpint (find_check (checks, "reachable")->severity, ==, FERRY_CHECK_FAIL);
+  g_assert_nonnull (strstr (find_check (checks, "reachable")->detail, "node4: Connection refused"));
+  g_assert_cmpint (find_check (checks, "arch")->severity, ==, FERRY_CHECK_FAIL);
+  g_assert_cmpint (find_check (checks, "uuid")->severity, ==, FERRY_CHECK_FAIL);
+  g_assert_nonnull (strstr (find_check (checks, "uuid")->detail, "node1 and node3"));
+  g_assert_cmpint (find_check (checks, "libvirt")->severity, ==, FERRY_CHECK_WARN);
+  g_assert_nonnull (strstr (find_check (checks, "libvirt")->detail, "node3: 8.0.0"));
+  g_assert_cmpint (find_check (checks, "qemu")->severity, ==, FERRY_CHECK_PASS);
+  g_assert_cmpint (ferry_cluster_worst_severity (checks), ==, FERRY_CHECK_FAIL);
+}
+
+static void
+test_cpu_helpers (void)
+{
+  g_autoptr(GPtrArray) probes = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_node_probe_free);
+  const char *reordered =
+    "<cpu mode='custom' match='exact'><feature policy='disable' name='vme'/><model>EPYC</model>"
+    "<feature policy='require' name='acpi'/><topology sockets='1' cores='2' threads='1'/></cpu>";
+  const char *domain =
+    "<domain type='qemu'><name>x</name><cpu mode='host-passthrough'><topology sockets='1' cores='2' threads='1'/></cpu>"
+    "<devices/></domain>";
+  g_autofree char *summary = ferry_cluster_cpu_summary (cpu_a);
+  g_autofree char *common = NULL;
+  g_autofree char *with_cpu = NULL;
+  g_autofree char *added = NULL;
+  const char *narrow[] = { "Westmere", NULL };
+
+  g_assert_cmpstr (summary, ==, "EPYC (AMD), 1 extra features, 1 disabled");
+  g_assert_true (ferry_cluster_cpu_equal (cpu_a, reordered));
+  g_assert_false (ferry_cluster_cpu_equal (cpu_a, "<cpu mode='host-model'/>"));
+  g_assert_false (ferry_cluster_cpu_equal (cpu_a, NULL));
+
+  with_cpu = ferry_cluster_domain_with_cpu (domain, cpu_a, NULL);
+  g_assert_nonnull (strstr (with_cpu, "EPYC"));
+  g_assert_null (strstr (with_cpu, "host-passthrough"));
+  g_assert_nonnull (strstr (with_cpu, "cores=\"2\""));   /* topology kept */
+  added = ferry_cluster_domain_with_cpu ("<domain type='qemu'><name>y</name></domain>", cpu_a, NULL);
+  g_assert_nonnull (strstr (added, "<model fallback=\"forbid\">EPYC</model>"));
+  g_assert_null (ferry_cluster_domain_with_cpu ("<domain/>", "<pool/>", NULL));
+
+  g_ptr_array_add (probes, probe_new ("node1", "u1", "9.0.0", "7.2.0"));
+  g_ptr_array_add (probes, probe_new ("node2", "u2", "9.0.0", "7.2.0"));
+  common = ferry_cluster_common_model (probes, FERRY_VIRTTYPE_QEMU);
+  g_assert_cmpstr (common, ==, "qemu64");
+  g_clear_pointer (&common, g_free);
+  g_strfreev (((FerryNodeProbe *) g_ptr_array_index (probes, 1))->models[FERRY_VIRTTYPE_QEMU]);
+  ((FerryNodeProbe *) g_ptr_array_index (probes, 1))->models[FERRY_VIRTTYPE_QEMU] = g_strdupv ((char **) narrow);
+  common = ferry_cluster_common_model (probes, FERRY_VIRTTYPE_QEMU);
+  g_assert_cmpstr (common, ==, "Westmere");
+  g_assert_null (ferry_cluster_common_model (probes, FERRY_VIRTTYPE_KVM));
+
+  /* No VMs, no KVM everywhere: TCG. A KVM guest makes it KVM. */
+  ((FerryNodeProbe *) g_ptr_array_index (probes, 0))->has_kvm = TRUE;
+  g_assert_cmpint (ferry_cluster_choose_virttype (probes), ==, FERRY_VIRTTYPE_QEMU);
+  ((FerryNodeProbe *) g_ptr_array_index (probes, 1))->has_kvm = TRUE;
+  g_assert_cmpint (ferry_cluster_choose_virttype (probes), ==, FERRY_VIRTTYPE_KVM);
+  {
+    FerryVmFacts *vm = g_new0 (FerryVmFacts, 1);
+
+    vm->virttype = g_strdup ("qemu");
+    g_ptr_array_add (((FerryNodeProbe *) g_ptr_array_index (probes, 0))->vms, vm);
+  }
+  g_assert_cmpint (ferry_cluster_choose_virttype (probes), ==, FERRY_VIRTTYPE_QEMU);
+}
+
+static void
+test_pool_xml (void)
+{
+  FerryPoolSpec dir = { "ferry-cl-x", "dir", "/srv/vms", NULL, NULL };
+  FerryPoolSpec nfs = { "vms", "netfs", "/mnt/vms", "nas.example", "/export/vms" };
+  FerryPoolSpec bad_name = { "a'b", "dir", "/srv", NULL, NULL };
+  FerryPoolSpec bad_path = { "a", "dir", "srv/../x", NULL, NULL };
+  FerryPoolSpec bad_nfs = { "a", "netfs", "/mnt", "x y", "/e" };
+  FerryPoolSpec bad_type = { "a", "logical", "/mnt", NULL, NULL };
+  g_autofree char *xml = ferry_cluster_pool_xml (&dir, NULL);
+  g_autofree char *nfs_xml = ferry_cluster_pool_xml (&nfs, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (strstr (xml, "<pool type='dir'>"));
+  g_assert_nonnull (strstr (xml, "<path>/srv/vms</path>"));
+  g_assert_nonnull (strstr (nfs_xml, "<host name='nas.example'/>"));
+  g_assert_nonnull (strstr (nfs_xml, "<format type='nfs'/>"));
+  g_assert_null (ferry_cluster_pool_xml (&bad_name, &error));
+  g_clear_error (&error);
+  g_assert_null (ferry_cluster_pool_xml (&bad_path, &error));
+  g_clear_error (&error);
+  g_assert_null (ferry_cluster_pool_xml (&bad_nfs, &error));
+  g_clear_error (&error);
+  g_assert_null (ferry_cluster_pool_xml (&bad_type, &error));
+}
+
+static void
+test_networks (void)
+{
+  const char *net =
+    "<network><name>ferry-cl-net</name><uuid>4f4d3edd-2dc4-4662-ac45-30c6a389e348</uuid>"
+    "<bridge name='ferrybr3' stp='on' delay='0'/><mac address='52:54:00:aa:bb:cc'/></network>";
+  const char *bridged =
+    "<network><name>lan</name><forward mode='bridge'/><bridge name='br0'/></network>";
+  g_autofree char *copy = ferry_cluster_network_xml_for_copy (net, NULL);
+  g_autofree char *bridged_copy = ferry_cluster_network_xml_for_copy (bridged, NULL);
+  g_autoptr(GPtrArray) probes = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_node_probe_free);
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) gaps = NULL;
+  FerryNetworkGap *gap;
+  FerryVmFacts *vm;
+  FerryNetworkFacts *facts;
+  const char *vm_nets[] = { "ferry-cl-net", NULL };
+
+  g_assert_null (strstr (copy, "uuid"));
+  g_assert_null (strstr (copy, "mac"));
+  g_assert_null (strstr (copy, "ferrybr3"));
+  g_assert_nonnull (strstr (copy, "stp=\"on\""));
+  g_assert_nonnull (strstr (bridged_copy, "br0"));
+  g_assert_null (ferry_cluster_network_xml_for_copy ("<pool/>", NULL));
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("node%u", i + 1);
+
+      g_ptr_array_add (nodes, ferry_node_new ("test:///default", name, NULL));
+      g_ptr_array_add (probes, probe_new (name, name, "9.0.0", "7.2.0"));
+    }
+  vm = g_new0 (FerryVmFacts, 1);
+  vm->networks = g_strdupv ((char **) vm_nets);
+  g_ptr_array_add (((FerryNodeProbe *) g_ptr_array_index (probes, 0))->vms, vm);
+  facts = g_new0 (FerryNetworkFacts, 1);
+  facts->name = g_strdup ("ferry-cl-net");
+  facts->active = TRUE;
+  g_ptr_array_add (((FerryNodeProbe *) g_ptr_array_index (probes, 0))->networks, facts);
+  facts = g_new0 (FerryNetworkFacts, 1);
+  facts->name = g_strdup ("ferry-cl-net");
+  g_ptr_array_add (((FerryNodeProbe *) g_ptr_array_index (probes, 1))->networks, facts);
+
+  gaps = ferry_cluster_network_gaps (nodes, probes);
+  g_assert_cmpuint (gaps->len, ==, 1);
+  gap = g_ptr_array_index (gaps, 0);
+  g_assert_cmpstr (gap->network, ==, "ferry-cl-net");
+  g_assert_cmpuint (gap->n_vms, ==, 1);
+  g_assert_true (gap->source == g_ptr_array_index (nodes, 0));
+  g_assert_cmpuint (gap->missing->len, ==, 2);
+  g_assert_cmpstrv (gap->inactive, ((const char *[]) { "node2", NULL }));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  ferry_core_init ();
+
+  g_test_add_func ("/cluster/config/roundtrip", test_config_roundtrip);
+  g_test_add_func ("/cluster/config/bad-cluster-preserved", test_config_bad_cluster_preserved);
+  g_test_add_func ("/cluster/export-import", test_export_import);
+  g_test_add_func ("/cluster/import-refused", test_import_refused);
+  g_test_add_func ("/cluster/evaluate", test_evaluate);
+  g_test_add_func ("/cluster/cpu", test_cpu_helpers);
+  g_test_add_func ("/cluster/pool-xml", test_pool_xml);
+  g_test_add_func ("/cluster/networks", test_networks);
+  return g_test_run ();
+}

@@ -52,6 +52,7 @@ ferry_vm_spec_copy (const FerryVmSpec *spec)
   copy->network_source = g_strdup (spec->network_source);
   copy->firmware = g_strdup (spec->firmware);
   copy->virttype = g_strdup (spec->virttype);
+  copy->cpu_xml = g_strdup (spec->cpu_xml);
   return copy;
 }
 
@@ -69,6 +70,7 @@ ferry_vm_spec_free (FerryVmSpec *spec)
   g_free (spec->network_source);
   g_free (spec->firmware);
   g_free (spec->virttype);
+  g_free (spec->cpu_xml);
   g_free (spec);
 }
 
@@ -425,7 +427,19 @@ ferry_vm_spec_to_xml (const FerryVmSpec  *spec,
 
   /* The host's CPU model, migratable between similar hosts; TCG emulates
    * its own default CPU and has no use for it. */
-  if (kvm)
+  if (spec->cpu_xml != NULL)
+    {
+      /* A cluster's baseline CPU (ferry-cluster-ops.c): the VM can run on
+       * every node of the cluster. */
+      g_autoptr(xmlDoc) cpu_doc = ferry_xml_parse (spec->cpu_xml, NULL);
+      xmlNode *cpu = cpu_doc ? xmlDocGetRootElement (cpu_doc) : NULL;
+
+      if (cpu != NULL && xmlStrEqual (cpu->name, BAD_CAST "cpu"))
+        xmlAddChild (root, xmlDocCopyNode (cpu, root->doc, 1));
+      else if (kvm)
+        add_element_with_attrs (root, "cpu", "mode", "host-model", NULL);
+    }
+  else if (kvm)
     add_element_with_attrs (root, "cpu", "mode", "host-model", NULL);
 
   add_element_with_attrs (root, "clock", "offset", "utc", NULL);

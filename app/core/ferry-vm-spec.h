@@ -49,6 +49,7 @@ typedef struct
   char     *firmware;           /* "bios" or "efi" */
   char     *virttype;           /* "kvm" or "qemu" (TCG) */
   gboolean  start_after_create;
+  char     *cpu_xml;            /* a cluster's baseline <cpu>, or NULL for the default */
 } FerryVmSpec;
 
 GQuark       ferry_vm_spec_error_quark (void);

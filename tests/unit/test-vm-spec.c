@@ -807,6 +807,27 @@ test_no_libvirt_on_main_thread (void)
   g_assert_cmpuint (ferry_core_get_libvirt_calls_on_main_thread (), ==, 0);
 }
 
+/* A VM made on a cluster node gets the cluster's baseline CPU. */
+static void
+test_cluster_cpu (void)
+{
+  g_autoptr(FerryVmSpec) spec = ferry_vm_spec_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *plain = NULL;
+
+  g_free (spec->name);
+  spec->name = g_strdup ("cl-new");
+  plain = ferry_vm_spec_to_xml (spec, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (plain, "host-model"));
+  spec->cpu_xml = g_strdup ("<cpu mode='custom' match='exact'><model fallback='forbid'>EPYC</model></cpu>");
+  xml = ferry_vm_spec_to_xml (spec, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (xml, "<model fallback=\"forbid\">EPYC</model>"));
+  g_assert_null (strstr (xml, "host-model"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -818,6 +839,7 @@ main (int   argc,
   tmpdir = g_dir_make_tmp ("ferry-test-XXXXXX", NULL);
 
   g_test_add_func ("/vm-spec/names", test_names);
+  g_test_add_func ("/vm-spec/cluster-cpu", test_cluster_cpu);
   g_test_add_func ("/vm-spec/validate", test_validate);
   g_test_add_func ("/vm-spec/xml-install", test_xml_install);
   g_test_add_func ("/vm-spec/xml-qemu-import", test_xml_qemu_import);

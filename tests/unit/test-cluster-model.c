@@ -202,6 +202,13 @@ test_import_refused (void)
     }
 }
 
+static void
+network_facts_free (FerryNetworkFacts *facts)
+{
+  g_free (facts->name);
+  g_free (facts);
+}
+
 static FerryNodeProbe *
 probe_new (const char *name,
            const char *uuid,
@@ -219,7 +226,7 @@ probe_new (const char *name,
   probe->hypervisor_version = g_strdup (qemu);
   probe->models[FERRY_VIRTTYPE_QEMU] = g_strdupv ((char **) models);
   probe->vms = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_vm_facts_free);
-  probe->networks = g_ptr_array_new_with_free_func (g_free);
+  probe->networks = g_ptr_array_new_with_free_func ((GDestroyNotify) network_facts_free);
   return probe;
 }
 

@@ -82,10 +82,23 @@ domstate (FerryNode  *node,
   return out ? g_strstrip (g_steal_pointer (&out)) : NULL;
 }
 
+static gboolean
+all_connected (gpointer data)
+{
+  for (guint n = 0; n < N_NODES; n++)
+    if (ferry_node_get_state (nodes[n]) != FERRY_NODE_STATE_CONNECTED)
+      return FALSE;
+  return TRUE;
+}
+
 static void
 remove_everywhere (const char *name)
 {
   gint64 deadline;
+
+  /* The cluster is shared: another test may have frozen or restarted a
+   * node a moment ago. */
+  ferry_test_wait_until (all_connected, NULL, 60000);
 
   for (guint n = 0; n < N_NODES; n++)
     if (ferry_node_get_state (nodes[n]) == FERRY_NODE_STATE_CONNECTED &&
@@ -392,6 +405,9 @@ test_failover (void)
    * removed once confirmed. */
   cluster (restart3);
   g_assert_true (ferry_test_wait_node_state (nodes[2], FERRY_NODE_STATE_CONNECTED, 30000));
+  /* The demo guests first, whatever happens next. */
+  virsh_quiet (nodes[2], "start", "n3-web", NULL);
+  virsh_quiet (nodes[2], "start", "n3-db", NULL);
   g_assert_true (ferry_test_wait_until (has_stale, nodes[2], 10000));
   {
     g_autoptr(GPtrArray) stale = ferry_ha_manager_get_stale (manager, nodes[2]);
@@ -428,13 +444,13 @@ test_failover (void)
 
   /* Leave the demo cluster as we found it. */
   g_assert_no_error (set_ha (ha, FALSE));
+  virsh_quiet (nodes[2], "start", "n3-web", NULL);
+  virsh_quiet (nodes[2], "start", "n3-db", NULL);
   g_assert_false (ferry_ha_manager_is_ha (manager, ha));
   g_object_unref (ha);
   g_object_unref (plain);
   remove_everywhere ("ha-web");
   remove_everywhere ("ha-plain");
-  virsh_quiet (nodes[2], "start", "n3-web", NULL);
-  virsh_quiet (nodes[2], "start", "n3-db", NULL);
   {
     g_autofree char *web = domstate (nodes[2], "n3-web");
     g_autofree char *db = domstate (nodes[2], "n3-db");

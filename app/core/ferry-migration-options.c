@@ -167,7 +167,7 @@ ferry_migration_options_describe (const FerryMigrationOptions *self)
   else if (self->storage == FERRY_MIGRATION_STORAGE_COPY_INC)
     g_ptr_array_add (parts, g_strdup (_("copy disks (incremental)")));
   if (self->bandwidth_mib > 0)
-    g_ptr_array_add (parts, g_strdup_printf (_("%" G_GUINT64_FORMAT " MiB/s"), self->bandwidth_mib));
+    g_ptr_array_add (parts, g_strdup_printf (_("%llu MiB/s"), (unsigned long long) self->bandwidth_mib));
   if (self->max_downtime_ms > 0)
     g_ptr_array_add (parts, g_strdup_printf (_("downtime ≤ %u ms"), self->max_downtime_ms));
   if (self->auto_converge)

@@ -965,9 +965,9 @@ ferry_migration_describe_progress (FerryMigration *self)
           return g_strdup_printf (_("Moved to %s in %.1f s"),
                                   ferry_node_get_name (self->destination), p->elapsed_ms / 1000.0);
         if (p->downtime_ms >= 0)
-          return g_strdup_printf (_("Moved to %s in %.1f s, paused %" G_GINT64_FORMAT " ms, %s MiB sent"),
+          return g_strdup_printf (_("Moved to %s in %.1f s, paused %lld ms, %s MiB sent"),
                                   ferry_node_get_name (self->destination), p->elapsed_ms / 1000.0,
-                                  p->downtime_ms, moved);
+                                  (long long) p->downtime_ms, moved);
         return g_strdup_printf (_("Moved to %s in %.1f s, %s MiB sent"),
                                 ferry_node_get_name (self->destination), p->elapsed_ms / 1000.0, moved);
       }
@@ -988,7 +988,7 @@ ferry_migration_describe_progress (FerryMigration *self)
   else if (p->data_total == 0)
     g_string_append (s, _("Starting"));
   else if (p->iteration > 1)
-    g_string_append_printf (s, _("Transferring memory, pass %" G_GUINT64_FORMAT), p->iteration);
+    g_string_append_printf (s, _("Transferring memory, pass %llu"), (unsigned long long) p->iteration);
   else
     g_string_append (s, _("Transferring memory"));
 
@@ -1005,7 +1005,7 @@ ferry_migration_describe_progress (FerryMigration *self)
   if (p->dirty_rate > 0)
     g_string_append_printf (s, _(", dirtying %.1f MiB/s"), p->dirty_rate / (1024.0 * 1024.0));
   if (p->expected_downtime_ms >= 0 && self->state == FERRY_MIGRATION_RUNNING && self->options.live)
-    g_string_append_printf (s, _(", pause ~%" G_GINT64_FORMAT " ms"), p->expected_downtime_ms);
+    g_string_append_printf (s, _(", pause ~%lld ms"), (long long) p->expected_downtime_ms);
   if (p->eta_ms >= 0 && p->throughput > 0 && self->state != FERRY_MIGRATION_POSTCOPY)
     g_string_append_printf (s, _(", %.0f s left"), p->eta_ms / 1000.0);
   return g_string_free (s, FALSE);

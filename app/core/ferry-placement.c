@@ -131,7 +131,7 @@ ferry_placement_plan (const FerryPlacementHost *hosts,
         placement->reason = g_strdup_printf (_("every host with room already runs a VM of the group “%s”"),
                                              vm->group);
       else
-        placement->reason = g_strdup_printf (_("no host has %" G_GUINT64_FORMAT " MiB free"), need >> 20);
+        placement->reason = g_strdup_printf (_("no host has %llu MiB free"), (unsigned long long) (need >> 20));
     }
 
   for (guint h = 0; h < n_hosts; h++)

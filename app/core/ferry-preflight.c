@@ -389,9 +389,9 @@ destination_thread (GTask        *task,
   probe->free_memory = free_memory;
   if (free_memory > 0 && probe->live && free_memory < probe->memory + MEMORY_OVERHEAD)
     add_item (probe->items, FERRY_PREFLIGHT_MEMORY, FERRY_PREFLIGHT_BLOCKER,
-              _("%s has %" G_GUINT64_FORMAT " MiB free; “%s” needs %" G_GUINT64_FORMAT " MiB"),
-              ferry_node_get_name (probe->destination), (guint64) (free_memory >> 20), probe->name,
-              (probe->memory + MEMORY_OVERHEAD) >> 20);
+              _("%s has %llu MiB free; “%s” needs %llu MiB"),
+              ferry_node_get_name (probe->destination), (unsigned long long) (free_memory >> 20), probe->name,
+              (unsigned long long) ((probe->memory + MEMORY_OVERHEAD) >> 20));
   virResetLastError ();
 
   if (probe->arch != NULL)

@@ -605,8 +605,15 @@ test_queue_limit (void)
       g_assert_cmpuint (ferry_migration_queue_get_n_running (queue), <=, 1);
     }
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (queue)), ==, 0);
-  g_assert_cmpint (ferry_migration_get_state (first), ==, FERRY_MIGRATION_COMPLETED);
-  g_assert_cmpint (ferry_migration_get_state (second), ==, FERRY_MIGRATION_COMPLETED);
+  for (guint i = 0; i < 2; i++)
+    {
+      FerryMigration *m = i == 0 ? first : second;
+
+      if (ferry_migration_get_state (m) != FERRY_MIGRATION_COMPLETED)
+        g_error ("%s: %s: %s", ferry_migration_get_vm_name (m),
+                 ferry_migration_state_to_string (ferry_migration_get_state (m)),
+                 ferry_migration_get_error (m) ? ferry_migration_get_error (m)->message : "");
+    }
   g_assert_cmpint (ferry_task_get_state (ferry_migration_get_task (second)), ==, FERRY_TASK_SUCCEEDED);
   wait_owner (a, nodes[1]);
   wait_owner (b, nodes[1]);

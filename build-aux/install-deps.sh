@@ -29,6 +29,8 @@ pkgs=(
   isolinux syslinux-common xorriso
   # desktop testing
   xvfb xauth x11-utils xdotool imagemagick dbus dbus-x11 at-spi2-core fonts-cantarell adwaita-icon-theme
+  # tests/ui/test-a11y.py: Ferry driven through AT-SPI (at-spi2-core above runs the bus)
+  python3-pyatspi
   # tests/bench/bench-stats: the program Ferry's statistics are compared with
   virt-manager
   # tests/bench/bench-console: the VNC viewer the console is compared with

@@ -30,6 +30,7 @@ struct _FerryApplication
   FerryHaManager *ha_manager;
   GSettings      *settings;
   GHashTable     *connect_tasks;   /* FerryNode* → FerryTask* of the attempt under way */
+  GListStore     *clusters;        /* FerryCluster */
   GCancellable   *cancellable;
   char           *startup_message;
 
@@ -407,6 +408,14 @@ ferry_application_remove_node (FerryApplication *self,
   ferry_inventory_remove_node (self->inventory, node);
   if (!self->ephemeral && ferry_config_remove_node (self->config, ferry_node_get_id (node)))
     save_config (self);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->clusters)); i++)
+    {
+      g_autoptr(FerryCluster) cluster = g_list_model_get_item (G_LIST_MODEL (self->clusters), i);
+      g_autoptr(FerryClusterConfig) config = ferry_cluster_config_copy (ferry_cluster_get_config (cluster));
+
+      if (ferry_cluster_config_remove_node (config, ferry_node_get_id (node)))
+        ferry_cluster_set_config (cluster, config);
+    }
   g_object_unref (node);
 }
 
@@ -439,6 +448,87 @@ load_saved_nodes (FerryApplication *self)
   nodes = ferry_config_dup_nodes (self->config);
   for (guint i = 0; i < nodes->len; i++)
     add_node (self, g_ptr_array_index (nodes, i));
+
+  {
+    g_autoptr(GPtrArray) clusters = ferry_config_dup_clusters (self->config);
+
+    for (guint i = 0; i < clusters->len; i++)
+      {
+        g_autoptr(FerryCluster) cluster = ferry_cluster_new (g_ptr_array_index (clusters, i));
+
+        g_list_store_append (self->clusters, cluster);
+      }
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Clusters (saved next to the connections; in memory only with --connect)  */
+
+GListModel *
+ferry_application_get_clusters (FerryApplication *self)
+{
+  g_return_val_if_fail (FERRY_IS_APPLICATION (self), NULL);
+  return G_LIST_MODEL (self->clusters);
+}
+
+FerryCluster *
+ferry_application_find_cluster (FerryApplication *self,
+                                const char       *id)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->clusters)); i++)
+    {
+      g_autoptr(FerryCluster) cluster = g_list_model_get_item (G_LIST_MODEL (self->clusters), i);
+
+      if (g_strcmp0 (ferry_cluster_get_id (cluster), id) == 0)
+        return cluster;   /* the store keeps it */
+    }
+  return NULL;
+}
+
+gboolean
+ferry_application_save_cluster (FerryApplication          *self,
+                                const FerryClusterConfig  *config,
+                                GError                   **error)
+{
+  g_autoptr(FerryClusterConfig) checked = ferry_cluster_config_copy (config);
+  FerryCluster *existing;
+
+  g_return_val_if_fail (FERRY_IS_APPLICATION (self), FALSE);
+
+  if (!ferry_cluster_config_validate (checked, error))
+    return FALSE;
+  existing = ferry_application_find_cluster (self, checked->id);
+  if (!self->ephemeral)
+    {
+      if (existing != NULL ? !ferry_config_update_cluster (self->config, checked, error)
+                           : !ferry_config_add_cluster (self->config, checked, error))
+        return FALSE;
+      save_config (self);
+    }
+  if (existing != NULL)
+    ferry_cluster_set_config (existing, checked);
+  else
+    {
+      g_autoptr(FerryCluster) cluster = ferry_cluster_new (checked);
+
+      g_list_store_append (self->clusters, cluster);
+    }
+  return TRUE;
+}
+
+/* Forgets the cluster; its nodes and their VMs stay as they are. */
+void
+ferry_application_delete_cluster (FerryApplication *self,
+                                  FerryCluster     *cluster)
+{
+  guint position;
+
+  g_return_if_fail (FERRY_IS_APPLICATION (self));
+
+  if (!self->ephemeral && ferry_config_remove_cluster (self->config, ferry_cluster_get_id (cluster)))
+    save_config (self);
+  if (g_list_store_find (self->clusters, cluster, &position))
+    g_list_store_remove (self->clusters, position);
 }
 
 static FerryWindow *
@@ -854,6 +944,7 @@ ferry_application_finalize (GObject *object)
   g_clear_pointer (&self->connect_tasks, g_hash_table_unref);
   g_clear_object (&self->sampler);
   g_clear_object (&self->inventory);
+  g_clear_object (&self->clusters);
   g_clear_object (&self->ha_manager);
   g_clear_object (&self->migration_queue);
   g_clear_object (&self->task_log);
@@ -882,6 +973,7 @@ ferry_application_init (FerryApplication *self)
 {
   self->config = ferry_config_new (g_getenv ("FERRY_CONFIG"));
   self->inventory = ferry_inventory_new ();
+  self->clusters = g_list_store_new (FERRY_TYPE_CLUSTER);
   self->task_log = ferry_task_log_new ();
   self->migration_queue = ferry_migration_queue_new (self->task_log);
   self->ha_manager = ferry_ha_manager_new (self->inventory, self->task_log);

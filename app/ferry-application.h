@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "ferry-core-all.h"
+#include "ferry-cluster.h"
 
 G_BEGIN_DECLS
 
@@ -53,5 +54,16 @@ gboolean          ferry_application_set_node_maintenance (FerryApplication    *s
                                                           gboolean             maintenance,
                                                           const char * const  *evacuated,
                                                           GError             **error);
+
+/* Clusters: a GListModel of FerryCluster. */
+GListModel       *ferry_application_get_clusters   (FerryApplication          *self);
+FerryCluster     *ferry_application_find_cluster   (FerryApplication          *self,
+                                                    const char                *id);
+/* Adds or updates (same id) a cluster; saved unless started with --connect. */
+gboolean          ferry_application_save_cluster   (FerryApplication          *self,
+                                                    const FerryClusterConfig  *config,
+                                                    GError                   **error);
+void              ferry_application_delete_cluster (FerryApplication          *self,
+                                                    FerryCluster              *cluster);
 
 G_END_DECLS

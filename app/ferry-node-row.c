@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ferry-cluster.h"
 #include "ferry-core-all.h"
 #include "ferry-node-row.h"
 #include "ferry-sparkline.h"
@@ -222,6 +223,23 @@ update_all (FerryNodeRow *self)
   update_counts (self, running, g_list_model_get_n_items (vms));
 }
 
+/* A cluster: its name and how many nodes it has. */
+static void
+update_cluster (FerryNodeRow *self)
+{
+  FerryCluster *cluster = FERRY_CLUSTER (self->item);
+  guint n = g_strv_length (ferry_cluster_get_config (cluster)->nodes);
+  g_autofree char *subtitle = g_strdup_printf (ngettext ("Cluster of %u node", "Cluster of %u nodes", n), n);
+
+  set_icon (self, "network-workgroup-symbolic", NULL);
+  gtk_label_set_text (self->title, ferry_cluster_get_name (cluster));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  ferry_cluster_get_name (cluster), -1);
+  gtk_label_set_text (self->subtitle, subtitle);
+  gtk_label_set_text (self->counts, "");
+  set_tooltip (GTK_WIDGET (self), NULL);
+}
+
 static void
 update (FerryNodeRow *self)
 {
@@ -229,6 +247,8 @@ update (FerryNodeRow *self)
     update_node (self);
   else if (FERRY_IS_INVENTORY (self->item))
     update_all (self);
+  else if (FERRY_IS_CLUSTER (self->item))
+    update_cluster (self);
 }
 
 static void
@@ -303,6 +323,13 @@ ferry_node_row_set_item (FerryNodeRow *self,
     }
 
   self->item = g_object_ref (item);
+  if (FERRY_IS_CLUSTER (item))
+    {
+      ferry_sparkline_set_series (self->sparkline, NULL);
+      g_signal_connect_swapped (item, "changed", G_CALLBACK (update), self);
+      update (self);
+      return;
+    }
   /* The host's CPU (or the cluster's average) over the last minute. */
   ferry_sparkline_set_series (self->sparkline,
                               ferry_metrics_get_series (FERRY_IS_NODE (item) ? ferry_node_get_metrics (FERRY_NODE (item))

@@ -72,6 +72,11 @@ void       _ferry_window_open_vm            (FerryWindow    *self,
                                              FerryVm        *vm);
 void       _ferry_window_update_content     (FerryWindow    *self);
 
+/* ferry-window-clusters.c */
+void       _ferry_window_clusters_class_init (GtkWidgetClass *widget_class);
+void       _ferry_window_clusters_init      (FerryWindow    *self);
+void       _ferry_window_show_cluster       (FerryWindow    *self,
+                                             FerryCluster   *cluster);
 /* ferry-window-dnd.c */
 void       _ferry_window_dnd_add_source     (FerryWindow    *self,
                                              GtkWidget      *widget);

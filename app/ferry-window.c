@@ -534,6 +534,13 @@ sidebar_selection_changed (FerryWindow *self)
       g_clear_object (&self->watched_node);
     }
 
+  if (FERRY_IS_CLUSTER (selected))
+    {
+      _ferry_window_show_cluster (self, FERRY_CLUSTER (selected));
+      _ferry_window_update_actions (self);
+      return;
+    }
+
   if (FERRY_IS_NODE (selected))
     {
       base = ferry_node_get_vms (FERRY_NODE (selected));
@@ -894,6 +901,7 @@ build_models (FerryWindow *self)
   /* The sidebar: [All] + nodes. */
   g_list_store_append (all, self->inventory);
   g_list_store_append (sections, all);
+  g_list_store_append (sections, ferry_application_get_clusters (self->application));
   g_list_store_append (sections, ferry_inventory_get_nodes (self->inventory));
   self->sidebar_selection =
     gtk_single_selection_new (G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (sections))));
@@ -965,6 +973,7 @@ ferry_window_new (FerryApplication *application)
   self->application = application;
   self->inventory = g_object_ref (ferry_application_get_inventory (application));
   build_models (self);
+  _ferry_window_clusters_init (self);
   /* Toasts for recovered HA VMs; the question about stale definitions. */
   ferry_fence_dialog_watch (GTK_WINDOW (self), ferry_application_get_ha_manager (application));
   return self;
@@ -1023,6 +1032,7 @@ ferry_window_class_init (FerryWindowClass *klass)
   object_class->dispose = ferry_window_dispose;
 
   g_type_ensure (FERRY_TYPE_NODE_HEADER);
+  _ferry_window_clusters_class_init (widget_class);
   g_type_ensure (FERRY_TYPE_GRAPH_PAGE);
   g_type_ensure (ADW_TYPE_TAB_VIEW);
   g_type_ensure (FERRY_TYPE_VM_PAGE);
@@ -1079,6 +1089,10 @@ ferry_window_init (FerryWindow *self)
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   gtk_widget_set_parent (GTK_WIDGET (self->vm_menu), GTK_WIDGET (self->vm_view));
+  /* Tab goes from the hosts to the VMs to the header bar, not row by row
+   * (which would also change the selected host at every step). */
+  ferry_a11y_tab_leaves_list (GTK_WIDGET (self->sidebar_view));
+  ferry_a11y_tab_leaves_list (GTK_WIDGET (self->vm_view));
   g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (on_folded), self);
   self->resort_source = g_timeout_add_seconds (2, resort_cb, self);
 

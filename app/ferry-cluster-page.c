@@ -1,0 +1,606 @@
+/* ferry-cluster-page.c — a cluster at a glance: nodes and their health,
+ * capacity used/total, VM counts, and what threatens fault tolerance
+ *
+ * Capacity comes from the stats sampler's latest values; the warnings from
+ * a probe of the nodes (ferry-cluster-ops.c) run when the page shows a
+ * cluster and on "Check Again".
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "ferry-cluster-dialog.h"
+#include "ferry-cluster-ops.h"
+#include "ferry-cluster-page.h"
+
+#define MAX_NAMES 6
+
+struct _FerryClusterPage
+{
+  GtkWidget         parent_instance;
+
+  FerryApplication *application;
+  FerryInventory   *inventory;
+  FerryCluster     *cluster;
+  GCancellable     *cancellable;
+  GPtrArray        *rows;          /* rows we added: GtkWidget, data "group" */
+  GPtrArray        *warning_rows;
+  GPtrArray        *probes;
+  GPtrArray        *probed_nodes;
+  guint             tick;
+  gboolean          checked;
+
+  GtkLabel         *title;
+  GtkLabel         *summary;
+  AdwPreferencesGroup *capacity_group;
+  AdwPreferencesGroup *nodes_group;
+  AdwPreferencesGroup *warnings_group;
+};
+
+G_DEFINE_FINAL_TYPE (FerryClusterPage, ferry_cluster_page, GTK_TYPE_WIDGET)
+
+static GtkWidget *
+add_row (GPtrArray           *rows,
+         AdwPreferencesGroup *group,
+         const char          *icon,
+         const char          *css,
+         const char          *title,
+         const char          *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 6);
+  if (icon != NULL)
+    {
+      GtkWidget *image = gtk_image_new_from_icon_name (icon);
+
+      if (css != NULL)
+        gtk_widget_add_css_class (image, css);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      g_strcmp0 (css, "error") == 0 ? _("Problem")
+                                      : g_strcmp0 (css, "warning") == 0 ? _("Warning") : _("Note"), -1);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), image);
+    }
+  adw_preferences_group_add (group, row);
+  g_object_set_data (G_OBJECT (row), "group", group);
+  g_ptr_array_add (rows, row);
+  return row;
+}
+
+static void
+clear_rows (GPtrArray *rows)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (rows, i);
+
+      adw_preferences_group_remove (g_object_get_data (G_OBJECT (row), "group"), row);
+    }
+  g_ptr_array_set_size (rows, 0);
+}
+
+/* The member nodes we know (a removed connection is skipped). */
+static GPtrArray *
+member_nodes (FerryClusterPage *self)
+{
+  GPtrArray *nodes = g_ptr_array_new_with_free_func (g_object_unref);
+  const FerryClusterConfig *config = ferry_cluster_get_config (self->cluster);
+
+  for (guint i = 0; config->nodes[i] != NULL; i++)
+    {
+      FerryNode *node = ferry_inventory_find_node_by_id (self->inventory, config->nodes[i]);
+
+      if (node != NULL)
+        g_ptr_array_add (nodes, g_object_ref (node));
+    }
+  return nodes;
+}
+
+static double
+last_value (FerryNode   *node,
+            FerryMetric  metric)
+{
+  return ferry_metrics_get_last (ferry_node_get_metrics (node), metric);
+}
+
+static void
+leave_clicked_cb (GtkButton        *button,
+                  FerryClusterPage *self)
+{
+  g_autoptr(FerryClusterConfig) config = ferry_cluster_config_copy (ferry_cluster_get_config (self->cluster));
+  g_autoptr(GError) error = NULL;
+
+  ferry_cluster_config_remove_node (config, g_object_get_data (G_OBJECT (button), "node-id"));
+  if (!ferry_application_save_cluster (self->application, config, &error))
+    g_warning ("%s", error->message);
+}
+
+static void
+update_overview (FerryClusterPage *self)
+{
+  const FerryClusterConfig *config;
+  g_autoptr(GPtrArray) nodes = NULL;
+  g_autoptr(GString) summary = g_string_new (NULL);
+  g_autofree char *cpu = NULL;
+  guint cpus = 0, running = 0, vms = 0, n_up = 0, cpu_samples = 0;
+  guint64 mem_total = 0;
+  double mem_used = 0, cpu_sum = 0;
+
+  clear_rows (self->rows);
+  if (self->cluster == NULL)
+    return;
+  config = ferry_cluster_get_config (self->cluster);
+  nodes = member_nodes (self);
+
+  gtk_label_set_text (self->title, config->name);
+  g_string_append_printf (summary, ngettext ("%u node", "%u nodes", nodes->len), nodes->len);
+  cpu = config->cpu_xml ? ferry_cluster_cpu_summary (config->cpu_xml) : NULL;
+  g_string_append (summary, " · ");
+  if (cpu != NULL)
+    g_string_append_printf (summary, _("baseline CPU %s"), cpu);
+  else
+    g_string_append (summary, _("no baseline CPU"));
+  g_string_append (summary, " · ");
+  if (config->pool_name != NULL)
+    g_string_append_printf (summary, _("shared storage “%s” (%s)"), config->pool_name, config->pool_path);
+  else
+    g_string_append (summary, _("no shared storage"));
+  gtk_label_set_text (self->summary, summary->str);
+
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      FerryNode *node = g_ptr_array_index (nodes, i);
+      gboolean up = ferry_node_get_state (node) == FERRY_NODE_STATE_CONNECTED;
+      double cpu_percent = last_value (node, FERRY_METRIC_CPU);
+      double used = last_value (node, FERRY_METRIC_MEMORY);
+      guint64 total = ferry_node_get_memory (node);
+      g_autoptr(GString) line = g_string_new (NULL);
+      g_autofree char *total_text = NULL;
+      const char *icon = "emblem-ok-symbolic";
+      const char *css = "success";
+      GtkWidget *row, *button;
+
+      if (up)
+        {
+          n_up++;
+          cpus += ferry_node_get_cpus (node);
+          mem_total += total;
+          running += ferry_node_get_n_running (node);
+          vms += ferry_node_get_n_vms (node);
+          if (!isnan (cpu_percent))
+            {
+              cpu_sum += cpu_percent;
+              cpu_samples++;
+            }
+          if (!isnan (used))
+            mem_used += used;
+          g_string_append_printf (line, _("%u of %u VMs running"), ferry_node_get_n_running (node),
+                                  ferry_node_get_n_vms (node));
+          if (!isnan (cpu_percent))
+            g_string_append_printf (line, _(" · CPU %.0f %%"), cpu_percent);
+          total_text = g_format_size_full (total, G_FORMAT_SIZE_IEC_UNITS);
+          if (!isnan (used))
+            {
+              g_autofree char *used_text = g_format_size_full ((guint64) used, G_FORMAT_SIZE_IEC_UNITS);
+
+              g_string_append_printf (line, _(" · memory %s of %s"), used_text, total_text);
+            }
+          if (ferry_node_get_maintenance (node))
+            {
+              g_string_append (line, _(" · in maintenance"));
+              icon = "emblem-system-symbolic";
+              css = "warning";
+            }
+        }
+      else
+        {
+          g_string_append (line, ferry_node_get_error (node) ? ferry_node_get_error (node) : _("Not connected"));
+          icon = "network-offline-symbolic";
+          css = "error";
+        }
+      row = add_row (self->rows, self->nodes_group, icon, css, ferry_node_get_name (node), line->str);
+      button = gtk_button_new_with_mnemonic (_("_Leave"));
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (button, _("Take this node out of the cluster (its virtual machines stay)"));
+      g_object_set_data_full (G_OBJECT (button), "node-id", g_strdup (ferry_node_get_id (node)), g_free);
+      g_signal_connect (button, "clicked", G_CALLBACK (leave_clicked_cb), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
+
+  {
+    g_autofree char *cpu_line = NULL;
+    g_autofree char *mem_line = NULL;
+    g_autofree char *vm_line = NULL;
+    g_autofree char *used_text = g_format_size_full ((guint64) mem_used, G_FORMAT_SIZE_IEC_UNITS);
+    g_autofree char *total_text = g_format_size_full (mem_total, G_FORMAT_SIZE_IEC_UNITS);
+    g_autofree char *hosts = g_strdup_printf (ngettext ("%u of %u node up", "%u of %u nodes up", nodes->len),
+                                              n_up, nodes->len);
+
+    if (cpu_samples > 0)
+      cpu_line = g_strdup_printf (ngettext ("%.0f %% busy on average, %u CPU", "%.0f %% busy on average, %u CPUs", cpus),
+                                  cpu_sum / cpu_samples, cpus);
+    else
+      cpu_line = g_strdup_printf (ngettext ("%u CPU", "%u CPUs", cpus), cpus);
+    mem_line = g_strdup_printf (_("%s used of %s"), used_text, total_text);
+    vm_line = g_strdup_printf (ngettext ("%u of %u running", "%u of %u running", vms), running, vms);
+    add_row (self->rows, self->capacity_group, NULL, NULL, _("Nodes"), hosts);
+    add_row (self->rows, self->capacity_group, NULL, NULL, _("CPU"), cpu_line);
+    add_row (self->rows, self->capacity_group, NULL, NULL, _("Memory"), mem_line);
+    add_row (self->rows, self->capacity_group, NULL, NULL, _("Virtual Machines"), vm_line);
+  }
+}
+
+/* "a, b, c and 4 more" */
+static char *
+name_list (GPtrArray *names)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < names->len && i < MAX_NAMES; i++)
+    {
+      if (i > 0)
+        g_string_append (text, ", ");
+      g_string_append (text, g_ptr_array_index (names, i));
+    }
+  if (names->len > MAX_NAMES)
+    g_string_append_printf (text, ngettext (" and %u more", " and %u more", names->len - MAX_NAMES),
+                            names->len - MAX_NAMES);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static gboolean
+disk_is_shared (const char               *disk,
+                const FerryClusterConfig *config)
+{
+  g_autofree char *prefix = NULL;
+  g_autofree char *pool_ref = NULL;
+
+  if (config->pool_path == NULL)
+    return FALSE;
+  prefix = g_str_has_suffix (config->pool_path, "/") ? g_strdup (config->pool_path)
+                                                     : g_strconcat (config->pool_path, "/", NULL);
+  pool_ref = g_strdup_printf ("pool:%s/", config->pool_name);
+  return g_str_has_prefix (disk, prefix) || g_str_has_prefix (disk, pool_ref);
+}
+
+static void
+update_warnings (FerryClusterPage *self)
+{
+  const FerryClusterConfig *config = ferry_cluster_get_config (self->cluster);
+  g_autoptr(GPtrArray) not_shared = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) other_cpu = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) gaps = NULL;
+  guint n = 0;
+
+  clear_rows (self->warning_rows);
+  for (guint i = 0; i < self->probed_nodes->len; i++)
+    {
+      FerryNode *node = g_ptr_array_index (self->probed_nodes, i);
+      FerryNodeProbe *probe = g_ptr_array_index (self->probes, i);
+      g_autofree char *title = NULL;
+
+      if (!probe->reachable)
+        {
+          title = g_strdup_printf (_("%s is down"), ferry_node_get_name (node));
+          add_row (self->warning_rows, self->warnings_group, "dialog-error-symbolic", "error", title,
+                   _("Its virtual machines are not running anywhere else until it is back or they are recovered."));
+          n++;
+          continue;
+        }
+      if (ferry_node_get_maintenance (node))
+        {
+          title = g_strdup_printf (_("%s is in maintenance"), ferry_node_get_name (node));
+          add_row (self->warning_rows, self->warnings_group, "emblem-system-symbolic", "warning", title,
+                   _("The cluster has one node less to move virtual machines to."));
+          n++;
+        }
+      for (guint j = 0; j < probe->vms->len; j++)
+        {
+          FerryVmFacts *vm = g_ptr_array_index (probe->vms, j);
+          gboolean shared = TRUE;
+
+          for (guint k = 0; vm->disks != NULL && vm->disks[k] != NULL; k++)
+            shared = shared && disk_is_shared (vm->disks[k], config);
+          if (!shared)
+            g_ptr_array_add (not_shared, g_strdup (vm->name));
+          if (config->cpu_xml != NULL && !ferry_cluster_cpu_equal (vm->cpu_xml, config->cpu_xml))
+            g_ptr_array_add (other_cpu, g_strdup (vm->name));
+        }
+    }
+
+  if (config->pool_name == NULL)
+    {
+      add_row (self->warning_rows, self->warnings_group, "dialog-warning-symbolic", "warning",
+               _("No shared storage"),
+               _("Without storage every node sees, no virtual machine can be recovered when its node fails."));
+      n++;
+    }
+  else if (not_shared->len > 0)
+    {
+      g_autofree char *names = name_list (not_shared);
+      g_autofree char *title = g_strdup_printf (ngettext ("%u virtual machine has a disk outside the shared storage",
+                                                          "%u virtual machines have disks outside the shared storage",
+                                                          not_shared->len), not_shared->len);
+      g_autofree char *subtitle = g_strdup_printf (_("%s: they cannot be recovered when their node fails."), names);
+
+      add_row (self->warning_rows, self->warnings_group, "dialog-warning-symbolic", "warning", title, subtitle);
+      n++;
+    }
+  if (other_cpu->len > 0)
+    {
+      g_autofree char *names = name_list (other_cpu);
+      g_autofree char *title = g_strdup_printf (ngettext ("%u virtual machine does not use the baseline CPU",
+                                                          "%u virtual machines do not use the baseline CPU",
+                                                          other_cpu->len), other_cpu->len);
+      g_autofree char *subtitle = g_strdup_printf (_("%s: they may not be able to move to every node."), names);
+
+      add_row (self->warning_rows, self->warnings_group, "dialog-warning-symbolic", "warning", title, subtitle);
+      n++;
+    }
+  gaps = ferry_cluster_network_gaps (self->probed_nodes, self->probes);
+  for (guint i = 0; i < gaps->len; i++)
+    {
+      FerryNetworkGap *gap = g_ptr_array_index (gaps, i);
+      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+      g_autofree char *list = NULL;
+      g_autofree char *title = g_strdup_printf (_("The network “%s” is missing on some nodes"), gap->network);
+      g_autofree char *subtitle = NULL;
+
+      for (guint j = 0; j < gap->missing->len; j++)
+        g_ptr_array_add (names, (char *) ferry_node_get_name (g_ptr_array_index (gap->missing, j)));
+      list = name_list (names);
+      subtitle = g_strdup_printf (_("Missing or stopped on %s: virtual machines using it cannot move there."), list);
+      add_row (self->warning_rows, self->warnings_group, "dialog-warning-symbolic", "warning", title, subtitle);
+      n++;
+    }
+  if (n == 0)
+    add_row (self->warning_rows, self->warnings_group, "emblem-ok-symbolic", "success",
+             _("Nothing threatens fault tolerance"),
+             _("Every node is up, every disk is on shared storage, every VM uses the baseline CPU."));
+}
+
+static void
+probe_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(FerryClusterPage) self = user_data;
+  GPtrArray *probes = ferry_cluster_probe_finish (result, NULL);
+
+  if (probes == NULL || self->cluster == NULL)
+    {
+      g_clear_pointer (&probes, g_ptr_array_unref);
+      return;
+    }
+  g_clear_pointer (&self->probes, g_ptr_array_unref);
+  self->probes = probes;
+  update_warnings (self);
+  self->checked = TRUE;
+}
+
+static void
+refresh_clicked_cb (FerryClusterPage *self)
+{
+  if (self->cluster == NULL)
+    return;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->checked = FALSE;
+  g_clear_pointer (&self->probed_nodes, g_ptr_array_unref);
+  self->probed_nodes = member_nodes (self);
+  ferry_cluster_probe_async (self->probed_nodes, 20, self->cancellable, probe_done_cb, g_object_ref (self));
+}
+
+static void
+on_cluster_changed (FerryClusterPage *self)
+{
+  update_overview (self);
+  refresh_clicked_cb (self);
+}
+
+static gboolean
+tick_cb (gpointer data)
+{
+  FerryClusterPage *self = data;
+
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    update_overview (self);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+ferry_cluster_page_set_cluster (FerryClusterPage *self,
+                                FerryCluster     *cluster)
+{
+  g_return_if_fail (FERRY_IS_CLUSTER_PAGE (self));
+
+  if (self->cluster != NULL)
+    g_signal_handlers_disconnect_by_data (self->cluster, self);
+  g_set_object (&self->cluster, cluster);
+  clear_rows (self->warning_rows);
+  if (cluster == NULL)
+    {
+      clear_rows (self->rows);
+      return;
+    }
+  g_signal_connect_swapped (cluster, "changed", G_CALLBACK (on_cluster_changed), self);
+  on_cluster_changed (self);
+}
+
+FerryCluster *
+ferry_cluster_page_get_cluster (FerryClusterPage *self)
+{
+  g_return_val_if_fail (FERRY_IS_CLUSTER_PAGE (self), NULL);
+  return self->cluster;
+}
+
+gboolean
+ferry_cluster_page_get_checked (FerryClusterPage *self)
+{
+  g_return_val_if_fail (FERRY_IS_CLUSTER_PAGE (self), FALSE);
+  return self->checked;
+}
+
+static void
+join_clicked_cb (FerryClusterPage *self)
+{
+  GtkWidget *dialog;
+
+  if (self->cluster == NULL)
+    return;
+  dialog = ferry_cluster_dialog_new (self->application, self->cluster);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Export: the cluster and its members' URIs for another administrator. */
+
+static void
+export_response_cb (GtkNativeDialog  *chooser,
+                    int               response,
+                    FerryClusterPage *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GPtrArray) configs = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_node_config_free);
+  g_autoptr(GPtrArray) nodes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  gsize length = 0;
+
+  if (response != GTK_RESPONSE_ACCEPT || self->cluster == NULL)
+    goto out;
+  file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  nodes = member_nodes (self);
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      FerryNode *node = g_ptr_array_index (nodes, i);
+
+      g_ptr_array_add (configs, ferry_node_config_new (ferry_node_get_uri (node), ferry_node_get_name (node),
+                                                       ferry_node_get_migration_address (node)));
+    }
+  data = ferry_cluster_export (ferry_cluster_get_config (self->cluster), configs, &length);
+  /* A small local file: written at once, as GTK's own "Save" does. */
+  if (!g_file_replace_contents (file, data, length, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, NULL, &error))
+    g_warning ("Could not export the cluster: %s", error->message);
+out:
+  g_object_unref (chooser);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  FerryClusterPage *self = FERRY_CLUSTER_PAGE (widget);
+  GtkFileChooserNative *chooser;
+  g_autofree char *name = NULL;
+
+  if (self->cluster == NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (_("Export Cluster"), GTK_WINDOW (gtk_widget_get_root (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  name = g_strdup_printf ("%s.ferry-cluster", ferry_cluster_get_name (self->cluster));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+delete_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    FerryClusterPage *self)
+{
+  if (g_str_equal (response, "delete") && self->cluster != NULL)
+    ferry_application_delete_cluster (self->application, self->cluster);
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  FerryClusterPage *self = FERRY_CLUSTER_PAGE (widget);
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
+
+  if (self->cluster == NULL)
+    return;
+  heading = g_strdup_printf (_("Delete the cluster “%s”?"), ferry_cluster_get_name (self->cluster));
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), heading,
+                                   _("The nodes stay connected and their virtual machines are not touched."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "delete", _("_Delete"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+GtkWidget *
+ferry_cluster_page_new (FerryApplication *application)
+{
+  FerryClusterPage *self = g_object_new (FERRY_TYPE_CLUSTER_PAGE, NULL);
+
+  self->application = g_object_ref (application);
+  self->inventory = g_object_ref (ferry_application_get_inventory (application));
+  return GTK_WIDGET (self);
+}
+
+static void
+ferry_cluster_page_dispose (GObject *object)
+{
+  FerryClusterPage *self = FERRY_CLUSTER_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->tick, g_source_remove);
+  if (self->cluster != NULL)
+    g_signal_handlers_disconnect_by_data (self->cluster, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_CLUSTER_PAGE);
+  g_clear_object (&self->cluster);
+  g_clear_object (&self->application);
+  g_clear_object (&self->inventory);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->warning_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->probes, g_ptr_array_unref);
+  g_clear_pointer (&self->probed_nodes, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (ferry_cluster_page_parent_class)->dispose (object);
+}
+
+static void
+ferry_cluster_page_class_init (FerryClusterPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ferry_cluster_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/ferryvm/Ferry/ferry-cluster-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, FerryClusterPage, title);
+  gtk_widget_class_bind_template_child (widget_class, FerryClusterPage, summary);
+  gtk_widget_class_bind_template_child (widget_class, FerryClusterPage, capacity_group);
+  gtk_widget_class_bind_template_child (widget_class, FerryClusterPage, nodes_group);
+  gtk_widget_class_bind_template_child (widget_class, FerryClusterPage, warnings_group);
+  gtk_widget_class_bind_template_callback (widget_class, join_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, refresh_clicked_cb);
+  gtk_widget_class_install_action (widget_class, "cluster.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "cluster.delete", NULL, delete_action);
+}
+
+static void
+ferry_cluster_page_init (FerryClusterPage *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->rows = g_ptr_array_new ();
+  self->warning_rows = g_ptr_array_new ();
+  self->probed_nodes = g_ptr_array_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->tick = g_timeout_add_seconds (5, tick_cb, self);
+}

@@ -11,6 +11,11 @@
  * The first three are fixed by walking every window once it is shown; rows
  * are named by their factory with ferry_a11y_name_row_by().
  *
+ * Keyboard: a GTK 4.8 list takes Tab row by row (a sidebar whose selection
+ * follows the focus even changes host at every step); lists where Tab
+ * should leave at once get ferry_a11y_tab_leaves_list() (GTK 4.12's
+ * GTK_LIST_TAB_ITEM).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -190,4 +195,60 @@ ferry_a11y_name_row_by (GtkWidget *child,
       if (GTK_IS_LIST_VIEW (w) || GTK_IS_COLUMN_VIEW (w))
         return;
     }
+}
+
+static gboolean
+tab_pressed (GtkEventControllerKey *controller,
+             guint                  keyval,
+             guint                  keycode,
+             GdkModifierType        state,
+             GtkWidget             *list)
+{
+  GtkDirectionType direction;
+  GtkRoot *root = gtk_widget_get_root (list);
+  GtkWidget *focus;
+  gboolean moved;
+
+  if (keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab)
+    direction = GTK_DIR_TAB_FORWARD;
+  else if (keyval == GDK_KEY_ISO_Left_Tab)
+    direction = GTK_DIR_TAB_BACKWARD;
+  else
+    return GDK_EVENT_PROPAGATE;
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0 || root == NULL)
+    return GDK_EVENT_PROPAGATE;
+  /* Only from the rows: not from a popover the list holds (its menu). */
+  focus = gtk_root_get_focus (root);
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, list) ||
+      gtk_widget_get_native (focus) != gtk_widget_get_native (list))
+    return GDK_EVENT_PROPAGATE;
+  if ((state & GDK_SHIFT_MASK) != 0)
+    direction = GTK_DIR_TAB_BACKWARD;
+
+  /* A list that cannot take the focus is skipped by the focus chain: the
+   * window moves on from it to the widget after (or before) it, and wraps
+   * around at the end as Tab does. */
+  gtk_widget_set_can_focus (list, FALSE);
+  moved = gtk_widget_child_focus (GTK_WIDGET (root), direction);
+  if (!moved)
+    {
+      gtk_root_set_focus (root, NULL);
+      gtk_widget_child_focus (GTK_WIDGET (root), direction);
+    }
+  gtk_widget_set_can_focus (list, TRUE);
+  return GDK_EVENT_STOP;
+}
+
+void
+ferry_a11y_tab_leaves_list (GtkWidget *list)
+{
+  GtkEventController *keys;
+
+  g_return_if_fail (GTK_IS_WIDGET (list));
+
+  keys = gtk_event_controller_key_new ();
+  /* Before the rows see it: they would move to the next row. */
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (keys, "key-pressed", G_CALLBACK (tab_pressed), list, 0);
+  gtk_widget_add_controller (list, keys);
 }

@@ -16,6 +16,9 @@ void ferry_a11y_watch_windows     (void);
  * @child after @label, which is read for the name whenever asked. */
 void ferry_a11y_name_row_by       (GtkWidget *child,
                                    GtkWidget *label);
+/* Tab and Shift+Tab leave @list (a GtkListView or GtkColumnView) instead of
+ * stepping through its rows; arrows still move among them. */
+void ferry_a11y_tab_leaves_list   (GtkWidget *list);
 /* Without @text's mnemonic underscores ("_Start" → "Start", "__" → "_"). */
 char *ferry_a11y_strip_mnemonic   (const char *text);
 

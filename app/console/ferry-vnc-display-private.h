@@ -19,9 +19,9 @@ typedef struct
 {
   guint64 updates;         /* framebuffer-update rectangles received */
   guint64 update_requests; /* incremental update requests sent */
-  guint64 frames;          /* textures built */
+  guint64 frames;          /* frames handed to GTK (cairo nodes, textures) */
   guint64 pixels_copied;   /* into texture buffers */
-  gint64  copy_us;         /* time spent copying (total) */
+  gint64  copy_us;         /* time spent copying into texture buffers */
   gint64  texture_us;      /* time spent building textures, copy included */
   guint   buffers;         /* texture buffers allocated so far */
 } FerryVncDisplayStats;

@@ -1,14 +1,39 @@
 /* ferry-vnc-display.c — a GTK 4 VNC display on gvnc's VncConnection
  *
  * gvnc decodes into our own framebuffer memory (a VncBaseFramebuffer over
- * fb_data, pixel format 32 bpp, depth 24, shifts 16/8/0, host order). Each
- * framebuffer-update rectangle is only recorded as damage; snapshot() then
- * builds one GdkMemoryTexture per frame. GTK 4.8 textures are immutable, so
- * a texture owns its buffer until GTK drops it: we keep a small pool of
- * frame buffers, each with the damage it has missed since it was last
- * filled, and copy only those rectangles (forcing the padding byte, which
- * QEMU leaves at 0, to an opaque alpha). With the renderer holding at most
- * the previous frame, two or three buffers cycle.
+ * fb->data, pixel format 32 bpp, depth 24, shifts 16/8/0, host order).
+ * Each framebuffer-update rectangle is only recorded as damage; the widget
+ * is drawn once gvnc has decoded what arrived, at most once per frame.
+ *
+ * What snapshot() gives GTK depends on the renderer:
+ *   - GTK's cairo renderer (no GPU: Xvfb, software fallbacks) gets a cairo
+ *     node painting the framebuffer itself, as a CAIRO_FORMAT_RGB24 image
+ *     surface: no copy, and no alpha to fix (RGB24 ignores the padding
+ *     byte that QEMU leaves at 0). A render node lives on after the frame
+ *     (GTK keeps it until the next one, and redraws from it when something
+ *     else in the window changes): it then shows the framebuffer as it is
+ *     by then, never older than the node, and the widget is redrawn anyway
+ *     for what changed. The framebuffer's memory is counted by its users,
+ *     so a node outliving a resize never reads freed memory. A
+ *     GdkMemoryTexture would cost far more there: GTK 4.8's cairo renderer
+ *     downloads every texture it draws into a new image surface,
+ *     converting each pixel through floats.
+ *   - The GL renderers (and ferry_vnc_display_get_texture()) get a
+ *     GdkMemoryTexture (B8G8R8A8 premultiplied), uploaded once by GTK.
+ *     Textures are immutable and GTK holds them for a while, so they come
+ *     from a small pool of buffers: each remembers the damage it has
+ *     missed since it was last filled, and only those rectangles are
+ *     copied into it, with the alpha byte forced opaque. Two or three
+ *     buffers cycle.
+ *
+ * Flow control: once gvnc has decoded all that arrived, the next
+ * incremental update request goes out from the widget's frame clock (a
+ * tick callback): never one per rectangle, at most one per frame, and the
+ * server never produces frames faster than they can be shown. (gvnc does
+ * not say when an update message ends; a gap in the data within one is
+ * the only case where two requests follow one update.) An unmapped
+ * display (a hidden tab) sends no request at all and costs nothing until
+ * it is shown again.
  *
  * gvnc runs its protocol in a coroutine on the GLib main loop; its signals
  * are emitted from the main context while the coroutine waits, so every
@@ -20,7 +45,9 @@
  */
 #include "config.h"
 
+#include <malloc.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <glib/gi18n.h>
 #include <vncconnection.h>
 #include <vncbaseframebuffer.h>
@@ -31,20 +58,25 @@
 
 #if G_BYTE_ORDER == G_LITTLE_ENDIAN
 #define FRAME_FORMAT GDK_MEMORY_B8G8R8A8_PREMULTIPLIED
+#define CURSOR_FORMAT GDK_MEMORY_B8G8R8A8
 #else
 #define FRAME_FORMAT GDK_MEMORY_A8R8G8B8_PREMULTIPLIED
+#define CURSOR_FORMAT GDK_MEMORY_A8R8G8B8
 #endif
 #define OPAQUE 0xff000000u
 
 /* Buttons 1-3 are sent as pressed or released; 4-7 are the wheel. */
 #define N_BUTTONS 3
 
+/* Pixel memory shared with GTK: the framebuffer (an RGB24 surface over
+ * data) or a texture buffer of the pool. */
 typedef struct
 {
-  guint8         *data;
-  cairo_region_t *damage;   /* framebuffer changes this buffer has not seen */
-  gboolean        in_use;   /* a texture wraps it */
-  gboolean        orphaned; /* no longer in the pool: free it when released */
+  guint8          *data;
+  cairo_surface_t *surface;  /* the framebuffer's */
+  cairo_region_t  *damage;   /* a texture buffer's: changes it has not seen */
+  guint            users;    /* textures or render nodes holding it */
+  gboolean         orphaned; /* dropped by the display: freed when released */
 } FrameBuffer;
 
 typedef struct
@@ -68,17 +100,25 @@ struct _FerryVncDisplay
   GdkToplevel       *inhibited;     /* where system shortcuts are inhibited */
 
   /* gvnc's framebuffer, in our memory */
-  VncFramebuffer    *fb;
-  guint8            *fb_data;
+  VncFramebuffer    *vnc_fb;
+  FrameBuffer       *fb;
   int                fb_width;
   int                fb_height;
   int                fb_stride;
+  guint64            fb_serial;     /* bumped by every change of fb->data */
 
-  /* frames */
-  GPtrArray         *buffers;       /* FrameBuffer *, current size */
-  GdkTexture        *texture;
-  gboolean           frame_dirty;
-  guint              update_idle_id;
+  /* textures */
+  GPtrArray         *buffers;       /* FrameBuffer *, current framebuffer size */
+  FrameBuffer       *texture_buffer; /* holds the frame as of texture_serial */
+  guint64            texture_serial;
+  GdkTexture        *texture;       /* over texture_buffer */
+
+  /* flow control */
+  FerryVncLink       link;
+  gboolean           raw;           /* this connection asks for Raw first */
+  gboolean           request_owed;  /* an update came since the last request */
+  guint              request_tick_id;
+  guint              draw_idle_id;
 
   /* input */
   GArray            *held_keys;     /* HeldKey */
@@ -99,11 +139,17 @@ struct _FerryVncDisplay
 
 G_DEFINE_FINAL_TYPE (FerryVncDisplay, ferry_vnc_display, GTK_TYPE_WIDGET)
 
+G_DEFINE_ENUM_TYPE (FerryVncLink, ferry_vnc_link,
+                    G_DEFINE_ENUM_VALUE (FERRY_VNC_LINK_AUTO, "auto"),
+                    G_DEFINE_ENUM_VALUE (FERRY_VNC_LINK_LOCAL, "local"),
+                    G_DEFINE_ENUM_VALUE (FERRY_VNC_LINK_REMOTE, "remote"))
+
 enum {
   PROP_0,
   PROP_PASSWORD,
   PROP_SCALE_MODE,
   PROP_GRABBED,
+  PROP_LINK,
   N_PROPS
 };
 
@@ -114,6 +160,7 @@ enum {
   SIGNAL_INITIALIZED,
   SIGNAL_DISCONNECTED,
   SIGNAL_AUTH_REQUIRED,
+  SIGNAL_BELL,
   N_SIGNALS
 };
 
@@ -127,40 +174,46 @@ static void release_held_keys (FerryVncDisplay *self);
 static void
 frame_buffer_free (FrameBuffer *buf)
 {
+  g_clear_pointer (&buf->surface, cairo_surface_destroy);
+  g_clear_pointer (&buf->damage, cairo_region_destroy);
   g_free (buf->data);
-  cairo_region_destroy (buf->damage);
   g_free (buf);
 }
 
-/* GBytes free function: the texture wrapping @data is gone. */
+/* A texture or render node holding @data is gone. */
 static void
-frame_buffer_released (gpointer data)
+frame_buffer_release (gpointer data)
 {
   FrameBuffer *buf = data;
 
-  buf->in_use = FALSE;
-  if (buf->orphaned)
+  g_assert (buf->users > 0);
+  if (--buf->users == 0 && buf->orphaned)
+    frame_buffer_free (buf);
+}
+
+/* The display lets go of @buf: freed now or by its last user. */
+static void
+frame_buffer_drop (FrameBuffer *buf)
+{
+  if (buf->users > 0)
+    buf->orphaned = TRUE;
+  else
     frame_buffer_free (buf);
 }
 
 static void
-frame_pool_clear (FerryVncDisplay *self)
+texture_pool_clear (FerryVncDisplay *self)
 {
+  g_clear_object (&self->texture);
   for (guint i = 0; i < self->buffers->len; i++)
-    {
-      FrameBuffer *buf = g_ptr_array_index (self->buffers, i);
-
-      if (buf->in_use)
-        buf->orphaned = TRUE;
-      else
-        frame_buffer_free (buf);
-    }
+    frame_buffer_drop (g_ptr_array_index (self->buffers, i));
   g_ptr_array_set_size (self->buffers, 0);
+  self->texture_buffer = NULL;
 }
 
 static void
-frame_pool_damage (FerryVncDisplay             *self,
-                   const cairo_rectangle_int_t *rect)
+texture_pool_damage (FerryVncDisplay             *self,
+                     const cairo_rectangle_int_t *rect)
 {
   for (guint i = 0; i < self->buffers->len; i++)
     {
@@ -186,21 +239,20 @@ copy_opaque (const guint8                *src,
     }
 }
 
-static GdkTexture *
-build_texture (FerryVncDisplay *self)
+/* A texture buffer holding the current frame; the caller takes a use of
+ * it (frame_buffer_release() gives it back). */
+static FrameBuffer *
+texture_pool_acquire (FerryVncDisplay *self)
 {
   gint64 start = g_get_monotonic_time ();
-  gint64 copy_start;
   FrameBuffer *buf = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  gsize size = (gsize) self->fb_stride * self->fb_height;
   int n;
 
   for (guint i = 0; i < self->buffers->len && buf == NULL; i++)
     {
       FrameBuffer *candidate = g_ptr_array_index (self->buffers, i);
 
-      if (!candidate->in_use)
+      if (candidate->users == 0)
         buf = candidate;
     }
   if (buf == NULL)
@@ -208,46 +260,148 @@ build_texture (FerryVncDisplay *self)
       cairo_rectangle_int_t all = { 0, 0, self->fb_width, self->fb_height };
 
       buf = g_new0 (FrameBuffer, 1);
-      buf->data = g_malloc (size);
+      buf->data = g_malloc ((gsize) self->fb_stride * self->fb_height);
       buf->damage = cairo_region_create_rectangle (&all);
       g_ptr_array_add (self->buffers, buf);
       self->stats.buffers++;
     }
 
-  copy_start = g_get_monotonic_time ();
   n = cairo_region_num_rectangles (buf->damage);
   for (int i = 0; i < n; i++)
     {
       cairo_rectangle_int_t r;
 
       cairo_region_get_rectangle (buf->damage, i, &r);
-      copy_opaque (self->fb_data, buf->data, self->fb_stride, &r);
+      copy_opaque (self->fb->data, buf->data, self->fb_stride, &r);
       self->stats.pixels_copied += (guint64) r.width * r.height;
     }
-  self->stats.copy_us += g_get_monotonic_time () - copy_start;
   cairo_region_destroy (buf->damage);
   buf->damage = cairo_region_create ();
 
-  buf->in_use = TRUE;
-  bytes = g_bytes_new_with_free_func (buf->data, size, frame_buffer_released, buf);
-  self->stats.frames++;
-  self->stats.texture_us += g_get_monotonic_time () - start;
-  return gdk_memory_texture_new (self->fb_width, self->fb_height, FRAME_FORMAT,
-                                 bytes, self->fb_stride);
+  buf->users++;
+  self->stats.copy_us += g_get_monotonic_time () - start;
+  return buf;
 }
 
 static GdkTexture *
 ensure_texture (FerryVncDisplay *self)
 {
-  if (self->fb_data == NULL || self->fb_width <= 0 || self->fb_height <= 0)
+  g_autoptr(GBytes) bytes = NULL;
+  gint64 start;
+
+  if (self->fb == NULL || self->fb_width <= 0 || self->fb_height <= 0)
     return NULL;
-  if (self->texture == NULL || self->frame_dirty)
-    {
-      g_clear_object (&self->texture);
-      self->texture = build_texture (self);
-      self->frame_dirty = FALSE;
-    }
+  if (self->texture != NULL && self->texture_serial == self->fb_serial)
+    return self->texture;
+
+  start = g_get_monotonic_time ();
+  g_clear_object (&self->texture);
+  self->texture_buffer = texture_pool_acquire (self);
+  self->texture_serial = self->fb_serial;
+  bytes = g_bytes_new_with_free_func (self->texture_buffer->data,
+                                      (gsize) self->fb_stride * self->fb_height,
+                                      frame_buffer_release, self->texture_buffer);
+  self->texture = gdk_memory_texture_new (self->fb_width, self->fb_height, FRAME_FORMAT,
+                                          bytes, self->fb_stride);
+  self->stats.frames++;
+  self->stats.texture_us += g_get_monotonic_time () - start;
   return self->texture;
+}
+
+/* The framebuffer reaches cairo as a raster-source pattern, not as a
+ * surface pattern: a recording surface (what a GTK 4.8 cairo node draws
+ * into) would attach a copy-on-write snapshot to a surface pattern's image,
+ * and gvnc's next write would copy the whole image first. The pattern and
+ * each copy cairo makes of it hold a use of the framebuffer, given back
+ * when cairo finishes them. */
+static cairo_surface_t *
+frame_source_acquire (cairo_pattern_t             *pattern,
+                      void                        *data,
+                      cairo_surface_t             *target,
+                      const cairo_rectangle_int_t *extents)
+{
+  FrameBuffer *buf = data;
+
+  return cairo_surface_reference (buf->surface);
+}
+
+static void
+frame_source_release (cairo_pattern_t *pattern,
+                      void            *data,
+                      cairo_surface_t *surface)
+{
+  cairo_surface_destroy (surface);
+}
+
+static cairo_status_t
+frame_source_copy (cairo_pattern_t       *pattern,
+                   void                  *data,
+                   const cairo_pattern_t *other)
+{
+  FrameBuffer *buf = data;
+
+  buf->users++;
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static void
+frame_source_finish (cairo_pattern_t *pattern,
+                     void            *data)
+{
+  frame_buffer_release (data);
+}
+
+/* A cairo node painting the framebuffer into @g's rectangle. */
+static void
+append_frame_surface (FerryVncDisplay        *self,
+                      GtkSnapshot            *snapshot,
+                      const FerryVncGeometry *g)
+{
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (g->x, g->y,
+                                                                          g->width, g->height));
+  cairo_pattern_t *pattern = cairo_pattern_create_raster_source (self->fb, CAIRO_CONTENT_COLOR,
+                                                                 self->fb_width,
+                                                                 self->fb_height);
+  cairo_matrix_t matrix;
+
+  self->fb->users++;
+  cairo_raster_source_pattern_set_acquire (pattern, frame_source_acquire, frame_source_release);
+  cairo_raster_source_pattern_set_copy (pattern, frame_source_copy);
+  cairo_raster_source_pattern_set_finish (pattern, frame_source_finish);
+
+  cairo_matrix_init_scale (&matrix, 1.0 / g->scale, 1.0 / g->scale);
+  cairo_matrix_translate (&matrix, -g->x, -g->y);
+  cairo_pattern_set_matrix (pattern, &matrix);
+  /* As GTK draws textures: edges padded, not faded to transparent. */
+  cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
+  cairo_set_source (cr, pattern);
+  cairo_pattern_destroy (pattern);
+  cairo_rectangle (cr, g->x, g->y, g->width, g->height);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+  self->stats.frames++;
+}
+
+/* GTK 4.8's cairo renderer paints each frame into a new image as large as
+ * the damage (a whole console, 1 MB or more, every frame). Past a size
+ * glibc gives such blocks back to the kernel when they are freed, and the
+ * next frame faults fresh zeroed pages in again (bench-console: a quarter
+ * of the console's CPU time in page faults, CPU per updated pixel down by
+ * a fifth without them). Keep freed heap memory instead (blocks up to
+ * 32 MiB come from the heap). */
+static void
+tune_malloc_for_frames (void)
+{
+  static gsize done;
+
+  if (g_once_init_enter (&done))
+    {
+#ifdef M_TRIM_THRESHOLD
+      mallopt (M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+      mallopt (M_TRIM_THRESHOLD, 128 * 1024 * 1024);
+#endif
+      g_once_init_leave (&done, 1);
+    }
 }
 
 /* ---------------------------------------------------------------------- */
@@ -283,42 +437,79 @@ install_framebuffer (FerryVncDisplay *self,
   gboolean resized = width != self->fb_width || height != self->fb_height;
 
   local_pixel_format (&local);
-  g_clear_object (&self->fb);
+  g_clear_object (&self->vnc_fb);
 
-  if (resized || !keep_pixels || self->fb_data == NULL)
+  if (resized || !keep_pixels || self->fb == NULL)
     {
-      g_clear_pointer (&self->fb_data, g_free);
-      frame_pool_clear (self);
-      g_clear_object (&self->texture);
+      g_clear_pointer (&self->fb, frame_buffer_drop);
+      texture_pool_clear (self);
       self->fb_width = width;
       self->fb_height = height;
-      self->fb_stride = width * 4;
-      self->fb_data = g_malloc0 ((gsize) self->fb_stride * MAX (height, 1));
+      self->fb_stride = cairo_format_stride_for_width (CAIRO_FORMAT_RGB24, MAX (width, 1));
+      self->fb = g_new0 (FrameBuffer, 1);
+      self->fb->data = g_malloc0 ((gsize) self->fb_stride * MAX (height, 1));
+      self->fb->surface = cairo_image_surface_create_for_data (self->fb->data, CAIRO_FORMAT_RGB24,
+                                                               MAX (width, 1), MAX (height, 1),
+                                                               self->fb_stride);
     }
 
-  self->fb = VNC_FRAMEBUFFER (vnc_base_framebuffer_new (self->fb_data, width, height,
-                                                        self->fb_stride, &local, remote));
-  vnc_connection_set_framebuffer (self->conn, self->fb);
-  self->frame_dirty = TRUE;
+  self->vnc_fb = VNC_FRAMEBUFFER (vnc_base_framebuffer_new (self->fb->data, width, height,
+                                                            self->fb_stride, &local, remote));
+  vnc_connection_set_framebuffer (self->conn, self->vnc_fb);
+  self->fb_serial++;
 
   if (resized)
     gtk_widget_queue_resize (GTK_WIDGET (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-static gboolean
-request_update_idle (gpointer data)
+static void
+send_update_request (FerryVncDisplay *self)
 {
-  FerryVncDisplay *self = data;
-
-  self->update_idle_id = 0;
+  self->request_owed = FALSE;
   if (self->conn != NULL && self->initialized && self->fb_width > 0)
     {
       vnc_connection_framebuffer_update_request (self->conn, TRUE, 0, 0,
                                                  self->fb_width, self->fb_height);
       self->stats.update_requests++;
     }
+}
+
+static gboolean
+request_update_tick (GtkWidget     *widget,
+                     GdkFrameClock *clock,
+                     gpointer       data)
+{
+  FerryVncDisplay *self = FERRY_VNC_DISPLAY (widget);
+
+  self->request_tick_id = 0;
+  if (self->request_owed)
+    send_update_request (self);
   return G_SOURCE_REMOVE;
+}
+
+/* The next incremental request goes out with the next frame (the one that
+ * shows what just arrived), so at most one per frame; none while unmapped:
+ * map() asks then. */
+static void
+schedule_update_request (FerryVncDisplay *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  self->request_owed = TRUE;
+  if (self->request_tick_id == 0 && gtk_widget_get_mapped (widget))
+    self->request_tick_id = gtk_widget_add_tick_callback (widget, request_update_tick,
+                                                          NULL, NULL);
+}
+
+static void
+cancel_update_request (FerryVncDisplay *self)
+{
+  if (self->request_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->request_tick_id);
+      self->request_tick_id = 0;
+    }
 }
 
 /* ---------------------------------------------------------------------- */
@@ -343,9 +534,17 @@ static void
 on_vnc_initialized (VncConnection   *conn,
                     FerryVncDisplay *self)
 {
+  /* The server uses the first it knows. Raw first for a local server:
+   * nothing to compress or decompress, the cheapest for both sides when
+   * bandwidth is a memory copy (bench-console: less than half the CPU per
+   * updated pixel of Tight or ZRLE, which gvnc decodes mostly pixel by
+   * pixel through an interface call). Across a network, Tight (as gtk-vnc
+   * asks) or ZRLE: both cost the same here, and a text screen takes a
+   * thousandth of Raw's bytes. */
   static const gint32 encodings[] = {
-    VNC_CONNECTION_ENCODING_ZRLE,
+    VNC_CONNECTION_ENCODING_RAW,
     VNC_CONNECTION_ENCODING_TIGHT,
+    VNC_CONNECTION_ENCODING_ZRLE,
     VNC_CONNECTION_ENCODING_HEXTILE,
     VNC_CONNECTION_ENCODING_RRE,
     VNC_CONNECTION_ENCODING_COPY_RECT,
@@ -368,7 +567,8 @@ on_vnc_initialized (VncConnection   *conn,
   if (!vnc_connection_set_pixel_format (conn, &fmt))
     return;
   install_framebuffer (self, FALSE);
-  if (!vnc_connection_set_encodings (conn, G_N_ELEMENTS (encodings), (gint32 *) encodings))
+  if (!vnc_connection_set_encodings (conn, G_N_ELEMENTS (encodings) - (self->raw ? 0 : 1),
+                                     (gint32 *) encodings + (self->raw ? 0 : 1)))
     return;
   if (!vnc_connection_framebuffer_update_request (conn, FALSE, 0, 0,
                                                   self->fb_width, self->fb_height))
@@ -376,6 +576,17 @@ on_vnc_initialized (VncConnection   *conn,
 
   self->initialized = TRUE;
   g_signal_emit (self, signals[SIGNAL_INITIALIZED], 0, self->fb_width, self->fb_height);
+}
+
+static gboolean
+drained_idle (gpointer data)
+{
+  FerryVncDisplay *self = data;
+
+  self->draw_idle_id = 0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  schedule_update_request (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -396,15 +607,20 @@ on_vnc_framebuffer_update (VncConnection   *conn,
   if (!cairo_region_is_empty (region))
     {
       cairo_region_get_extents (region, &rect);
-      frame_pool_damage (self, &rect);
-      self->frame_dirty = TRUE;
-      gtk_widget_queue_draw (GTK_WIDGET (self));
+      texture_pool_damage (self, &rect);
+      self->fb_serial++;
     }
   cairo_region_destroy (region);
 
-  /* One incremental request per batch of rectangles. */
-  if (self->update_idle_id == 0)
-    self->update_idle_id = g_idle_add (request_update_idle, self);
+  /* Drawn, and the next update asked for, once gvnc has decoded every
+   * rectangle received so far (it then waits for the socket, and this
+   * low-priority idle runs): the frame clock, a higher priority than
+   * gvnc's per-rectangle emissions, would otherwise paint each part of a
+   * many-rectangle update as a frame of its own, and ask for the next
+   * update in the middle of this one. */
+  self->request_owed = TRUE;
+  if (self->draw_idle_id == 0)
+    self->draw_idle_id = g_idle_add_full (G_PRIORITY_LOW, drained_idle, self, NULL);
 }
 
 static void
@@ -442,9 +658,10 @@ on_vnc_cursor_changed (VncConnection   *conn,
     {
       int width = vnc_cursor_get_width (cursor);
       int height = vnc_cursor_get_height (cursor);
-      /* gvnc gives 8-bit R, G, B, A (straight alpha) */
+      /* gvnc gives 32-bit words 0xAARRGGBB in host order, straight alpha
+       * (test-vnc-fake checks a red cursor stays red). */
       g_autoptr(GBytes) bytes = g_bytes_new (vnc_cursor_get_data (cursor), (gsize) width * height * 4);
-      g_autoptr(GdkTexture) texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8,
+      g_autoptr(GdkTexture) texture = gdk_memory_texture_new (width, height, CURSOR_FORMAT,
                                                               bytes, width * 4);
 
       gdk_cursor = gdk_cursor_new_from_texture (texture,
@@ -459,7 +676,7 @@ static void
 on_vnc_bell (VncConnection   *conn,
              FerryVncDisplay *self)
 {
-  gtk_widget_error_bell (GTK_WIDGET (self));
+  g_signal_emit (self, signals[SIGNAL_BELL], 0);
 }
 
 static void
@@ -682,14 +899,20 @@ disconnect_connection (FerryVncDisplay *self)
   if (vnc_connection_is_open (self->conn))
     vnc_connection_shutdown (self->conn);
   g_clear_object (&self->conn);
-  g_clear_handle_id (&self->update_idle_id, g_source_remove);
+  cancel_update_request (self);
+  self->request_owed = FALSE;
+  if (self->draw_idle_id != 0)
+    {
+      g_clear_handle_id (&self->draw_idle_id, g_source_remove);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
   g_array_set_size (self->held_keys, 0);
   self->button_mask = 0;
   self->initialized = FALSE;
   ferry_vnc_display_set_grabbed (self, FALSE);
   gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
   /* The last frame stays on screen; gvnc no longer writes into it. */
-  g_clear_object (&self->fb);
+  g_clear_object (&self->vnc_fb);
 }
 
 static VncConnection *
@@ -718,14 +941,41 @@ new_connection (FerryVncDisplay *self)
 }
 
 static gboolean
-prepare_open (FerryVncDisplay *self)
+prepare_open (FerryVncDisplay *self,
+              gboolean         loopback)
 {
   if (self->conn != NULL)
     return FALSE;
   g_clear_pointer (&self->error, g_free);
   self->closing = FALSE;
+  self->raw = self->link == FERRY_VNC_LINK_LOCAL
+              || (self->link == FERRY_VNC_LINK_AUTO && loopback);
   self->conn = new_connection (self);
   return TRUE;
+}
+
+static gboolean
+is_loopback_fd (int fd)
+{
+  struct sockaddr_storage storage;
+  socklen_t len = sizeof storage;
+  g_autoptr(GSocketAddress) address = NULL;
+
+  if (getpeername (fd, (struct sockaddr *) &storage, &len) < 0
+      || (storage.ss_family != AF_INET && storage.ss_family != AF_INET6)
+      || (address = g_socket_address_new_from_native (&storage, len)) == NULL)
+    return FALSE;
+  return g_inet_address_get_is_loopback (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+}
+
+static gboolean
+is_loopback_host (const char *host)
+{
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
+
+  if (address != NULL)
+    return g_inet_address_get_is_loopback (address);
+  return g_ascii_strcasecmp (host, "localhost") == 0;
 }
 
 gboolean
@@ -735,7 +985,7 @@ ferry_vnc_display_open_fd (FerryVncDisplay *self,
   g_return_val_if_fail (FERRY_IS_VNC_DISPLAY (self), FALSE);
   g_return_val_if_fail (fd >= 0, FALSE);
 
-  if (!prepare_open (self))
+  if (!prepare_open (self, is_loopback_fd (fd)))
     return FALSE;
   if (!vnc_connection_open_fd (self->conn, fd))
     {
@@ -753,7 +1003,7 @@ ferry_vnc_display_open_host (FerryVncDisplay *self,
   g_return_val_if_fail (FERRY_IS_VNC_DISPLAY (self), FALSE);
   g_return_val_if_fail (host != NULL && port != NULL, FALSE);
 
-  if (!prepare_open (self))
+  if (!prepare_open (self, is_loopback_host (host)))
     return FALSE;
   if (!vnc_connection_open_host (self->conn, host, port))
     {
@@ -1222,20 +1472,49 @@ ferry_vnc_display_snapshot (GtkWidget   *widget,
   FerryVncDisplay *self = FERRY_VNC_DISPLAY (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
-  GdkTexture *texture = ensure_texture (self);
+  GtkNative *native = gtk_widget_get_native (widget);
+  GskRenderer *renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
   FerryVncGeometry g;
 
   /* Black under the whole widget, not only in the letterbox bars: a
    * scaled frame ends on a fractional pixel whose filtered edge is partly
    * transparent. */
   gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (texture == NULL)
+  if (self->fb == NULL || self->fb_width <= 0 || self->fb_height <= 0)
     return;
 
   ferry_vnc_geometry_compute (self->scale_mode, self->fb_width, self->fb_height,
                               width, height, &g);
-  gtk_snapshot_append_texture (snapshot, texture,
-                               &GRAPHENE_RECT_INIT (g.x, g.y, g.width, g.height));
+  if (g.width <= 0 || g.height <= 0)
+    return;
+  if (renderer != NULL && GSK_IS_CAIRO_RENDERER (renderer))
+    {
+      tune_malloc_for_frames ();
+      append_frame_surface (self, snapshot, &g);
+    }
+  else
+    gtk_snapshot_append_texture (snapshot, ensure_texture (self),
+                                 &GRAPHENE_RECT_INIT (g.x, g.y, g.width, g.height));
+}
+
+static void
+ferry_vnc_display_map (GtkWidget *widget)
+{
+  FerryVncDisplay *self = FERRY_VNC_DISPLAY (widget);
+
+  GTK_WIDGET_CLASS (ferry_vnc_display_parent_class)->map (widget);
+
+  /* Updates held back while hidden: ask for what changed meanwhile. */
+  if (self->request_owed)
+    schedule_update_request (self);
+}
+
+static void
+ferry_vnc_display_unmap (GtkWidget *widget)
+{
+  cancel_update_request (FERRY_VNC_DISPLAY (widget));
+
+  GTK_WIDGET_CLASS (ferry_vnc_display_parent_class)->unmap (widget);
 }
 
 static void
@@ -1336,6 +1615,26 @@ ferry_vnc_display_get_scale_mode (FerryVncDisplay *self)
   return self->scale_mode;
 }
 
+void
+ferry_vnc_display_set_link (FerryVncDisplay *self,
+                            FerryVncLink     link)
+{
+  g_return_if_fail (FERRY_IS_VNC_DISPLAY (self));
+
+  if (self->link == link)
+    return;
+  self->link = link;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LINK]);
+}
+
+FerryVncLink
+ferry_vnc_display_get_link (FerryVncDisplay *self)
+{
+  g_return_val_if_fail (FERRY_IS_VNC_DISPLAY (self), FERRY_VNC_LINK_AUTO);
+
+  return self->link;
+}
+
 GdkTexture *
 ferry_vnc_display_get_texture (FerryVncDisplay *self)
 {
@@ -1380,9 +1679,8 @@ ferry_vnc_display_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   self->closing = TRUE;
   disconnect_connection (self);
-  g_clear_object (&self->texture);
-  frame_pool_clear (self);
-  g_clear_pointer (&self->fb_data, g_free);
+  texture_pool_clear (self);
+  g_clear_pointer (&self->fb, frame_buffer_drop);
   self->fb_width = self->fb_height = 0;
 
   G_OBJECT_CLASS (ferry_vnc_display_parent_class)->dispose (object);
@@ -1422,6 +1720,9 @@ ferry_vnc_display_get_property (GObject    *object,
     case PROP_GRABBED:
       g_value_set_boolean (value, self->grabbed);
       break;
+    case PROP_LINK:
+      g_value_set_enum (value, self->link);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1446,6 +1747,9 @@ ferry_vnc_display_set_property (GObject      *object,
     case PROP_GRABBED:
       ferry_vnc_display_set_grabbed (self, g_value_get_boolean (value));
       break;
+    case PROP_LINK:
+      ferry_vnc_display_set_link (self, g_value_get_enum (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1467,6 +1771,8 @@ ferry_vnc_display_class_init (FerryVncDisplayClass *klass)
   widget_class->root = ferry_vnc_display_root;
   widget_class->unroot = ferry_vnc_display_unroot;
   widget_class->realize = ferry_vnc_display_realize;
+  widget_class->map = ferry_vnc_display_map;
+  widget_class->unmap = ferry_vnc_display_unmap;
   widget_class->unrealize = ferry_vnc_display_unrealize;
 
   properties[PROP_PASSWORD] =
@@ -1479,6 +1785,10 @@ ferry_vnc_display_class_init (FerryVncDisplayClass *klass)
   properties[PROP_GRABBED] =
     g_param_spec_boolean ("grabbed", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LINK] =
+    g_param_spec_enum ("link", NULL, NULL,
+                       FERRY_TYPE_VNC_LINK, FERRY_VNC_LINK_AUTO,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_CONNECTED] =
@@ -1496,6 +1806,12 @@ ferry_vnc_display_class_init (FerryVncDisplayClass *klass)
   signals[SIGNAL_AUTH_REQUIRED] =
     g_signal_new ("auth-required", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The guest rang its bell. The default handler beeps
+   * (gtk_widget_error_bell); a handler may show it instead. */
+  signals[SIGNAL_BELL] =
+    g_signal_new_class_handler ("bell", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                G_CALLBACK (gtk_widget_error_bell),
+                                NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_css_name (widget_class, "ferry-vnc-display");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);

@@ -16,6 +16,25 @@ G_DECLARE_FINAL_TYPE (FerryVncDisplay, ferry_vnc_display, FERRY, VNC_DISPLAY, Gt
 
 GtkWidget         *ferry_vnc_display_new              (void);
 
+/* What lies between the display and the VNC server, for the encodings
+ * the next connection asks for. */
+typedef enum
+{
+  FERRY_VNC_LINK_AUTO,   /* local for a loopback TCP peer, remote otherwise */
+  FERRY_VNC_LINK_LOCAL,  /* the same machine (a socket from
+                          * virDomainOpenGraphicsFD): uncompressed pixels,
+                          * the cheapest to send and to draw when bandwidth
+                          * is a memory copy */
+  FERRY_VNC_LINK_REMOTE, /* a network (ssh tunnel, TCP): compressed */
+} FerryVncLink;
+
+#define FERRY_TYPE_VNC_LINK (ferry_vnc_link_get_type ())
+GType ferry_vnc_link_get_type (void) G_GNUC_CONST;
+
+void               ferry_vnc_display_set_link         (FerryVncDisplay   *self,
+                                                       FerryVncLink       link);
+FerryVncLink       ferry_vnc_display_get_link         (FerryVncDisplay   *self);
+
 /* Starts a connection over @fd (a connected stream socket: TCP, UNIX,
  * an ssh pipe's socketpair end). The display owns @fd from then on and
  * closes it when the connection ends. Returns FALSE when a connection is

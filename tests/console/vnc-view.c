@@ -4,13 +4,16 @@
  *
  * Not installed. The header bar switches "scale to window" / 1:1 and sends
  * Ctrl+Alt+Del; the title shows the state and whether input is grabbed
- * (Ctrl+Alt releases the grab).
+ * (Ctrl+Alt releases the grab). SIGINT or SIGTERM close the connection
+ * first, so the frame statistics are printed (handy under perf).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <stdlib.h>
+#include <signal.h>
+#include <glib-unix.h>
 #include <gtk/gtk.h>
 
 #include "ferry-vnc-display.h"
@@ -51,9 +54,26 @@ on_disconnected (FerryVncDisplay *display,
   g_autofree char *state = g_strdup_printf ("Disconnected: %s", error ? error : "closed");
 
   _ferry_vnc_display_get_stats (display, &stats);
-  g_print ("%s\n%" G_GUINT64_FORMAT " frames, %.1f µs per texture\n", state, stats.frames,
-           (double) stats.texture_us / MAX (stats.frames, 1));
+  g_print ("%s\n%" G_GUINT64_FORMAT " update rectangles, %" G_GUINT64_FORMAT " requests, "
+           "%" G_GUINT64_FORMAT " frames, %u buffers, %.1f µs per frame (%.1f µs copying, "
+           "%.0f pixels)\n", state, stats.updates, stats.update_requests, stats.frames,
+           stats.buffers, (double) stats.texture_us / MAX (stats.frames, 1),
+           (double) stats.copy_us / MAX (stats.frames, 1),
+           (double) stats.pixels_copied / MAX (stats.frames, 1));
   update_title (window, state);
+  if (g_object_get_data (G_OBJECT (window), "quit-on-disconnect") != NULL)
+    g_main_loop_quit (g_object_get_data (G_OBJECT (window), "quit-on-disconnect"));
+}
+
+static gboolean
+on_signal (gpointer data)
+{
+  GtkWindow *window = data;
+
+  g_object_set_data (G_OBJECT (window), "quit-on-disconnect",
+                     g_object_get_data (G_OBJECT (window), "loop"));
+  ferry_vnc_display_close (g_object_get_data (G_OBJECT (window), "display"));
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -131,6 +151,9 @@ main (int   argc,
   g_signal_connect (display, "disconnected", G_CALLBACK (on_disconnected), window);
   g_signal_connect (display, "notify::grabbed", G_CALLBACK (on_grabbed), window);
   g_signal_connect (window, "close-request", G_CALLBACK (on_close_request), loop);
+  g_object_set_data (G_OBJECT (window), "loop", loop);
+  g_unix_signal_add (SIGINT, on_signal, window);
+  g_unix_signal_add (SIGTERM, on_signal, window);
 
   update_title (GTK_WINDOW (window), NULL);
   gtk_window_present (GTK_WINDOW (window));

@@ -122,6 +122,11 @@ open_done (GObject      *object,
   /* The password from the VM's definition, else the one typed here. */
   ferry_vnc_display_set_password (self->display, password ? password : self->user_password);
   self->needs_password = FALSE;
+  /* libvirt's own socket: QEMU is on this machine, pixels need no
+   * compression (a TCP connection to a loopback address is seen as such
+   * by the display itself). */
+  ferry_vnc_display_set_link (self->display, transport == FERRY_CONSOLE_TRANSPORT_FD
+                                             ? FERRY_VNC_LINK_LOCAL : FERRY_VNC_LINK_AUTO);
   if (!ferry_vnc_display_open_fd (self->display, fd))
     {
       set_status (self, _("The console could not be opened"));

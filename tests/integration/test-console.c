@@ -12,7 +12,10 @@
  *   - through ssh: Debian's sshd runs as a plain process on a loopback port
  *     with its own host key, config and authorized test key in a temp dir;
  *     the node connects with qemu+libssh://root@127.0.0.1:PORT/…?socket=…
- *     &keyfile=…&known_hosts=… and the console goes through `ssh -W` (SSH).
+ *     &keyfile=…&known_hosts=… and the console goes through `ssh -W` (SSH);
+ *   - the same with qemu+ssh://root@127.0.0.1:PORT/…?socket=…&keyfile=…:
+ *     libvirt runs OpenSSH's ssh client for the node, as it does for most
+ *     remote hosts (see test_ssh_openssh).
  * Each proves it reached QEMU by reading the RFB greeting, and reports the
  * time from the request to the greeting.
  *
@@ -205,6 +208,7 @@ typedef struct
 /* A normal one, and one that refuses to forward to the VNC ports. */
 static Sshd sshd_ok;
 static Sshd sshd_no_forward;
+static Sshd sshd_openssh;
 static char *ssh_key;
 static char *ssh_known_hosts;
 
@@ -364,7 +368,7 @@ static void
 stop_sshds (void)
 {
   g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
-  Sshd *all[] = { &sshd_ok, &sshd_no_forward };
+  Sshd *all[] = { &sshd_ok, &sshd_no_forward, &sshd_openssh };
   const char *name;
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
@@ -542,6 +546,147 @@ test_ssh_refused (void)
   ferry_inventory_remove_node (remote, node);
 }
 
+/* ---------------------------------------------------------------------- */
+/* ssh through OpenSSH's client                                            */
+
+/* On PATH before the system's directories (main() puts it there); holds
+ * an "ssh" only while test_ssh_openssh runs. */
+static char *wrapper_dir;
+
+/* OpenSSH reads a known-hosts file only from its config (and qemu+ssh URIs
+ * have no known_hosts parameter), so while the test runs, the "ssh" found
+ * first in PATH adds -F with a config of the test's own, and logs its
+ * arguments: nothing in ~/.ssh is read or written, and the command lines
+ * are otherwise the ones libvirt and the console tunnel built. */
+static char *
+install_ssh_wrapper (void)
+{
+  g_autofree char *real_ssh = g_find_program_in_path ("ssh");
+  g_autofree char *config = g_build_filename (tmpdir, "openssh.config", NULL);
+  g_autofree char *wrapper = g_build_filename (wrapper_dir, "ssh", NULL);
+  g_autofree char *config_text = NULL;
+  g_autofree char *script = NULL;
+  char *log = g_build_filename (tmpdir, "openssh-argv.log", NULL);
+
+  g_assert_nonnull (real_ssh);
+  g_assert_false (g_str_has_prefix (real_ssh, wrapper_dir));
+  config_text = g_strdup_printf ("Host *\n"
+                                 "  UserKnownHostsFile %s\n"
+                                 "  GlobalKnownHostsFile /dev/null\n"
+                                 "  StrictHostKeyChecking yes\n"
+                                 "  IdentitiesOnly yes\n",
+                                 ssh_known_hosts);
+  g_assert_true (g_file_set_contents (config, config_text, -1, NULL));
+  script = g_strdup_printf ("#!/bin/sh\n"
+                            "printf '%%s\\n' \"$*\" >> '%s'\n"
+                            "exec '%s' -F '%s' \"$@\"\n",
+                            log, real_ssh, config);
+  g_assert_true (g_file_set_contents (wrapper, script, -1, NULL));
+  g_assert_cmpint (g_chmod (wrapper, 0755), ==, 0);
+  return log;
+}
+
+static void
+remove_ssh_wrapper (void)
+{
+  g_autofree char *wrapper = g_build_filename (wrapper_dir, "ssh", NULL);
+
+  g_unlink (wrapper);
+}
+
+typedef struct
+{
+  guint n;
+} SshChildren;
+
+static gboolean
+ssh_children_back_to (gpointer data)
+{
+  return count_ssh_children () == ((SshChildren *) data)->n;
+}
+
+/* A node reached with qemu+ssh: libvirt runs OpenSSH's ssh (port, user and
+ * key from the URI, then `nc -U` on the node's socket, as libvirt's netcat
+ * proxy does), and consoles go through the tunnel built from the same
+ * URI. */
+static void
+test_ssh_openssh (void)
+{
+  g_autoptr(FerryInventory) remote = NULL;
+  g_autoptr(FerryNode) node = NULL;
+  g_autoptr(FerryVm) guest = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *lines = NULL;
+  g_autofree char *port_arg = NULL;
+  g_autofree char *key_arg = NULL;
+  g_auto(GStrv) commands = NULL;
+  const char *tunnel = NULL;
+  const char *libvirt = NULL;
+  SshChildren before;
+  FerryVm *vm;
+  guint index;
+  double first, second;
+  int fd, fd2;
+
+  if (!have_cluster () || !require_sshd (&sshd_openssh, "sshd-openssh", "AllowTcpForwarding yes"))
+    return;
+
+  guest = find_running_guest (&index);
+  g_assert_nonnull (guest);
+  log = install_ssh_wrapper ();
+  /* proxy=netcat: libvirt's "auto" would prefer virt-ssh-helper, which
+   * knows nothing of the socket parameter and would look for the host's
+   * default libvirtd. */
+  uri = g_strdup_printf ("qemu+ssh://root@127.0.0.1:%d/system?socket=%s&keyfile=%s&proxy=netcat",
+                         sshd_openssh.port, sockets[index], ssh_key);
+  g_assert_true (ferry_uri_validate (uri, NULL));
+  remote = ferry_inventory_new ();
+  node = ferry_test_add_connected_node (remote, uri);
+  vm = ferry_inventory_find_vm_by_name (remote, ferry_vm_get_name (guest));
+  g_assert_nonnull (vm);
+
+  /* libvirt's own ssh, for the node's connection */
+  before.n = count_ssh_children ();
+  fd = open_and_greet (vm, FERRY_CONSOLE_TRANSPORT_SSH, &first);
+  fd2 = open_and_greet (vm, FERRY_CONSOLE_TRANSPORT_SSH, &second);
+  g_test_message ("qemu+ssh: first console %.1f ms, second (shared connection) %.1f ms", first, second);
+  g_assert_cmpuint (count_ssh_children (), ==, before.n + 2);
+  close (fd);
+  close (fd2);
+  g_assert_true (ferry_test_wait_until (ssh_children_back_to, &before, 10000));
+
+  /* What ran: libvirt's ssh with the URI's port, user and key, running
+   * nc on the node's socket; the tunnel's with the same, forwarding to
+   * the VNC port, the host after "--". */
+  g_assert_true (g_file_get_contents (log, &lines, NULL, NULL));
+  commands = g_strsplit (lines, "\n", -1);
+  for (guint i = 0; commands[i] != NULL; i++)
+    {
+      g_test_message ("ssh %s", commands[i]);
+      if (strstr (commands[i], " -W ") != NULL)
+        tunnel = commands[i];
+      else if (strstr (commands[i], sockets[index]) != NULL)
+        libvirt = commands[i];
+    }
+  port_arg = g_strdup_printf ("-p %d ", sshd_openssh.port);
+  key_arg = g_strdup_printf ("-i %s ", ssh_key);
+  g_assert_nonnull (libvirt);
+  g_assert_nonnull (strstr (libvirt, port_arg));
+  g_assert_nonnull (strstr (libvirt, "-l root "));
+  g_assert_nonnull (strstr (libvirt, key_arg));
+  g_assert_nonnull (strstr (libvirt, "nc"));
+  g_assert_nonnull (tunnel);
+  g_assert_nonnull (strstr (tunnel, port_arg));
+  g_assert_nonnull (strstr (tunnel, "-l root "));
+  g_assert_nonnull (strstr (tunnel, key_arg));
+  g_assert_nonnull (strstr (tunnel, "-W 127.0.0.1:"));
+  g_assert_true (g_str_has_suffix (tunnel, "-- 127.0.0.1"));
+
+  ferry_inventory_remove_node (remote, node);
+  remove_ssh_wrapper ();
+}
+
 /* Hostile node URIs: refused before a node exists (the application's
  * gate), so neither libvirt nor our tunnel ever sees them; nothing runs. */
 static void
@@ -601,6 +746,15 @@ main (int   argc,
    * control socket path must fit sockaddr_un). Before anything reads it. */
   tmpdir = g_dir_make_tmp ("ferry-console-XXXXXX", NULL);
   g_setenv ("XDG_RUNTIME_DIR", tmpdir, TRUE);
+  /* Where test_ssh_openssh puts its ssh wrapper; empty otherwise. Set
+   * here, before any thread runs. */
+  wrapper_dir = g_build_filename (tmpdir, "bin", NULL);
+  g_mkdir (wrapper_dir, 0755);
+  {
+    g_autofree char *path = g_strconcat (wrapper_dir, ":", g_getenv ("PATH"), NULL);
+
+    g_setenv ("PATH", path, TRUE);
+  }
 
   g_test_init (&argc, &argv, NULL);
   ferry_core_init ();
@@ -614,6 +768,7 @@ main (int   argc,
   g_test_add_func ("/console-cluster/unix-fd", test_unix_fd);
   g_test_add_func ("/console-cluster/ssh", test_ssh);
   g_test_add_func ("/console-cluster/ssh-refused", test_ssh_refused);
+  g_test_add_func ("/console-cluster/ssh-openssh", test_ssh_openssh);
   g_test_add_func ("/console-cluster/hostile", test_hostile);
   g_test_add_func ("/console-cluster/no-libvirt-on-main-thread", test_no_libvirt_on_main_thread);
 
@@ -640,5 +795,6 @@ main (int   argc,
   g_free (cluster_dir);
   g_free (ssh_key);
   g_free (ssh_known_hosts);
+  g_free (wrapper_dir);
   return ret;
 }

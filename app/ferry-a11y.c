@@ -5,7 +5,8 @@
  *   - a button with a mnemonic is named after its raw label and then its
  *     label child: "_Start Start";
  *   - a check button after its raw label: "_Don’t ask again";
- *   - an expander, and a drop-down's button, after their type;
+ *   - an expander, a drop-down's button and a column view's list of rows
+ *     after their type;
  *   - list rows (GtkListItem has no accessible properties before 4.12)
  *     get no name at all.
  * The first three are fixed by walking every window once it is shown; rows
@@ -69,6 +70,13 @@ fix_one (GtkWidget *widget)
   /* A drop-down's own button takes the focus: it is named after the
    * drop-down rather than after its type. */
   if (GTK_IS_TOGGLE_BUTTON (widget) && GTK_IS_DROP_DOWN (gtk_widget_get_parent (widget)))
+    {
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                      gtk_widget_get_parent (widget), NULL, -1);
+      return;
+    }
+  /* A column view's rows sit in a list of its own, named after its type. */
+  if (GTK_IS_LIST_VIEW (widget) && GTK_IS_COLUMN_VIEW (gtk_widget_get_parent (widget)))
     {
       gtk_accessible_update_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
                                       gtk_widget_get_parent (widget), NULL, -1);

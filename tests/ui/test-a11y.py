@@ -473,7 +473,7 @@ class Driver:
                      lambda: self.find(hosts, 'list item', f'{name}, Connected'), 60, 0.5)
         log('hosts list: ' + ', '.join(hosts.getChildAtIndex(i).name for i in range(hosts.childCount)))
         table = wait_for('the "Virtual machines" table', lambda: self.find(frame, 'tree table', 'Virtual machines'), 30)
-        self.rows = wait_for('the rows of the table', lambda: self.find(table, 'list'), 30)
+        self.rows = wait_for('the rows of the table', lambda: self.find(table, 'list', 'Virtual machines'), 30)
         for vm in (GUEST_OFF, GUEST_RUN):
             wait_for(f'the row "{vm}"', lambda: self.row(vm), 60, 0.5)
         screenshot('a11y-main.png')

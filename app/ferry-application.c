@@ -27,6 +27,8 @@ struct _FerryApplication
   FerryStatsSampler *sampler;
   FerryTaskLog   *task_log;
   FerryMigrationQueue *migration_queue;
+  GHashTable     *last_moved;      /* VM UUID → gint64* monotonic time of its last migration */
+  guint           balance_source;
   FerryHaManager *ha_manager;
   GSettings      *settings;
   GHashTable     *connect_tasks;   /* FerryNode* → FerryTask* of the attempt under way */
@@ -177,11 +179,78 @@ ferry_application_migrate (FerryApplication             *self,
   migration = ferry_migration_new (vm, destination, options);
   if (!ferry_migration_queue_add (self->migration_queue, migration, error))
     return FALSE;
+  /* The balancer leaves a VM alone for a while after it moved. */
+  g_hash_table_insert (self->last_moved, g_strdup (ferry_vm_get_uuid (vm)),
+                       g_memdup2 (&(gint64) { g_get_monotonic_time () }, sizeof (gint64)));
   if (!ferry_migration_is_finished (migration))
     g_signal_connect_object (migration, "notify::state", G_CALLBACK (migration_finished), self, 0);
   else
     migration_finished (migration, NULL, self);
   return TRUE;
+}
+
+GHashTable *
+ferry_application_get_last_moved (FerryApplication *self)
+{
+  g_return_val_if_fail (FERRY_IS_APPLICATION (self), NULL);
+  return self->last_moved;
+}
+
+GPtrArray *
+ferry_application_suggest_balance (FerryApplication *self,
+                                   FerryCluster     *cluster)
+{
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func (g_object_unref);
+  const FerryClusterConfig *config = ferry_cluster_get_config (cluster);
+  GListModel *all = ferry_inventory_get_nodes (self->inventory);
+
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr(FerryNode) node = g_list_model_get_item (all, i);
+
+      if (g_strv_contains ((const char * const *) config->nodes,
+                                                       ferry_node_get_id (node)))
+        g_ptr_array_add (nodes, g_object_ref (node));
+    }
+  return ferry_balance_suggest (nodes, self->last_moved, FERRY_BALANCE_THRESHOLD, FERRY_BALANCE_MAX_MOVES);
+}
+
+void
+ferry_application_apply_balance (FerryApplication *self,
+                                 GPtrArray        *suggestions)
+{
+  for (guint i = 0; i < suggestions->len; i++)
+    {
+      FerryBalanceSuggestion *s = g_ptr_array_index (suggestions, i);
+      g_autoptr(FerryMigrationOptions) options = ferry_application_dup_migration_defaults (self, TRUE);
+      g_autoptr(GError) error = NULL;
+
+      if (s->vm == NULL || s->to == NULL)
+        continue;
+      if (!ferry_application_migrate (self, s->vm, s->to, options, &error))
+        g_message ("balancing: %s", error->message);
+    }
+}
+
+/* Automatic mode (off by default): once a minute, when no migration runs. */
+static gboolean
+balance_tick (gpointer data)
+{
+  FerryApplication *self = data;
+  GListModel *clusters;
+
+  if (self->settings == NULL || !g_settings_get_boolean (self->settings, "balance-automatic") ||
+      ferry_migration_queue_get_n_running (self->migration_queue) > 0)
+    return G_SOURCE_CONTINUE;
+  clusters = ferry_application_get_clusters (self);
+  for (guint i = 0; clusters != NULL && i < g_list_model_get_n_items (clusters); i++)
+    {
+      g_autoptr(FerryCluster) cluster = g_list_model_get_item (clusters, i);
+      g_autoptr(GPtrArray) suggestions = ferry_application_suggest_balance (self, cluster);
+
+      ferry_application_apply_balance (self, suggestions);
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -905,6 +974,7 @@ ferry_application_startup (GApplication *app)
         g_signal_connect_object (self->settings, "changed::migration-limit",
                                  G_CALLBACK (apply_migration_limit), self, G_CONNECT_SWAPPED);
         apply_migration_limit (self);
+        self->balance_source = g_timeout_add_seconds (60, balance_tick, self);
       }
     else
       {
@@ -929,6 +999,7 @@ ferry_application_shutdown (GApplication *app)
   FerryApplication *self = FERRY_APPLICATION (app);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->balance_source, g_source_remove);
   g_clear_object (&self->sampler);
   ferry_credentials_dialog_uninstall ();
   ferry_askpass_server_stop ();
@@ -947,6 +1018,7 @@ ferry_application_finalize (GObject *object)
   g_clear_object (&self->clusters);
   g_clear_object (&self->ha_manager);
   g_clear_object (&self->migration_queue);
+  g_clear_pointer (&self->last_moved, g_hash_table_unref);
   g_clear_object (&self->task_log);
   g_clear_object (&self->settings);
   g_clear_object (&self->config);
@@ -976,6 +1048,7 @@ ferry_application_init (FerryApplication *self)
   self->clusters = g_list_store_new (FERRY_TYPE_CLUSTER);
   self->task_log = ferry_task_log_new ();
   self->migration_queue = ferry_migration_queue_new (self->task_log);
+  self->last_moved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->ha_manager = ferry_ha_manager_new (self->inventory, self->task_log);
   self->connect_tasks = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->cancellable = g_cancellable_new ();

@@ -66,4 +66,12 @@ gboolean          ferry_application_save_cluster   (FerryApplication          *s
 void              ferry_application_delete_cluster (FerryApplication          *self,
                                                     FerryCluster              *cluster);
 
+/* Load balancing: VM UUID → monotonic time of its last migration (gint64*). */
+GHashTable       *ferry_application_get_last_moved (FerryApplication *self);
+/* Suggestions for @cluster's nodes now (FerryBalanceSuggestion). */
+GPtrArray        *ferry_application_suggest_balance (FerryApplication *self,
+                                                     FerryCluster     *cluster);
+void              ferry_application_apply_balance   (FerryApplication *self,
+                                                     GPtrArray        *suggestions);
+
 G_END_DECLS

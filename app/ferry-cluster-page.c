@@ -38,6 +38,11 @@ struct _FerryClusterPage
   AdwPreferencesGroup *capacity_group;
   AdwPreferencesGroup *nodes_group;
   AdwPreferencesGroup *warnings_group;
+  AdwPreferencesGroup *balance_group;
+  GtkWidget        *balance_button;
+  GtkSwitch        *balance_auto_switch;
+  GPtrArray        *balance_rows;
+  GPtrArray        *suggestions;   /* FerryBalanceSuggestion shown */
 };
 
 G_DEFINE_FINAL_TYPE (FerryClusterPage, ferry_cluster_page, GTK_TYPE_WIDGET)
@@ -406,13 +411,60 @@ on_cluster_changed (FerryClusterPage *self)
   refresh_clicked_cb (self);
 }
 
+/* Load balancing: the suggestions for the members now. */
+static void
+update_balance (FerryClusterPage *self)
+{
+  for (guint i = 0; i < self->balance_rows->len; i++)
+    adw_preferences_group_remove (self->balance_group, g_ptr_array_index (self->balance_rows, i));
+  g_ptr_array_set_size (self->balance_rows, 0);
+  g_clear_pointer (&self->suggestions, g_ptr_array_unref);
+  if (self->cluster == NULL)
+    return;
+
+  self->suggestions = ferry_application_suggest_balance (self->application, self->cluster);
+  for (guint i = 0; i < self->suggestions->len; i++)
+    {
+      FerryBalanceSuggestion *s = g_ptr_array_index (self->suggestions, i);
+      GtkWidget *row = adw_action_row_new ();
+
+      /* Names of VMs and hosts: plain text. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), s->text);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("send-to-symbolic"));
+      adw_preferences_group_add (self->balance_group, row);
+      g_ptr_array_add (self->balance_rows, row);
+    }
+  if (self->suggestions->len == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Balanced: no host is above 75 %"));
+      adw_preferences_group_add (self->balance_group, row);
+      g_ptr_array_add (self->balance_rows, row);
+    }
+  gtk_widget_set_sensitive (self->balance_button, self->suggestions->len > 0);
+}
+
+static void
+balance_clicked_cb (FerryClusterPage *self)
+{
+  if (self->suggestions == NULL || self->suggestions->len == 0)
+    return;
+  ferry_application_apply_balance (self->application, self->suggestions);
+  update_balance (self);
+}
+
 static gboolean
 tick_cb (gpointer data)
 {
   FerryClusterPage *self = data;
 
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    update_overview (self);
+    {
+      update_overview (self);
+      update_balance (self);
+    }
   return G_SOURCE_CONTINUE;
 }
 
@@ -433,6 +485,7 @@ ferry_cluster_page_set_cluster (FerryClusterPage *self,
     }
   g_signal_connect_swapped (cluster, "changed", G_CALLBACK (on_cluster_changed), self);
   on_cluster_changed (self);
+  update_balance (self);
 }
 
 FerryCluster *
@@ -549,6 +602,11 @@ ferry_cluster_page_new (FerryApplication *application)
 
   self->application = g_object_ref (application);
   self->inventory = g_object_ref (ferry_application_get_inventory (application));
+  if (ferry_application_get_settings (application) != NULL)
+    g_settings_bind (ferry_application_get_settings (application), "balance-automatic",
+                     self->balance_auto_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  else
+    gtk_widget_set_sensitive (GTK_WIDGET (self->balance_auto_switch), FALSE);
   return GTK_WIDGET (self);
 }
 
@@ -570,6 +628,8 @@ ferry_cluster_page_dispose (GObject *object)
   g_clear_pointer (&self->warning_rows, g_ptr_array_unref);
   g_clear_pointer (&self->probes, g_ptr_array_unref);
   g_clear_pointer (&self->probed_nodes, g_ptr_array_unref);
+  g_clear_pointer (&self->balance_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->suggestions, g_ptr_array_unref);
 
   G_OBJECT_CLASS (ferry_cluster_page_parent_class)->dispose (object);
 }
@@ -588,6 +648,10 @@ ferry_cluster_page_class_init (FerryClusterPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryClusterPage, capacity_group);
   gtk_widget_class_bind_template_child (widget_class, FerryClusterPage, nodes_group);
   gtk_widget_class_bind_template_child (widget_class, FerryClusterPage, warnings_group);
+  gtk_widget_class_bind_template_child (widget_class, FerryClusterPage, balance_group);
+  gtk_widget_class_bind_template_child (widget_class, FerryClusterPage, balance_button);
+  gtk_widget_class_bind_template_child (widget_class, FerryClusterPage, balance_auto_switch);
+  gtk_widget_class_bind_template_callback (widget_class, balance_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, join_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, refresh_clicked_cb);
   gtk_widget_class_install_action (widget_class, "cluster.export", NULL, export_action);
@@ -601,6 +665,7 @@ ferry_cluster_page_init (FerryClusterPage *self)
   self->rows = g_ptr_array_new ();
   self->warning_rows = g_ptr_array_new ();
   self->probed_nodes = g_ptr_array_new ();
+  self->balance_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   self->tick = g_timeout_add_seconds (5, tick_cb, self);
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "ferry-askpass-server.h"
+#include "ferry-balancer.h"
 #include "ferry-config.h"
 #include "ferry-console-target.h"
 #include "ferry-core.h"

@@ -11,6 +11,7 @@
 
 #include <gdk/x11/gdkx.h>
 
+#include "ferry-fence-dialog.h"
 #include "ferry-maintenance-dialog.h"
 #include "ferry-migrate-dialog.h"
 #include "ferry-node-row.h"
@@ -657,6 +658,220 @@ test_maintenance (void)
   ferry_ui_test_run_app ((const char * const *) args, check_maintenance);
 }
 
+/* ---------------------------------------------------------------------- */
+/* High availability: a host crashes, the admin fences it in Ferry's
+ * dialog, its HA guest runs elsewhere once; when the host is back, its
+ * stale definition goes after a confirmation. */
+
+typedef struct
+{
+  gboolean done;
+  GError  *error;
+} HaWait;
+
+static void
+set_ha_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  HaWait *w = user_data;
+
+  ferry_ha_manager_set_ha_finish (FERRY_HA_MANAGER (object), result, &w->error);
+  w->done = TRUE;
+}
+
+static gboolean
+ha_set (gpointer data)
+{
+  return ((HaWait *) data)->done;
+}
+
+static gboolean
+node_unreachable (gpointer data)
+{
+  return ferry_node_get_state (data) == FERRY_NODE_STATE_UNREACHABLE;
+}
+
+static gboolean
+node_connected (gpointer data)
+{
+  return ferry_node_get_state (data) == FERRY_NODE_STATE_CONNECTED;
+}
+
+static GtkWidget *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (w))
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+fence_dialog_shown (gpointer data)
+{
+  return find_toplevel (FERRY_TYPE_FENCE_DIALOG) != NULL;
+}
+
+static GtkWidget *
+find_check (GtkWidget *root)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_CHECK_BUTTON (c))
+        return c;
+      if ((found = find_check (c)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_stale_question (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && !FERRY_IS_FENCE_DIALOG (w) && gtk_widget_get_visible (w) &&
+          adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (w), "remove"))
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+stale_question (gpointer data)
+{
+  return find_stale_question () != NULL;
+}
+
+static gboolean
+stale_gone (gpointer data)
+{
+  return !ferry_test_virsh_lists (data, "ha-ui");
+}
+
+static void
+check_ha_recovery (FerryApplication *app,
+                   FerryWindow      *window)
+{
+  FerryInventory *inventory = ferry_application_get_inventory (app);
+  FerryHaManager *manager = ferry_application_get_ha_manager (app);
+  const char *fail[] = { "fail", "node3", NULL };
+  const char *restart[] = { "restart", "node3", NULL };
+  FerryNode *node3;
+  FerryVm *vm;
+  GtkWidget *dialog, *check;
+  HaWait w = { FALSE, NULL };
+  gsize serial_before;
+
+  g_assert_true (ferry_test_wait_until (ferry_ui_test_all_connected, inventory, 30000));
+  node3 = node_at (inventory, 2);
+  vm = fresh_guest (inventory, 2, "ha-ui");
+
+  /* Highly available (its disk is on the shared pool). */
+  ferry_ha_manager_set_ha_async (manager, vm, TRUE, NULL, set_ha_done, &w);
+  g_assert_true (ferry_test_wait_until (ha_set, &w, 30000));
+  g_assert_no_error (w.error);
+  g_assert_true (ferry_ha_manager_is_ha (manager, vm));
+
+  /* The host crashes: its HA guest is at risk; the host page offers Recover. */
+  cluster_script (fail);
+  g_assert_true (ferry_test_wait_until (node_unreachable, node3, 30000));
+  ferry_window_select_sidebar (window, 3);      /* "All", node1, node2, node3 */
+  ferry_ui_test_settle (1000);
+  g_assert_cmpuint (ferry_ha_manager_count_at_risk (manager, node3), ==, 1);
+  ferry_ui_test_screenshot (GTK_WIDGET (window), "ha-at-risk.png");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.node-recover", NULL));
+  g_assert_true (ferry_test_wait_until (fence_dialog_shown, NULL, 5000));
+  dialog = find_toplevel (FERRY_TYPE_FENCE_DIALOG);
+  ferry_ui_test_settle (500);
+  /* Nothing happens before the administrator says the host is off. */
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "recover"));
+  check = find_check (dialog);
+  g_assert_nonnull (check);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "recover"));
+  ferry_ui_test_screenshot (dialog, "ha-fence-dialog.png");
+  serial_before = ferry_test_serial_size ("ha-ui");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "recover");
+
+  /* It boots once on a surviving node. */
+  if (!ferry_test_serial_wait_for ("ha-ui", serial_before, "FERRY-HEARTBEAT", 120000))
+    {
+      GListModel *log = G_LIST_MODEL (ferry_application_get_task_log (app));
+
+      for (guint i = 0; i < MIN (g_list_model_get_n_items (log), 8); i++)
+        {
+          g_autoptr(FerryTask) task = g_list_model_get_item (log, i);
+
+          g_test_message ("task: %s %s: %s", ferry_task_get_title (task), ferry_task_get_target (task),
+                          ferry_task_get_message (task));
+        }
+      g_error ("ha-ui did not boot on another node");
+    }
+  ferry_ui_test_settle (1000);
+  g_assert_true (ferry_vm_get_node (vm) != node3);
+  g_assert_true (ferry_test_virsh_lists (ferry_vm_get_node (vm), "ha-ui"));
+  g_assert_cmpuint (ferry_test_count_named (inventory, "ha-ui"), ==, 1);
+  g_test_message ("ha-ui recovered on %s", ferry_node_get_name (ferry_vm_get_node (vm)));
+  ferry_ui_test_screenshot (GTK_WIDGET (window), "ha-recovered.png");
+
+  /* The host comes back with a stale definition: removed after asking. */
+  cluster_script (restart);
+  g_assert_true (ferry_test_wait_until (node_connected, node3, 60000));
+  if (!ferry_test_wait_until (stale_question, NULL, 60000))
+    {
+      g_autoptr(GPtrArray) stale = ferry_ha_manager_get_stale (manager, node3);
+
+      g_error ("no question about stale definitions (%u known)", stale->len);
+    }
+  dialog = find_stale_question ();
+  ferry_ui_test_settle (800);
+  ferry_ui_test_screenshot (dialog, "ha-stale.png");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "remove");
+  g_assert_true (ferry_test_wait_until (stale_gone, node3, 30000));
+  g_assert_cmpuint (ferry_test_count_named (inventory, "ha-ui"), ==, 1);
+
+  /* Leave node3's demo guests running, as the other tests expect. */
+  {
+    const char *names[] = { "n3-web", "n3-db" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        FerryVm *demo = ferry_inventory_find_vm_by_name (inventory, names[i]);
+        GError *error;
+
+        g_assert_true (ferry_test_wait_vm_state (demo, FERRY_VM_STATE_SHUT_OFF, 20000));
+        error = ferry_test_run_op (demo, FERRY_VM_OP_START);
+        g_assert_no_error (error);
+      }
+  }
+  remove_guest (inventory, "ha-ui");
+}
+
+static void
+test_ha_recovery (void)
+{
+  g_auto(GStrv) args = ferry_ui_test_cluster_args ();
+
+  if (!ferry_ui_test_have_cluster ())
+    return;
+  ferry_ui_test_run_app ((const char * const *) args, check_ha_recovery);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -668,6 +883,7 @@ main (int   argc,
   g_test_add_func ("/ui/migrate/drag-and-drop", test_drag_and_drop);
   g_test_add_func ("/ui/migrate/keyboard", test_keyboard);
   g_test_add_func ("/ui/migrate/maintenance", test_maintenance);
+  g_test_add_func ("/ui/migrate/ha-recovery", test_ha_recovery);
 
   return g_test_run ();
 }

@@ -424,3 +424,105 @@ ferry_test_have_cluster (gpointer connected)
   g_test_skip ("the local cluster is not up (tests/cluster/cluster up 3)");
   return FALSE;
 }
+
+void
+ferry_test_cluster_script (const char * const *args)
+{
+  const char *srcdir = g_getenv ("FERRY_SOURCE_DIR");
+  g_autofree char *script = g_build_filename (srcdir ? srcdir : ".", "tests", "cluster", "cluster", NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  g_ptr_array_add (argv, script);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("cluster %s failed:\n%s%s", args[0], out, err);
+}
+
+void
+ferry_test_virsh_quiet (FerryNode  *node,
+                        const char *command,
+                        const char *name,
+                        const char *extra)
+{
+  const char *argv[] = { "virsh", "-q", "-c", ferry_node_get_uri (node), command, name, extra, NULL };
+
+  g_spawn_sync (NULL, (char **) argv, NULL,
+                G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+FerryVm *
+ferry_test_find_on (FerryNode  *node,
+                    const char *name)
+{
+  GListModel *vms = ferry_node_get_vms (node);
+
+  for (guint i = 0; i < g_list_model_get_n_items (vms); i++)
+    {
+      g_autoptr(FerryVm) vm = g_list_model_get_item (vms, i);
+
+      if (g_strcmp0 (ferry_vm_get_name (vm), name) == 0)
+        return vm;
+    }
+  return NULL;
+}
+
+void
+ferry_test_remove_everywhere (FerryInventory *inventory,
+                              FerryNode     **nodes,
+                              guint           n_nodes,
+                              const char     *name)
+{
+  gint64 deadline;
+
+  for (guint n = 0; n < n_nodes; n++)
+    if (ferry_node_get_state (nodes[n]) == FERRY_NODE_STATE_CONNECTED &&
+        ferry_test_virsh_lists (nodes[n], name))
+      {
+        ferry_test_virsh_quiet (nodes[n], "destroy", name, NULL);
+        ferry_test_virsh_quiet (nodes[n], "undefine", name, "--remove-all-storage");
+        /* A stale copy whose volume another node already removed. */
+        ferry_test_virsh_quiet (nodes[n], "undefine", name, NULL);
+      }
+  deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+  while (ferry_test_count_named (inventory, name) > 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (ferry_test_count_named (inventory, name), ==, 0);
+}
+
+FerryVm *
+ferry_test_define_guest (FerryInventory *inventory,
+                         FerryNode     **nodes,
+                         guint           n_nodes,
+                         guint           index,
+                         const char     *name,
+                         const char     *pool,
+                         gboolean        start)
+{
+  g_autofree char *node = g_strdup_printf ("node%u", index + 1);
+  const char *args[] = { "define-guest", node, name, "--pool", pool, start ? "--start" : NULL, NULL };
+  FerryVm *vm = NULL;
+  gint64 deadline;
+
+  ferry_test_remove_everywhere (inventory, nodes, n_nodes, name);
+  ferry_test_cluster_script (args);
+  deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+  while ((vm = ferry_test_find_on (nodes[index], name)) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (vm);
+  if (start)
+    {
+      g_assert_true (ferry_test_wait_vm_state (vm, FERRY_VM_STATE_RUNNING, 15000));
+      /* Booted: it heartbeats on its serial port. */
+      g_assert_true (ferry_test_serial_wait_for (name, 0, "FERRY-HEARTBEAT", 90000));
+    }
+  return vm;
+}

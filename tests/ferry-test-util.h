@@ -67,6 +67,33 @@ gboolean    ferry_test_connect_cluster    (FerryInventory  *inventory,
 /* TRUE when @connected (the first cluster node) is set; otherwise skips the
  * test, or fails it when FERRY_REQUIRE_CLUSTER=1 (CI). */
 gboolean    ferry_test_have_cluster       (gpointer        connected);
+/* Runs tests/cluster/cluster with @args (NULL-terminated); g_error()s
+ * with its output when it fails. */
+void        ferry_test_cluster_script     (const char * const *args);
+/* virsh COMMAND NAME [EXTRA] on @node, ignoring the outcome. */
+void        ferry_test_virsh_quiet        (FerryNode      *node,
+                                           const char     *command,
+                                           const char     *name,
+                                           const char     *extra);
+/* The VM named @name in @node's list, or NULL. */
+FerryVm    *ferry_test_find_on            (FerryNode      *node,
+                                           const char     *name);
+/* Removes the guest @name (and its volumes) from every connected node of
+ * @nodes, and waits until @inventory no longer lists it (so that a new
+ * guest of that name is not taken for the old one). */
+void        ferry_test_remove_everywhere  (FerryInventory *inventory,
+                                           FerryNode     **nodes,
+                                           guint           n_nodes,
+                                           const char     *name);
+/* A fresh test guest @name on @nodes[@index] in @pool ("shared", "local"),
+ * started (and booted: it heartbeats) when @start. */
+FerryVm    *ferry_test_define_guest       (FerryInventory *inventory,
+                                           FerryNode     **nodes,
+                                           guint           n_nodes,
+                                           guint           index,
+                                           const char     *name,
+                                           const char     *pool,
+                                           gboolean        start);
 /* virsh is the independent witness: what libvirt itself says. */
 char       *ferry_test_virsh              (FerryNode      *node,
                                            const char     *command,

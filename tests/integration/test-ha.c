@@ -19,17 +19,6 @@ static FerryHaManager *manager;
 static FerryNode *nodes[N_NODES];
 static char *cluster_script;
 
-static gboolean
-have_cluster (void)
-{
-  if (nodes[0] != NULL)
-    return TRUE;
-  if (g_strcmp0 (g_getenv ("FERRY_REQUIRE_CLUSTER"), "1") == 0)
-    g_error ("the local cluster is not up (tests/cluster/cluster up 3)");
-  g_test_skip ("the local cluster is not up (tests/cluster/cluster up 3)");
-  return FALSE;
-}
-
 static char *
 cluster_out (const char *const *args,
              gboolean           must_succeed)
@@ -49,24 +38,6 @@ cluster_out (const char *const *args,
   if (must_succeed && !g_spawn_check_wait_status (status, NULL))
     g_error ("cluster %s failed:\n%s%s", args[0], out, err);
   return g_steal_pointer (&out);
-}
-
-static void
-cluster (const char *const *args)
-{
-  g_free (cluster_out (args, TRUE));
-}
-
-static void
-virsh_quiet (FerryNode  *node,
-             const char *command,
-             const char *name,
-             const char *extra)
-{
-  const char *argv[] = { "virsh", "-q", "-c", ferry_node_get_uri (node), command, name, extra, NULL };
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
-                G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 
 /* virsh domstate NAME on @node, or NULL when it has no such domain. */
@@ -94,41 +65,10 @@ all_connected (gpointer data)
 static void
 remove_everywhere (const char *name)
 {
-  gint64 deadline;
-
   /* The cluster is shared: another test may have frozen or restarted a
    * node a moment ago. */
   ferry_test_wait_until (all_connected, NULL, 60000);
-
-  for (guint n = 0; n < N_NODES; n++)
-    if (ferry_node_get_state (nodes[n]) == FERRY_NODE_STATE_CONNECTED &&
-        ferry_test_virsh_lists (nodes[n], name))
-      {
-        virsh_quiet (nodes[n], "destroy", name, NULL);
-        virsh_quiet (nodes[n], "undefine", name, "--remove-all-storage");
-        /* A stale copy whose volume the other node already removed. */
-        virsh_quiet (nodes[n], "undefine", name, NULL);
-      }
-  deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-  while (ferry_test_count_named (inventory, name) > 0 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpuint (ferry_test_count_named (inventory, name), ==, 0);
-}
-
-static FerryVm *
-find_on (FerryNode  *node,
-         const char *name)
-{
-  GListModel *vms = ferry_node_get_vms (node);
-
-  for (guint i = 0; i < g_list_model_get_n_items (vms); i++)
-    {
-      g_autoptr(FerryVm) vm = g_list_model_get_item (vms, i);
-
-      if (g_strcmp0 (ferry_vm_get_name (vm), name) == 0)
-        return vm;
-    }
-  return NULL;
+  ferry_test_remove_everywhere (inventory, nodes, N_NODES, name);
 }
 
 static FerryVm *
@@ -137,23 +77,8 @@ define_guest (guint       i,
               const char *pool,
               gboolean    start)
 {
-  g_autofree char *node = g_strdup_printf ("node%u", i);
-  const char *args[] = { "define-guest", node, name, "--pool", pool, start ? "--start" : NULL, NULL };
-  FerryVm *vm = NULL;
-  gint64 deadline;
-
-  remove_everywhere (name);
-  cluster (args);
-  deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-  while ((vm = find_on (nodes[i - 1], name)) == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (vm);
-  if (start)
-    {
-      g_assert_true (ferry_test_wait_vm_state (vm, FERRY_VM_STATE_RUNNING, 15000));
-      g_assert_true (ferry_test_serial_wait_for (name, 0, "FERRY-HEARTBEAT", 60000));
-    }
-  return vm;
+  ferry_test_wait_until (all_connected, NULL, 60000);
+  return ferry_test_define_guest (inventory, nodes, N_NODES, i - 1, name, pool, start);
 }
 
 /* Async results, waited for on the main loop. */
@@ -293,7 +218,7 @@ test_local_disk_refused (void)
   FerryVm *vm;
   g_autoptr(GError) error = NULL;
 
-  if (!have_cluster ())
+  if (!ferry_test_have_cluster (nodes[0]))
     return;
 
   vm = define_guest (3, "ha-local", "local", FALSE);
@@ -324,7 +249,7 @@ test_failover (void)
   gsize offset;
   guint n;
 
-  if (!have_cluster ())
+  if (!ferry_test_have_cluster (nodes[0]))
     return;
 
   ha = define_guest (3, "ha-web", "shared", TRUE);
@@ -350,7 +275,7 @@ test_failover (void)
   g_assert_true (ferry_ha_xml_is_enabled (saved));
 
   /* node3 dies: the HA guest is at risk, the other is not. */
-  cluster (fail3);
+  ferry_test_cluster_script (fail3);
   g_assert_true (ferry_test_wait_node_state (nodes[2], FERRY_NODE_STATE_UNREACHABLE, 20000));
   g_assert_true (ferry_test_wait_until (at_risk_has, ha, 5000));
   g_assert_false (at_risk_has (plain));
@@ -403,11 +328,11 @@ test_failover (void)
 
   /* node3 comes back with its stale definition: found, never started,
    * removed once confirmed. */
-  cluster (restart3);
+  ferry_test_cluster_script (restart3);
   g_assert_true (ferry_test_wait_node_state (nodes[2], FERRY_NODE_STATE_CONNECTED, 30000));
   /* The demo guests first, whatever happens next. */
-  virsh_quiet (nodes[2], "start", "n3-web", NULL);
-  virsh_quiet (nodes[2], "start", "n3-db", NULL);
+  ferry_test_virsh_quiet (nodes[2], "start", "n3-web", NULL);
+  ferry_test_virsh_quiet (nodes[2], "start", "n3-db", NULL);
   g_assert_true (ferry_test_wait_until (has_stale, nodes[2], 10000));
   {
     g_autoptr(GPtrArray) stale = ferry_ha_manager_get_stale (manager, nodes[2]);
@@ -444,8 +369,8 @@ test_failover (void)
 
   /* Leave the demo cluster as we found it. */
   g_assert_no_error (set_ha (ha, FALSE));
-  virsh_quiet (nodes[2], "start", "n3-web", NULL);
-  virsh_quiet (nodes[2], "start", "n3-db", NULL);
+  ferry_test_virsh_quiet (nodes[2], "start", "n3-web", NULL);
+  ferry_test_virsh_quiet (nodes[2], "start", "n3-db", NULL);
   g_assert_false (ferry_ha_manager_is_ha (manager, ha));
   g_object_unref (ha);
   g_object_unref (plain);
@@ -521,7 +446,7 @@ test_leases (void)
   gboolean lockd[N_NODES];
   int with = -1, without = -1;
 
-  if (!have_cluster ())
+  if (!ferry_test_have_cluster (nodes[0]))
     return;
 
   for (guint i = 0; i < N_NODES; i++)

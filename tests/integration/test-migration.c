@@ -15,97 +15,6 @@
 static FerryInventory *inventory;
 static FerryTaskLog *task_log;
 static FerryNode *nodes[N_NODES];
-static char *cluster_script;
-
-static void
-cluster (const char *const *args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int status = 0;
-
-  g_ptr_array_add (argv, cluster_script);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("cluster %s failed:\n%s%s", args[0], out, err);
-}
-
-/* Leftovers of an interrupted run go first. */
-static void
-remove_leftovers (const char *name)
-{
-  for (guint n = 0; n < N_NODES; n++)
-    if (ferry_node_get_state (nodes[n]) == FERRY_NODE_STATE_CONNECTED &&
-        ferry_test_virsh_lists (nodes[n], name))
-      {
-        const char *destroy[] = { "virsh", "-q", "-c", ferry_node_get_uri (nodes[n]), "destroy", name, NULL };
-        const char *undefine[] = { "virsh", "-q", "-c", ferry_node_get_uri (nodes[n]), "undefine", name,
-                                   "--remove-all-storage", NULL };
-
-        g_spawn_sync (NULL, (char **) destroy, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
-                      G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, NULL, NULL);
-        g_spawn_sync (NULL, (char **) undefine, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
-                      G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, NULL, NULL);
-      }
-
-  /* ...and from the inventory, so that the new guest is not confused
-   * with the old one (same name, another UUID). */
-  {
-    gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-
-    while (ferry_test_count_named (inventory, name) > 0 && g_get_monotonic_time () < deadline)
-      g_main_context_iteration (NULL, TRUE);
-    g_assert_cmpuint (ferry_test_count_named (inventory, name), ==, 0);
-  }
-}
-
-static FerryVm *
-find_on (FerryNode  *node,
-         const char *name)
-{
-  GListModel *vms = ferry_node_get_vms (node);
-
-  for (guint i = 0; i < g_list_model_get_n_items (vms); i++)
-    {
-      g_autoptr(FerryVm) vm = g_list_model_get_item (vms, i);
-
-      if (g_strcmp0 (ferry_vm_get_name (vm), name) == 0)
-        return vm;
-    }
-  return NULL;
-}
-
-/* Defines (and starts) a guest of ours on node @i (1-based). */
-static FerryVm *
-define_guest (guint       i,
-              const char *name,
-              const char *pool,
-              gboolean    start)
-{
-  g_autofree char *node = g_strdup_printf ("node%u", i);
-  const char *args[] = { "define-guest", node, name, "--pool", pool, start ? "--start" : NULL, NULL };
-  FerryVm *vm = NULL;
-  gint64 deadline;
-
-  cluster (args);
-  deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-  while ((vm = find_on (nodes[i - 1], name)) == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (vm);
-  if (start)
-    {
-      g_assert_true (ferry_test_wait_vm_state (vm, FERRY_VM_STATE_RUNNING, 15000));
-      /* Booted: it heartbeats on its serial port. */
-      g_assert_true (ferry_test_serial_wait_for (name, 0, "FERRY-HEARTBEAT", 60000));
-    }
-  return vm;
-}
 
 /* Removes a guest of ours wherever it is (force off, undefine, volume). */
 static void
@@ -279,9 +188,7 @@ test_live_with_progress (void)
 
   if (!ferry_test_have_cluster (nodes[0]))
     return;
-
-  remove_leftovers ("mig-live");
-  vm = define_guest (1, "mig-live", "shared", TRUE);
+  vm = ferry_test_define_guest (inventory, nodes, N_NODES, 0, "mig-live", "shared", TRUE);
   /* Capped so that it lasts a few seconds and reports progress. */
   options->bandwidth_mib = 4;
   run_start (&run, vm, nodes[1], options);
@@ -321,9 +228,7 @@ test_cancel (void)
 
   if (!ferry_test_have_cluster (nodes[0]))
     return;
-
-  remove_leftovers ("mig-cancel");
-  vm = define_guest (1, "mig-cancel", "shared", TRUE);
+  vm = ferry_test_define_guest (inventory, nodes, N_NODES, 0, "mig-cancel", "shared", TRUE);
   options->bandwidth_mib = 1;
   run_start (&run, vm, nodes[2], options);
   g_assert_true (ferry_test_wait_until (saw_data, &run, 60000));
@@ -352,14 +257,12 @@ test_destination_dies (void)
 
   if (!ferry_test_have_cluster (nodes[0]))
     return;
-
-  remove_leftovers ("mig-kill");
-  vm = define_guest (1, "mig-kill", "shared", TRUE);
+  vm = ferry_test_define_guest (inventory, nodes, N_NODES, 0, "mig-kill", "shared", TRUE);
   options->bandwidth_mib = 1;
   run_start (&run, vm, nodes[2], options);
   g_assert_true (ferry_test_wait_until (saw_data, &run, 60000));
   g_assert_no_error (run.error);
-  cluster (fail);
+  ferry_test_cluster_script (fail);
   g_assert_true (ferry_test_wait_until (run_finished, &run, 90000));
   g_assert_nonnull (run.error);
   g_assert_cmpint (ferry_migration_get_state (run.migration), ==, FERRY_MIGRATION_FAILED);
@@ -369,7 +272,7 @@ test_destination_dies (void)
   assert_only_on (vm, nodes[0], TRUE);
 
   /* The node comes back without the VM: it is still exactly once. */
-  cluster (restart);
+  ferry_test_cluster_script (restart);
   g_assert_true (ferry_test_wait_node_state (nodes[2], FERRY_NODE_STATE_CONNECTED, 30000));
   g_assert_false (ferry_test_virsh_lists (nodes[2], "mig-kill"));
   assert_only_on (vm, nodes[0], TRUE);
@@ -401,9 +304,7 @@ test_copy_storage (void)
 
   if (!ferry_test_have_cluster (nodes[0]))
     return;
-
-  remove_leftovers ("mig-local");
-  vm = define_guest (1, "mig-local", "local", TRUE);
+  vm = ferry_test_define_guest (inventory, nodes, N_NODES, 0, "mig-local", "local", TRUE);
   check = preflight (vm, nodes[1]);
   g_assert_true (ferry_preflight_get_allowed (check));
   g_assert_true (ferry_preflight_get_needs_storage_copy (check));
@@ -432,9 +333,7 @@ test_offline (void)
 
   if (!ferry_test_have_cluster (nodes[0]))
     return;
-
-  remove_leftovers ("mig-off");
-  vm = define_guest (2, "mig-off", "local", FALSE);
+  vm = ferry_test_define_guest (inventory, nodes, N_NODES, 1, "mig-off", "local", FALSE);
   options->live = FALSE;
   options->storage = FERRY_MIGRATION_STORAGE_COPY_ALL;
   run_start (&run, vm, nodes[2], options);
@@ -462,9 +361,7 @@ test_refusals (void)
 
   if (!ferry_test_have_cluster (nodes[0]))
     return;
-
-  remove_leftovers ("mig-check");
-  vm = define_guest (1, "mig-check", "shared", TRUE);
+  vm = ferry_test_define_guest (inventory, nodes, N_NODES, 0, "mig-check", "shared", TRUE);
 
   /* Same node. */
   check = preflight (vm, nodes[0]);
@@ -483,7 +380,16 @@ test_refusals (void)
   g_object_unref (check);
 
   /* A VM of the same name on the destination (another UUID). */
-  clash = define_guest (2, "mig-check", "local", FALSE);
+  {
+    const char *args[] = { "define-guest", "node2", "mig-check", "--pool", "local", NULL };
+    gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+    /* Not ferry_test_define_guest (): that would remove ours first. */
+    ferry_test_cluster_script (args);
+    while ((clash = ferry_test_find_on (nodes[1], "mig-check")) == NULL && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_nonnull (clash);
+  }
   check = preflight (vm, nodes[1]);
   g_assert_false (ferry_preflight_get_allowed (check));
   g_assert_true (ferry_preflight_has_code (check, FERRY_PREFLIGHT_NAME_CLASH));
@@ -492,7 +398,7 @@ test_refusals (void)
   remove_guest (clash);
 
   /* A frozen destination: refused, without waiting long. */
-  cluster (freeze);
+  ferry_test_cluster_script (freeze);
   {
     gint64 start = g_get_monotonic_time ();
 
@@ -504,7 +410,7 @@ test_refusals (void)
     g_assert_cmpint (g_get_monotonic_time () - start, <, 8 * G_USEC_PER_SEC);
     g_object_unref (check);
   }
-  cluster (thaw);
+  ferry_test_cluster_script (thaw);
   g_assert_true (ferry_test_wait_node_state (nodes[2], FERRY_NODE_STATE_CONNECTED, 30000));
 
   remove_guest (vm);
@@ -523,8 +429,7 @@ test_refusal_network (void)
 
   if (!ferry_test_have_cluster (nodes[0]))
     return;
-
-  remove_leftovers ("mig-net");
+  ferry_test_remove_everywhere (inventory, nodes, N_NODES, "mig-net");
   {
     /* A network left by an interrupted run. */
     const char *destroy[] = { "virsh", "-q", "-c", ferry_node_get_uri (nodes[0]), "net-destroy", "mig-only1", NULL };
@@ -535,10 +440,10 @@ test_refusal_network (void)
     g_spawn_sync (NULL, (char **) undefine, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
                   G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, NULL, NULL);
   }
-  cluster (net);
-  cluster (define);
+  ferry_test_cluster_script (net);
+  ferry_test_cluster_script (define);
   deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-  while ((vm = find_on (nodes[0], "mig-net")) == NULL && g_get_monotonic_time () < deadline)
+  while ((vm = ferry_test_find_on (nodes[0], "mig-net")) == NULL && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_nonnull (vm);
   g_assert_true (ferry_test_wait_vm_state (vm, FERRY_VM_STATE_RUNNING, 15000));
@@ -551,7 +456,7 @@ test_refusal_network (void)
   g_object_unref (check);
 
   remove_guest (vm);
-  cluster (unnet);
+  ferry_test_cluster_script (unnet);
 }
 
 static void
@@ -567,11 +472,8 @@ test_queue_limit (void)
 
   if (!ferry_test_have_cluster (nodes[0]))
     return;
-
-  remove_leftovers ("mig-q1");
-  a = define_guest (1, "mig-q1", "shared", TRUE);
-  remove_leftovers ("mig-q2");
-  b = define_guest (1, "mig-q2", "shared", TRUE);
+  a = ferry_test_define_guest (inventory, nodes, N_NODES, 0, "mig-q1", "shared", TRUE);
+  b = ferry_test_define_guest (inventory, nodes, N_NODES, 0, "mig-q2", "shared", TRUE);
   ferry_migration_queue_set_limit (queue, 1);
   options->bandwidth_mib = 8;
   first = ferry_migration_new (a, nodes[1], options);
@@ -650,8 +552,7 @@ test_maintenance (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      remove_leftovers (names[i]);
-      guests[i] = define_guest (2, names[i], "shared", TRUE);
+      guests[i] = ferry_test_define_guest (inventory, nodes, N_NODES, 1, names[i], "shared", TRUE);
     }
 
   ferry_node_set_maintenance (node, TRUE, NULL);
@@ -721,14 +622,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *srcdir = g_getenv ("FERRY_SOURCE_DIR");
   g_autoptr(GError) error = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
   ferry_core_init ();
 
-  cluster_script = g_build_filename (srcdir ? srcdir : ".", "tests", "cluster", "cluster", NULL);
   inventory = ferry_inventory_new ();
   task_log = ferry_task_log_new ();
   if (!ferry_test_connect_cluster (inventory, nodes, NULL, N_NODES, &error) && error != NULL)
@@ -751,6 +650,5 @@ main (int   argc,
     g_clear_object (&nodes[i]);
   g_clear_object (&inventory);
   g_clear_object (&task_log);
-  g_free (cluster_script);
   return ret;
 }

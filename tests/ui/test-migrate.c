@@ -18,38 +18,6 @@
 #include "ferry-test-util.h"
 #include "ferry-ui-test-util.h"
 
-static void
-cluster_script (const char * const *args)
-{
-  const char *srcdir = g_getenv ("FERRY_SOURCE_DIR");
-  g_autofree char *script = g_build_filename (srcdir ? srcdir : ".", "tests", "cluster", "cluster", NULL);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *err = NULL;
-  int status = 0;
-
-  g_ptr_array_add (argv, script);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                               NULL, &err, &status, NULL));
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("cluster %s: %s", args[0], err);
-}
-
-static void
-virsh_quiet (FerryNode  *node,
-             const char *command,
-             const char *name,
-             const char *extra)
-{
-  const char *argv[] = { "virsh", "-q", "-c", ferry_node_get_uri (node), command, name, extra, NULL };
-
-  g_spawn_sync (NULL, (char **) argv, NULL,
-                G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                NULL, NULL, NULL, NULL, NULL, NULL);
-}
-
 static FerryNode *
 node_at (FerryInventory *inventory,
          guint           i)
@@ -59,45 +27,35 @@ node_at (FerryInventory *inventory,
   return node;   /* the inventory keeps it */
 }
 
-/* Removes @name from every node, then defines and starts it on node @i. */
+/* The first three nodes of @inventory, in order. */
+static void
+nodes_of (FerryInventory *inventory,
+          FerryNode      *out[3])
+{
+  for (guint n = 0; n < 3; n++)
+    out[n] = node_at (inventory, n);
+}
+
+/* A fresh guest @name on node @i, started and booted. */
 static FerryVm *
 fresh_guest (FerryInventory *inventory,
              guint           i,
              const char     *name)
 {
-  g_autofree char *node = g_strdup_printf ("node%u", i + 1);
-  const char *args[] = { "define-guest", node, name, "--start", NULL };
-  FerryVm *vm = NULL;
-  gint64 deadline;
+  FerryNode *nodes[3];
 
-  for (guint n = 0; n < 3; n++)
-    {
-      virsh_quiet (node_at (inventory, n), "destroy", name, NULL);
-      virsh_quiet (node_at (inventory, n), "undefine", name, "--remove-all-storage");
-    }
-  deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-  while (ferry_test_count_named (inventory, name) > 0 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  cluster_script (args);
-  deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-  while ((vm = ferry_inventory_find_vm_by_name (inventory, name)) == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (vm);
-  g_assert_true (ferry_test_wait_vm_state (vm, FERRY_VM_STATE_RUNNING, 15000));
-  g_assert_true (ferry_test_serial_wait_for (name, 0, "FERRY-HEARTBEAT", 90000));
-  return vm;
+  nodes_of (inventory, nodes);
+  return ferry_test_define_guest (inventory, nodes, 3, i, name, "shared", TRUE);
 }
 
 static void
 remove_guest (FerryInventory *inventory,
               const char     *name)
 {
-  for (guint n = 0; n < 3; n++)
-    {
-      virsh_quiet (node_at (inventory, n), "destroy", name, NULL);
-      virsh_quiet (node_at (inventory, n), "undefine", name, "--remove-all-storage");
-    }
+  FerryNode *nodes[3];
+
+  nodes_of (inventory, nodes);
+  ferry_test_remove_everywhere (inventory, nodes, 3, name);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -787,7 +745,7 @@ check_ha_recovery (FerryApplication *app,
   g_assert_true (ferry_ha_manager_is_ha (manager, vm));
 
   /* The host crashes: its HA guest is at risk; the host page offers Recover. */
-  cluster_script (fail);
+  ferry_test_cluster_script (fail);
   g_assert_true (ferry_test_wait_until (node_unreachable, node3, 30000));
   ferry_window_select_sidebar (window, 3);      /* "All", node1, node2, node3 */
   ferry_ui_test_settle (1000);
@@ -830,7 +788,7 @@ check_ha_recovery (FerryApplication *app,
   ferry_ui_test_screenshot (GTK_WIDGET (window), "ha-recovered.png");
 
   /* The host comes back with a stale definition: removed after asking. */
-  cluster_script (restart);
+  ferry_test_cluster_script (restart);
   g_assert_true (ferry_test_wait_until (node_connected, node3, 60000));
   if (!ferry_test_wait_until (stale_question, NULL, 60000))
     {

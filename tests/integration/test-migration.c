@@ -190,7 +190,7 @@ test_live_with_progress (void)
     return;
   vm = ferry_test_define_guest (inventory, nodes, N_NODES, 0, "mig-live", "shared", TRUE);
   /* Capped so that it lasts a few seconds and reports progress. */
-  options->bandwidth_mib = 4;
+  options->bandwidth_mib = 12;
   run_start (&run, vm, nodes[1], options);
   g_assert_cmpint (ferry_migration_get_state (run.migration), ==, FERRY_MIGRATION_RUNNING);
   g_assert_true (ferry_test_wait_until (run_finished, &run, 180000));
@@ -475,7 +475,7 @@ test_queue_limit (void)
   a = ferry_test_define_guest (inventory, nodes, N_NODES, 0, "mig-q1", "shared", TRUE);
   b = ferry_test_define_guest (inventory, nodes, N_NODES, 0, "mig-q2", "shared", TRUE);
   ferry_migration_queue_set_limit (queue, 1);
-  options->bandwidth_mib = 8;
+  options->bandwidth_mib = 24;
   first = ferry_migration_new (a, nodes[1], options);
   second = ferry_migration_new (b, nodes[1], options);
   g_assert_true (ferry_migration_queue_add (queue, first, &error));

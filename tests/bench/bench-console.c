@@ -5,9 +5,12 @@
  * fast as it can, so nearly all of the 720x400 frame changes all the
  * time), then, one after the other, for the same window (20 s):
  *   - Ferry: in this process, a GtkWindow holding a FerryVncDisplay
- *     connected to the guest's VNC (under $DISPLAY, GSK_RENDERER=cairo).
+ *     connected to the guest's VNC (under $DISPLAY, GSK_RENDERER=cairo),
+ *     twice: as Ferry opens this guest (a loopback address, so the
+ *     display's link is local: Raw pixels), then as a console across a
+ *     network (FERRY_VNC_LINK_REMOTE: Tight, as remote-viewer asks).
  *     Frames = after-paint ticks of the window's frame clock at which the
- *     display had built a new frame; CPU seconds = getrusage
+ *     display had handed GTK a new frame; CPU seconds = getrusage
  *     (RUSAGE_SELF), every thread.
  *   - remote-viewer (virt-viewer 11, gtk-vnc on GTK 3) on the same guest:
  *     CPU seconds = utime + stime from /proc/PID/stat over its process
@@ -20,8 +23,9 @@
  * each side's update rate, bytes received and the encodings the server
  * used. (Ferry's own count, from an emission hook on gvnc's
  * "vnc-framebuffer-update", is printed next to it as a cross-check.)
- * Prints a table, the ratio of CPU per megapixel and the goal (Ferry ≤
- * remote-viewer). The X server's own CPU is counted on neither side.
+ * Prints a table, the ratios of CPU per megapixel and the goal (Ferry ≤
+ * remote-viewer, for the console as Ferry opens this guest). The X
+ * server's and QEMU's own CPU are counted on neither side.
  * Never fails on a number; exit 77 when the cluster is not up or
  * remote-viewer is missing. Removes its guest at the end.
  *
@@ -1375,7 +1379,7 @@ main (int   argc,
       g_print ("remote-viewer: CPU = utime+stime of its process tree (/proc) over %.1f s; "
                "its fps is not measured (not instrumented), its update rate is. It asks for Tight "
                "first whatever the link.\n"
-               "The proxy's and the X server's CPU are counted on neither side.\n",
+               "The proxy's, the X server's and QEMU's CPU are counted on neither side.\n",
                viewer.seconds);
       g_print ("\nratio Ferry / remote-viewer, CPU s per MPix: %.2f (local console), %.2f (remote console)\n",
                cpu_per_mpix (&ferry) / viewer_cost, cpu_per_mpix (&remote) / viewer_cost);

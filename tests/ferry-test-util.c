@@ -511,8 +511,12 @@ ferry_test_define_guest (FerryInventory *inventory,
   const char *args[] = { "define-guest", node, name, "--pool", pool, start ? "--start" : NULL, NULL };
   FerryVm *vm = NULL;
   gint64 deadline;
+  gsize serial_offset;
 
   ferry_test_remove_everywhere (inventory, nodes, n_nodes, name);
+  /* The serial log of a guest of that name from an earlier run is appended
+   * to: only what this guest writes counts. */
+  serial_offset = ferry_test_serial_size (name);
   ferry_test_cluster_script (args);
   deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
   while ((vm = ferry_test_find_on (nodes[index], name)) == NULL && g_get_monotonic_time () < deadline)
@@ -522,7 +526,7 @@ ferry_test_define_guest (FerryInventory *inventory,
     {
       g_assert_true (ferry_test_wait_vm_state (vm, FERRY_VM_STATE_RUNNING, 15000));
       /* Booted: it heartbeats on its serial port. */
-      g_assert_true (ferry_test_serial_wait_for (name, 0, "FERRY-HEARTBEAT", 90000));
+      g_assert_true (ferry_test_serial_wait_for (name, serial_offset, "FERRY-HEARTBEAT", 90000));
     }
   return vm;
 }

@@ -1011,6 +1011,258 @@ ferry_migration_describe_progress (FerryMigration *self)
   return g_string_free (s, FALSE);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Reconciliation: no definition left behind                               */
+/*
+ * libvirt's protocol keeps a VM running in one place, but an interrupted
+ * migration can leave a second, shut-off *definition* behind: a destination
+ * frozen past the keepalive runs its queued Finish step after the thaw and
+ * keeps the definition of the VM it could not start; a source killed just
+ * after the destination took over comes back still defining it. Found by
+ * the fault-injection suite (tests/fault). So after every job Ferry looks
+ * at the host that should not have the VM, once it answers (and once more
+ * a little later, for a Finish step that runs late): a shut-off definition
+ * there, while the host that owns the VM has it, is removed — its storage
+ * untouched. A VM active in both places is never touched, only reported.
+ */
+
+#define RECONCILE_DELAY_S 8
+#define RECONCILE_AGAIN_S 30
+#define RECONCILE_GIVE_UP_US (15 * G_TIME_SPAN_MINUTE)
+
+typedef struct
+{
+  FerryMigration *self;
+  FerryNode      *stale;        /* the host that should not have it */
+  FerryNode      *owner;        /* the host that should */
+  char           *uuid;
+  gulong          state_id;
+  guint           timeout_id;
+  guint           round;
+  gint64          since;
+} Reconcile;
+
+typedef enum
+{
+  RECONCILE_NOTHING,
+  RECONCILE_REMOVED,
+  RECONCILE_BOTH_ACTIVE,
+  RECONCILE_OWNER_LACKS,
+} ReconcileResult;
+
+static void reconcile_arm (Reconcile *r);
+
+static void
+reconcile_free (Reconcile *r)
+{
+  if (r->state_id != 0)
+    g_signal_handler_disconnect (r->stale, r->state_id);
+  g_clear_handle_id (&r->timeout_id, g_source_remove);
+  g_clear_object (&r->self);
+  g_clear_object (&r->stale);
+  g_clear_object (&r->owner);
+  g_free (r->uuid);
+  g_free (r);
+}
+
+typedef struct
+{
+  char      *uuid;
+  FerryNode *stale;
+  gboolean   owner_has;
+  gboolean   owner_active;
+} ReconcileData;
+
+static void
+reconcile_data_free (ReconcileData *data)
+{
+  g_free (data->uuid);
+  g_clear_object (&data->stale);
+  g_free (data);
+}
+
+/* On the owner's worker: does it have the VM (and is it running there)? */
+static void
+reconcile_owner_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  ReconcileData *data = task_data;
+  virConnectPtr conn = NULL;
+  virDomainPtr domain;
+
+  domain = _ferry_node_lookup_domain (FERRY_NODE (source_object), data->uuid, data->uuid, &conn, NULL);
+  if (domain != NULL)
+    {
+      data->owner_has = TRUE;
+      data->owner_active = virDomainIsActive (domain) == 1;
+      virDomainFree (domain);
+      virConnectClose (conn);
+    }
+  virResetLastError ();
+  g_task_return_boolean (task, TRUE);
+}
+
+/* On the stale host's worker: remove a shut-off leftover. */
+static void
+reconcile_stale_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  ReconcileData *data = task_data;
+  virConnectPtr conn = NULL;
+  virDomainPtr domain;
+  ReconcileResult result = RECONCILE_NOTHING;
+
+  domain = _ferry_node_lookup_domain (FERRY_NODE (source_object), data->uuid, data->uuid, &conn, NULL);
+  if (domain != NULL)
+    {
+      int active = virDomainIsActive (domain);
+
+      if (!data->owner_has)
+        result = RECONCILE_OWNER_LACKS;   /* then this copy may be the only one: keep it */
+      else if (active == 1)
+        result = data->owner_active ? RECONCILE_BOTH_ACTIVE : RECONCILE_NOTHING;
+      else if (active == 0 &&
+               (virDomainUndefineFlags (domain, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+                                                VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
+                                                VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA) == 0 ||
+                virDomainUndefine (domain) == 0))
+        result = RECONCILE_REMOVED;
+      virDomainFree (domain);
+      virConnectClose (conn);
+    }
+  virResetLastError ();
+  g_task_return_int (task, result);
+}
+
+static void
+reconcile_stale_done (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Reconcile *r = user_data;
+  ReconcileResult outcome = g_task_propagate_int (G_TASK (result), NULL);
+  FerryTask *task = r->self->task;
+  g_autofree char *note = NULL;
+
+  if (outcome == RECONCILE_REMOVED)
+    note = g_strdup_printf (_("Removed the shut-off definition of “%s” an interrupted migration left on %s"),
+                            r->self->vm_name, ferry_node_get_name (r->stale));
+  else if (outcome == RECONCILE_BOTH_ACTIVE)
+    note = g_strdup_printf (_("“%s” is running on both %s and %s: check it now"),
+                            r->self->vm_name, ferry_node_get_name (r->owner), ferry_node_get_name (r->stale));
+  if (note != NULL)
+    {
+      g_message ("%s", note);
+      if (task != NULL)
+        {
+          g_autofree char *both = g_strdup_printf ("%s. %s", ferry_task_get_message (task), note);
+
+          ferry_task_set_message (task, both);
+        }
+      _ferry_node_refresh_domain (r->stale, r->uuid);
+    }
+
+  if (++r->round < 2)
+    reconcile_arm (r);
+  else
+    reconcile_free (r);
+}
+
+static void
+reconcile_owner_done (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Reconcile *r = user_data;
+  ReconcileData *data = g_task_get_task_data (G_TASK (result));
+  GTask *step;
+
+  g_task_propagate_boolean (G_TASK (result), NULL);
+  if (ferry_node_get_state (r->stale) != FERRY_NODE_STATE_CONNECTED)
+    {
+      reconcile_arm (r);
+      return;
+    }
+  step = g_task_new (r->stale, NULL, reconcile_stale_done, r);
+  g_task_set_task_data (step, data, NULL);
+  g_object_set_data_full (G_OBJECT (step), "ferry-data", g_object_ref (result), g_object_unref);
+  _ferry_node_run_in_worker (r->stale, step, reconcile_stale_thread);
+  g_object_unref (step);
+}
+
+static gboolean
+reconcile_check (gpointer user_data)
+{
+  Reconcile *r = user_data;
+  ReconcileData *data;
+  GTask *step;
+
+  r->timeout_id = 0;
+  if (ferry_node_get_state (r->stale) != FERRY_NODE_STATE_CONNECTED ||
+      ferry_node_get_state (r->owner) != FERRY_NODE_STATE_CONNECTED)
+    {
+      reconcile_arm (r);
+      return G_SOURCE_REMOVE;
+    }
+  data = g_new0 (ReconcileData, 1);
+  data->uuid = g_strdup (r->uuid);
+  data->stale = g_object_ref (r->stale);
+  step = g_task_new (r->owner, NULL, reconcile_owner_done, r);
+  g_task_set_task_data (step, data, (GDestroyNotify) reconcile_data_free);
+  _ferry_node_run_in_worker (r->owner, step, reconcile_owner_thread);
+  g_object_unref (step);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_reconcile_state (FerryNode  *node,
+                    GParamSpec *pspec,
+                    Reconcile  *r)
+{
+  if (ferry_node_get_state (node) == FERRY_NODE_STATE_CONNECTED && r->timeout_id == 0)
+    {
+      g_signal_handler_disconnect (r->stale, r->state_id);
+      r->state_id = 0;
+      r->timeout_id = g_timeout_add_seconds (RECONCILE_DELAY_S, reconcile_check, r);
+    }
+}
+
+/* Waits for both hosts to answer, then looks after a delay. */
+static void
+reconcile_arm (Reconcile *r)
+{
+  if (g_get_monotonic_time () - r->since > RECONCILE_GIVE_UP_US)
+    {
+      reconcile_free (r);
+      return;
+    }
+  if (ferry_node_get_state (r->stale) == FERRY_NODE_STATE_CONNECTED)
+    r->timeout_id = g_timeout_add_seconds (r->round == 0 ? RECONCILE_DELAY_S : RECONCILE_AGAIN_S,
+                                           reconcile_check, r);
+  else if (r->state_id == 0)
+    r->state_id = g_signal_connect (r->stale, "notify::state", G_CALLBACK (on_reconcile_state), r);
+}
+
+static void
+reconcile_start (FerryMigration *self,
+                 FerryNode      *stale,
+                 FerryNode      *owner,
+                 const char     *uuid)
+{
+  Reconcile *r = g_new0 (Reconcile, 1);
+
+  r->self = g_object_ref (self);
+  r->stale = g_object_ref (stale);
+  r->owner = g_object_ref (owner);
+  r->uuid = g_strdup (uuid);
+  r->since = g_get_monotonic_time ();
+  reconcile_arm (r);
+}
+
 static void
 run_done (GObject      *object,
           GAsyncResult *result,
@@ -1061,6 +1313,16 @@ run_done (GObject      *object,
   if (self->source != NULL)
     _ferry_node_refresh_domain (self->source, outcome->job->uuid);
   _ferry_node_refresh_domain (self->destination, outcome->job->uuid);
+
+  /* One definition only: the side that should not have the VM is looked at
+   * once it answers (live moves; an offline move has no such race). */
+  if (self->source != NULL && self->options.persistent)
+    {
+      if (self->state == FERRY_MIGRATION_COMPLETED)
+        reconcile_start (self, self->source, self->destination, outcome->job->uuid);
+      else if (self->state == FERRY_MIGRATION_FAILED || self->state == FERRY_MIGRATION_CANCELLED)
+        reconcile_start (self, self->destination, self->source, outcome->job->uuid);
+    }
 
   g_clear_pointer (&self->job, job_unref);
   if (self->cancellable != NULL)

@@ -674,6 +674,10 @@ settled_states (const char *name,
 /* ---------------------------------------------------------------------- */
 /* A round                                                                  */
 
+/* Ferry removes a leftover definition 8 s after the node answers, and
+ * looks again 30 s later. */
+#define RECONCILE_WAIT_S 50
+
 static double typical_s = 4.0;   /* a fault-free migration's duration, updated as we go */
 
 static void
@@ -809,6 +813,37 @@ run_round (GRand *rand,
   if (!ferry_test_wait_until (node2_connected, NULL, 60000))
     say ("  node2 not reconnected after 60 s: %s", ferry_node_get_error (nodes[1]));
   settled_states (guest->name, states);
+
+  /* A shut-off definition left on the other node by the interruption is
+   * Ferry's to remove (ferry-migration.c, "Reconciliation"): give it the
+   * time it takes (it looks a few seconds after the node answers, and once
+   * more later). Two *running* copies are never waited for. */
+  {
+    gint64 deadline = g_get_monotonic_time () + RECONCILE_WAIT_S * G_USEC_PER_SEC;
+    gint64 started = g_get_monotonic_time ();
+    gboolean waited = FALSE;
+
+    for (;;)
+      {
+        guint d = 0, a = 0;
+
+        for (guint n = 0; n < N_NODES; n++)
+          if (states[n] != NULL)
+            {
+              d++;
+              a += state_active (states[n]);
+            }
+        if (d <= 1 || a > 1 || g_get_monotonic_time () > deadline)
+          break;
+        waited = TRUE;
+        sleep_ms (2000);
+        states_clear (states);
+        settled_states (guest->name, states);
+      }
+    if (waited)
+      g_string_append_printf (line, "; a leftover definition waited for %.0f s",
+                              (g_get_monotonic_time () - started) / 1e6);
+  }
 
   for (guint n = 0; n < N_NODES; n++)
     if (states[n] != NULL)

@@ -345,8 +345,12 @@ test_offline (void)
   g_assert_nonnull (strstr (volumes, "mig-off"));
 
   /* It boots there from the copied disk. */
-  g_assert_no_error (ferry_test_run_op (vm, FERRY_VM_OP_START));
-  g_assert_true (ferry_test_serial_wait_for ("mig-off", 0, "FERRY-DISKS vda", 60000));
+  {
+    gsize offset = ferry_test_serial_size ("mig-off");
+
+    g_assert_no_error (ferry_test_run_op (vm, FERRY_VM_OP_START));
+    g_assert_true (ferry_test_serial_wait_for ("mig-off", offset, "FERRY-DISKS vda", 60000));
+  }
   run_clear (&run);
   remove_guest (vm);
 }

@@ -20,6 +20,7 @@ typedef struct
   guint64 updates;         /* framebuffer-update rectangles received */
   guint64 update_requests; /* incremental update requests sent */
   guint64 frames;          /* frames handed to GTK (cairo nodes, textures) */
+  guint64 tiles;           /* cairo tile nodes drawn (others were reused) */
   guint64 pixels_copied;   /* into texture buffers */
   gint64  copy_us;         /* time spent copying into texture buffers */
   gint64  texture_us;      /* time spent building textures, copy included */

@@ -6,10 +6,14 @@
  * is drawn once gvnc has decoded what arrived, at most once per frame.
  *
  * What snapshot() gives GTK depends on the renderer:
- *   - GTK's cairo renderer (no GPU: Xvfb, software fallbacks) gets a cairo
- *     node painting the framebuffer itself, as a CAIRO_FORMAT_RGB24 image
+ *   - GTK's cairo renderer (no GPU: Xvfb, software fallbacks) gets cairo
+ *     nodes painting the framebuffer itself, as a CAIRO_FORMAT_RGB24 image
  *     surface: no copy, and no alpha to fix (RGB24 ignores the padding
- *     byte that QEMU leaves at 0). A render node lives on after the frame
+ *     byte that QEMU leaves at 0). One node per 128x128 tile, kept while
+ *     its tile does not change: GTK's render-node diff then repaints, and
+ *     sends to the display server, only the tiles that changed (a blinking
+ *     cursor costs a tile, not the whole console). A render node lives on
+ *     after the frame
  *     (GTK keeps it until the next one, and redraws from it when something
  *     else in the window changes): it then shows the framebuffer as it is
  *     by then, never older than the node, and the widget is redrawn anyway
@@ -46,6 +50,7 @@
 #include "config.h"
 
 #include <malloc.h>
+#include <math.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <glib/gi18n.h>
@@ -106,6 +111,14 @@ struct _FerryVncDisplay
   int                fb_height;
   int                fb_stride;
   guint64            fb_serial;     /* bumped by every change of fb->data */
+
+  /* cairo tiles: render nodes kept while their part of the frame does not
+   * change, so that GTK repaints (and sends to the display server) only
+   * the tiles that did */
+  GskRenderNode    **tiles;         /* n_tiles, NULL when to be drawn */
+  int                tile_cols;
+  int                tile_rows;
+  FerryVncGeometry   tile_geometry; /* what the tiles were drawn for */
 
   /* textures */
   GPtrArray         *buffers;       /* FrameBuffer *, current framebuffer size */
@@ -351,14 +364,76 @@ frame_source_finish (cairo_pattern_t *pattern,
   frame_buffer_release (data);
 }
 
-/* A cairo node painting the framebuffer into @g's rectangle. */
+/* Tiles: 128x128 framebuffer pixels, at most one render node each. */
+#define TILE 128
+
 static void
-append_frame_surface (FerryVncDisplay        *self,
-                      GtkSnapshot            *snapshot,
-                      const FerryVncGeometry *g)
+tiles_clear (FerryVncDisplay *self)
 {
-  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (g->x, g->y,
-                                                                          g->width, g->height));
+  if (self->tiles == NULL)
+    return;
+  for (int i = 0; i < self->tile_cols * self->tile_rows; i++)
+    g_clear_pointer (&self->tiles[i], gsk_render_node_unref);
+}
+
+static void
+tiles_reset (FerryVncDisplay *self)
+{
+  tiles_clear (self);
+  g_clear_pointer (&self->tiles, g_free);
+  self->tile_cols = (self->fb_width + TILE - 1) / TILE;
+  self->tile_rows = (self->fb_height + TILE - 1) / TILE;
+  self->tiles = g_new0 (GskRenderNode *, (gsize) self->tile_cols * self->tile_rows);
+}
+
+/* Drops the nodes of the tiles @rect touches. With a scaled frame a
+ * framebuffer pixel shows in the filtered pixels around it too: the
+ * neighbours' edges go with it. */
+static void
+tiles_damage (FerryVncDisplay             *self,
+              const cairo_rectangle_int_t *rect)
+{
+  double scale = self->tile_geometry.scale > 0 ? self->tile_geometry.scale : 1.0;
+  int margin = scale == 1.0 ? 0 : (int) ceil (1.0 / scale) + 1;
+  int c0 = MAX (rect->x - margin, 0) / TILE;
+  int r0 = MAX (rect->y - margin, 0) / TILE;
+  int c1 = MIN (rect->x + rect->width + margin - 1, self->fb_width - 1) / TILE;
+  int r1 = MIN (rect->y + rect->height + margin - 1, self->fb_height - 1) / TILE;
+
+  if (self->tiles == NULL)
+    return;
+  for (int r = r0; r <= r1 && r < self->tile_rows; r++)
+    for (int c = c0; c <= c1 && c < self->tile_cols; c++)
+      g_clear_pointer (&self->tiles[r * self->tile_cols + c], gsk_render_node_unref);
+}
+
+/* Where framebuffer column (or row) @i lands in the widget: whole pixels,
+ * so that neighbouring tiles meet without a seam. */
+static double
+tile_edge (int    i,
+           int    size,
+           double origin,
+           double extent,
+           double scale)
+{
+  if (i >= size)
+    return origin + extent;
+  return origin + round (i * scale);
+}
+
+/* A cairo node painting the framebuffer's rectangle @tile into the widget
+ * as @g places the frame. */
+static GskRenderNode *
+frame_tile_node (FerryVncDisplay             *self,
+                 const FerryVncGeometry      *g,
+                 const cairo_rectangle_int_t *tile)
+{
+  double x0 = tile_edge (tile->x, self->fb_width, g->x, g->width, g->scale);
+  double x1 = tile_edge (tile->x + tile->width, self->fb_width, g->x, g->width, g->scale);
+  double y0 = tile_edge (tile->y, self->fb_height, g->y, g->height, g->scale);
+  double y1 = tile_edge (tile->y + tile->height, self->fb_height, g->y, g->height, g->scale);
+  GskRenderNode *node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0));
+  cairo_t *cr = gsk_cairo_node_get_draw_context (node);
   cairo_pattern_t *pattern = cairo_pattern_create_raster_source (self->fb, CAIRO_CONTENT_COLOR,
                                                                  self->fb_width,
                                                                  self->fb_height);
@@ -376,9 +451,43 @@ append_frame_surface (FerryVncDisplay        *self,
   cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
   cairo_set_source (cr, pattern);
   cairo_pattern_destroy (pattern);
-  cairo_rectangle (cr, g->x, g->y, g->width, g->height);
+  cairo_rectangle (cr, x0, y0, x1 - x0, y1 - y0);
   cairo_fill (cr);
   cairo_destroy (cr);
+  self->stats.tiles++;
+  return node;
+}
+
+/* The frame as tiles into @g's rectangle: the nodes of unchanged tiles are
+ * the previous frame's, which GTK's render-node diff leaves undrawn. */
+static void
+append_frame_surface (FerryVncDisplay        *self,
+                      GtkSnapshot            *snapshot,
+                      const FerryVncGeometry *g)
+{
+  if (self->tiles == NULL
+      || memcmp (g, &self->tile_geometry, sizeof *g) != 0)
+    {
+      tiles_clear (self);
+      self->tile_geometry = *g;
+    }
+
+  for (int r = 0; r < self->tile_rows; r++)
+    for (int c = 0; c < self->tile_cols; c++)
+      {
+        GskRenderNode **node = &self->tiles[r * self->tile_cols + c];
+
+        if (*node == NULL)
+          {
+            cairo_rectangle_int_t tile = {
+              c * TILE, r * TILE,
+              MIN (TILE, self->fb_width - c * TILE), MIN (TILE, self->fb_height - r * TILE),
+            };
+
+            *node = frame_tile_node (self, g, &tile);
+          }
+        gtk_snapshot_append_node (snapshot, *node);
+      }
   self->stats.frames++;
 }
 
@@ -445,6 +554,7 @@ install_framebuffer (FerryVncDisplay *self,
       texture_pool_clear (self);
       self->fb_width = width;
       self->fb_height = height;
+      tiles_reset (self);
       self->fb_stride = cairo_format_stride_for_width (CAIRO_FORMAT_RGB24, MAX (width, 1));
       self->fb = g_new0 (FrameBuffer, 1);
       self->fb->data = g_malloc0 ((gsize) self->fb_stride * MAX (height, 1));
@@ -608,6 +718,7 @@ on_vnc_framebuffer_update (VncConnection   *conn,
     {
       cairo_region_get_extents (region, &rect);
       texture_pool_damage (self, &rect);
+      tiles_damage (self, &rect);
       self->fb_serial++;
     }
   cairo_region_destroy (region);
@@ -1679,6 +1790,9 @@ ferry_vnc_display_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   self->closing = TRUE;
   disconnect_connection (self);
+  tiles_clear (self);
+  g_clear_pointer (&self->tiles, g_free);
+  self->tile_cols = self->tile_rows = 0;
   texture_pool_clear (self);
   g_clear_pointer (&self->fb, frame_buffer_drop);
   self->fb_width = self->fb_height = 0;

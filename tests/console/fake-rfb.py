@@ -22,6 +22,7 @@
 # The test drives it with commands on stdin, one per line:
 #   pattern          the whole framebuffer, Raw, with the next update
 #   pattern-split    the same as four rectangles in one update
+#   rect X Y W H RRGGBB  a solid rectangle (Raw), drawn into the pattern
 #   cursor           a 16x16 rich cursor (-239), hotspot 3,5: red, with a
 #                    transparent top-right corner (8x8)
 #   cursor-empty     a 0x0 cursor (the guest hides its pointer)
@@ -89,6 +90,7 @@ class Server:
         self.height = height
         self.fmt = PixelFormat()
         self.queue = []          # rectangles for the next FramebufferUpdate
+        self.rects = []          # solid rectangles drawn over the pattern
         self.requested = False   # an update request is pending
         self.sock = None
         self.inbuf = b""
@@ -105,12 +107,19 @@ class Server:
 
     def pattern_pixels(self, x0, y0, w, h):
         pixels = [self.fmt.pixel(c) for c in QUADRANTS]
+        size = self.fmt.bpp // 8
         rows = []
         for y in range(y0, y0 + h):
             bottom = 2 if y >= self.height // 2 else 0
             left = pixels[bottom] * max(0, min(x0 + w, self.width // 2) - x0)
             right = pixels[bottom + 1] * max(0, x0 + w - max(x0, self.width // 2))
-            rows.append(left + right)
+            row = bytearray(left + right)
+            for (rx, ry, rw, rh, rgb) in self.rects:
+                if ry <= y < ry + rh:
+                    a, b = max(rx, x0), min(rx + rw, x0 + w)
+                    if a < b:
+                        row[(a - x0) * size:(b - x0) * size] = self.fmt.pixel(rgb) * (b - a)
+            rows.append(bytes(row))
         return b"".join(rows)
 
     def queue_pattern(self, split=False):
@@ -158,6 +167,12 @@ class Server:
             self.queue_pattern()
         elif cmd == "pattern-split":
             self.queue_pattern(split=True)
+        elif cmd == "rect":
+            x, y, w, h, colour = arg.split()
+            x, y, w, h = int(x), int(y), int(w), int(h)
+            rgb = tuple(bytes.fromhex(colour))
+            self.rects.append((x, y, w, h, rgb))
+            self.rect(x, y, w, h, 0, self.pattern_pixels(x, y, w, h), "rect")
         elif cmd == "cursor":
             self.queue_cursor()
         elif cmd == "cursor-empty":
@@ -172,6 +187,7 @@ class Server:
         elif cmd == "resize":
             w, h = (int(v) for v in arg.split())
             self.width, self.height = w, h
+            self.rects = []
             self.rect(0, 0, w, h, -223, b"", "desktop-size")
             self.queue_pattern()
         elif cmd == "format":

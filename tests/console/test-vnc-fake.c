@@ -7,10 +7,13 @@
  * X or USB never does:
  *   - pattern: the server's four-colour pattern (320x200) is in the
  *     widget's own rendering, scaled by 1.25 into the window with black
- *     letterbox bars, and at 1:1 centred; in get_texture() pixel for pixel
- *     and opaque. One incremental update request per update, even for an
+ *     letterbox bars (each quadrant uniform: no seam between the display's
+ *     tiles), and at 1:1 centred; in get_texture() pixel for pixel and
+ *     opaque. One incremental update request per update, even for an
  *     update of four rectangles; none while the display is hidden, and
  *     one when it is shown again.
+ *   - partial: a small rectangle changes one tile's render node, not the
+ *     others, and shows where it should.
  *   - cursor: the server's cursor becomes the widget's GdkCursor (image,
  *     hotspot, transparent corner); an empty one hides the pointer.
  *   - bell: the "bell" signal fires.
@@ -34,6 +37,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -456,6 +460,35 @@ assert_pattern (const Image *image,
     }
 }
 
+/* Every pixel of each quadrant, but for a border of @border widget
+ * pixels along the quadrants' edges (where a scaled frame blends), is the
+ * quadrant's colour: a seam between tiles would show. */
+static void
+assert_quadrants_uniform (const Image *image,
+                          int          fb_width,
+                          int          fb_height,
+                          double       scale,
+                          double       ox,
+                          double       oy,
+                          int          border)
+{
+  static const guint8 colours[4][3] = {
+    { 0xff, 0, 0 }, { 0, 0xff, 0 }, { 0, 0, 0xff }, { 0x12, 0x34, 0x56 },
+  };
+
+  for (guint q = 0; q < 4; q++)
+    {
+      int x0 = (int) ceil (ox + (q % 2 ? fb_width / 2 : 0) * scale) + border;
+      int x1 = (int) floor (ox + (q % 2 ? fb_width : fb_width / 2) * scale) - border;
+      int y0 = (int) ceil (oy + (q / 2 ? fb_height / 2 : 0) * scale) + border;
+      int y1 = (int) floor (oy + (q / 2 ? fb_height : fb_height / 2) * scale) - border;
+
+      for (int y = y0; y < y1; y++)
+        for (int x = x0; x < x1; x++)
+          assert_pixel (image, x, y, colours[q][0], colours[q][1], colours[q][2], 0);
+    }
+}
+
 /* ---------------------------------------------------------------------- */
 /* Tests                                                                   */
 
@@ -479,6 +512,7 @@ test_fake_pattern (void)
   /* Scaled to the window: 320x200 x 1.25 = 400x250, 25 px bars. */
   render_widget (GTK_WIDGET (f.display), &image);
   assert_pattern (&image, FB_WIDTH, FB_HEIGHT, 1.25, 0, 25, 0);
+  assert_quadrants_uniform (&image, FB_WIDTH, FB_HEIGHT, 1.25, 0, 25, 2);
   assert_pixel (&image, 200, 10, 0, 0, 0, 0);
   assert_pixel (&image, 200, WIN_HEIGHT - 10, 0, 0, 0, 0);
   image_clear (&image);
@@ -533,6 +567,60 @@ test_fake_pattern (void)
   settle (300);
   _ferry_vnc_display_get_stats (f.display, &stats);
   g_assert_cmpuint (stats.updates, >, n);
+
+  fixture_teardown (&f);
+}
+
+static gboolean
+has_updates (gpointer data)
+{
+  Fixture *f = ((gpointer *) data)[0];
+  guint64 *n = ((gpointer *) data)[1];
+  FerryVncDisplayStats stats;
+
+  _ferry_vnc_display_get_stats (f->display, &stats);
+  return stats.updates > *n && stats.frames > 0;
+}
+
+/* A small change: one tile is drawn again, the others' render nodes stay
+ * (so GTK repaints that tile only). */
+static void
+test_fake_partial (void)
+{
+  Fixture f;
+  g_auto(Image) image = { 0 };
+  FerryVncDisplayStats before, after;
+  guint64 updates;
+  gpointer data[2] = { &f, &updates };
+  guint mark;
+
+  SETUP_OR_SKIP (&f);
+
+  /* 1:1 and centred (40, 50): 320x200 is 3x2 tiles of 128. */
+  ferry_vnc_display_set_scale_mode (f.display, FERRY_VNC_SCALE_NONE);
+  settle (200);
+  render_widget (GTK_WIDGET (f.display), &image);
+  image_clear (&image);
+  _ferry_vnc_display_get_stats (f.display, &before);
+  updates = before.updates;
+
+  mark = f.lines->len;
+  command (&f, "rect 10 20 8 16 ffffff");
+  wait_line (&f, mark, "SENT update", 5000);
+  g_assert_true (wait_until (has_updates, data, 5000));
+  settle (300);
+  render_widget (GTK_WIDGET (f.display), &image);
+  _ferry_vnc_display_get_stats (f.display, &after);
+  g_test_message ("tiles drawn for the small rectangle: %" G_GUINT64_FORMAT,
+                  after.tiles - before.tiles);
+  g_assert_cmpuint (after.tiles - before.tiles, ==, 1);
+
+  assert_pixel (&image, 40 + 10, 50 + 20, 0xff, 0xff, 0xff, 0);
+  assert_pixel (&image, 40 + 17, 50 + 35, 0xff, 0xff, 0xff, 0);
+  assert_pixel (&image, 40 + 9, 50 + 20, 0xff, 0, 0, 0);
+  assert_pixel (&image, 40 + 18, 50 + 35, 0xff, 0, 0, 0);
+  assert_pixel (&image, 40 + 10, 50 + 36, 0xff, 0, 0, 0);
+  assert_pattern (&image, FB_WIDTH, FB_HEIGHT, 1.0, 40, 50, 0);
 
   fixture_teardown (&f);
 }
@@ -718,6 +806,7 @@ test_fake_resize (void)
   /* 480x360 into 400x300: scale 5/6, no bars. */
   render_widget (GTK_WIDGET (f.display), &image);
   assert_pattern (&image, 480, 360, 400.0 / 480, 0, 0, 0);
+  assert_quadrants_uniform (&image, 480, 360, 400.0 / 480, 0, 0, 2);
 
   fixture_teardown (&f);
 }
@@ -928,6 +1017,7 @@ main (int   argc,
   have_display = gtk_init_check ();
 
   g_test_add_func ("/console/fake/pattern", test_fake_pattern);
+  g_test_add_func ("/console/fake/partial", test_fake_partial);
   g_test_add_func ("/console/fake/cursor", test_fake_cursor);
   g_test_add_func ("/console/fake/bell", test_fake_bell);
   g_test_add_func ("/console/fake/clipboard", test_fake_clipboard);

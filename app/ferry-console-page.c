@@ -24,6 +24,7 @@ struct _FerryConsolePage
 
   FerryVm          *vm;
   FerryNode        *node;          /* where the open console is */
+  GSettings        *settings;      /* NULL when the schema is not installed */
   GCancellable     *cancellable;
   guint             retry_source;
   gboolean          closing;
@@ -241,6 +242,19 @@ on_vm_changed (FerryConsolePage *self)
 }
 
 static void
+apply_release_keys (FerryConsolePage *self)
+{
+  FerryVncReleaseKeys keys = self->settings != NULL
+                           ? (FerryVncReleaseKeys) g_settings_get_enum (self->settings, "console-release-keys")
+                           : FERRY_VNC_RELEASE_CTRL_ALT;
+  g_autofree char *hint = g_strdup_printf (_("The console has the keyboard: press %s to release it"),
+                                           ferry_vnc_release_keys_to_string (keys));
+
+  ferry_vnc_display_set_release_keys (self->display, keys);
+  gtk_label_set_text (GTK_LABEL (self->hint), hint);
+}
+
+static void
 on_grabbed (FerryConsolePage *self)
 {
   gtk_widget_set_visible (self->hint, ferry_vnc_display_get_grabbed (self->display));
@@ -417,7 +431,7 @@ build (FerryConsolePage *self)
                                                         "console.screenshot"));
   gtk_box_append (GTK_BOX (self->toolbar), tool_button ("view-refresh-symbolic", _("Reconnect"),
                                                         "console.reconnect"));
-  self->hint = gtk_label_new (_("The console has the keyboard: press Ctrl+Alt to release it"));
+  self->hint = gtk_label_new (NULL);
   gtk_widget_add_css_class (self->hint, "accent");
   gtk_widget_set_visible (self->hint, FALSE);
   gtk_widget_set_hexpand (self->hint, TRUE);
@@ -466,6 +480,23 @@ build (FerryConsolePage *self)
   g_signal_connect_swapped (self->display, "disconnected", G_CALLBACK (on_disconnected), self);
   g_signal_connect_swapped (self->display, "auth-required", G_CALLBACK (on_auth_required), self);
   g_signal_connect_swapped (self->display, "notify::grabbed", G_CALLBACK (on_grabbed), self);
+
+  /* The preferences: scaling of a new console, the keys that release it. */
+  {
+    GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+    g_autoptr(GSettingsSchema) schema =
+      source ? g_settings_schema_source_lookup (source, "io.github.ferryvm.Ferry", TRUE) : NULL;
+
+    if (schema != NULL && g_settings_schema_has_key (schema, "console-release-keys"))
+      {
+        self->settings = g_settings_new ("io.github.ferryvm.Ferry");
+        ferry_vnc_display_set_scale_mode (self->display, g_settings_get_boolean (self->settings, "console-scale")
+                                                         ? FERRY_VNC_SCALE_FIT : FERRY_VNC_SCALE_NONE);
+        g_signal_connect_object (self->settings, "changed::console-release-keys",
+                                 G_CALLBACK (apply_release_keys), self, G_CONNECT_SWAPPED);
+      }
+    apply_release_keys (self);
+  }
 }
 
 GtkWidget *
@@ -531,6 +562,7 @@ ferry_console_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->node);
   g_clear_object (&self->vm);
+  g_clear_object (&self->settings);
   if (self->user_password != NULL)
     {
       /* Not left lying around in freed memory. */

@@ -20,6 +20,8 @@ struct _FerryPreferencesWindow
   GtkSpinButton        *bandwidth_spin;
   GtkSpinButton        *limit_spin;
   GtkSwitch            *confirm_switch;
+  GtkSwitch            *console_scale_switch;
+  AdwComboRow          *release_row;
 };
 
 G_DEFINE_FINAL_TYPE (FerryPreferencesWindow, ferry_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -27,6 +29,7 @@ G_DEFINE_FINAL_TYPE (FerryPreferencesWindow, ferry_preferences_window, ADW_TYPE_
 /* Enum keys ↔ a combo row's position, in the order of these nicks. */
 static const char *styles[] = { "system", "light", "dark", NULL };
 static const char *presets[] = { "default", "fast", "busy", NULL };
+static const char *release_keys[] = { "ctrl-alt", "ctrl-alt-shift", "shift-f12", NULL };
 
 static gboolean
 nick_to_index (GValue   *value,
@@ -76,6 +79,10 @@ ferry_preferences_window_new (FerryApplication *application)
                        "value", G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (settings, "confirm-live-migration", self->confirm_switch, "active",
                        G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (settings, "console-scale", self->console_scale_switch, "active",
+                       G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind_with_mapping (settings, "console-release-keys", self->release_row, "selected",
+                                    G_SETTINGS_BIND_DEFAULT, nick_to_index, index_to_nick, release_keys, NULL);
       g_settings_bind (settings, "refresh-interval", gtk_spin_button_get_adjustment (self->interval_spin),
                        "value", G_SETTINGS_BIND_DEFAULT);
     }
@@ -117,6 +124,8 @@ ferry_preferences_window_class_init (FerryPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, bandwidth_spin);
   gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, limit_spin);
   gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, confirm_switch);
+  gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, console_scale_switch);
+  gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, release_row);
 }
 
 static void

@@ -97,6 +97,7 @@ struct _FerryVncDisplay
 
   VncConnection     *conn;
   gboolean           initialized;
+  FerryVncReleaseKeys release_keys;
   gboolean           closing;       /* close() asked: no error to report */
   char              *error;         /* the first error of this connection */
   char              *password;
@@ -1187,6 +1188,30 @@ find_held_key (FerryVncDisplay *self,
   return -1;
 }
 
+static gboolean is_keyval_held (FerryVncDisplay *self,
+                                guint            keyval,
+                                guint            keyval2);
+
+/* The chosen combination, all held (pressed last or not). */
+static gboolean
+release_keys_held (FerryVncDisplay *self)
+{
+  switch (self->release_keys)
+    {
+    case FERRY_VNC_RELEASE_CTRL_ALT_SHIFT:
+      return is_keyval_held (self, GDK_KEY_Control_L, GDK_KEY_Control_R) &&
+             is_keyval_held (self, GDK_KEY_Alt_L, GDK_KEY_Alt_R) &&
+             is_keyval_held (self, GDK_KEY_Shift_L, GDK_KEY_Shift_R);
+    case FERRY_VNC_RELEASE_SHIFT_F12:
+      return is_keyval_held (self, GDK_KEY_Shift_L, GDK_KEY_Shift_R) &&
+             is_keyval_held (self, GDK_KEY_F12, GDK_KEY_F12);
+    case FERRY_VNC_RELEASE_CTRL_ALT:
+    default:
+      return is_keyval_held (self, GDK_KEY_Control_L, GDK_KEY_Control_R) &&
+             is_keyval_held (self, GDK_KEY_Alt_L, GDK_KEY_Alt_R);
+    }
+}
+
 static gboolean
 is_keyval_held (FerryVncDisplay *self,
                 guint            a,
@@ -1231,9 +1256,7 @@ _ferry_vnc_display_key_event (FerryVncDisplay *self,
         g_array_append_val (self->held_keys, key);
       send_key (self, TRUE, key.keyval, key.scancode);
 
-      if (self->grabbed
-          && is_keyval_held (self, GDK_KEY_Control_L, GDK_KEY_Control_R)
-          && is_keyval_held (self, GDK_KEY_Alt_L, GDK_KEY_Alt_R))
+      if (self->grabbed && release_keys_held (self))
         ferry_vnc_display_set_grabbed (self, FALSE);
     }
   else if (index >= 0)
@@ -1246,6 +1269,33 @@ _ferry_vnc_display_key_event (FerryVncDisplay *self,
       send_key (self, FALSE, key.keyval, key.scancode);
     }
   return TRUE;
+}
+
+void
+ferry_vnc_display_set_release_keys (FerryVncDisplay     *self,
+                                    FerryVncReleaseKeys  keys)
+{
+  g_return_if_fail (FERRY_IS_VNC_DISPLAY (self));
+  self->release_keys = keys;
+}
+
+FerryVncReleaseKeys
+ferry_vnc_display_get_release_keys (FerryVncDisplay *self)
+{
+  g_return_val_if_fail (FERRY_IS_VNC_DISPLAY (self), FERRY_VNC_RELEASE_CTRL_ALT);
+  return self->release_keys;
+}
+
+const char *
+ferry_vnc_release_keys_to_string (FerryVncReleaseKeys keys)
+{
+  switch (keys)
+    {
+    case FERRY_VNC_RELEASE_CTRL_ALT_SHIFT: return "Ctrl+Alt+Shift";
+    case FERRY_VNC_RELEASE_SHIFT_F12:      return "Shift+F12";
+    case FERRY_VNC_RELEASE_CTRL_ALT:
+    default:                               return "Ctrl+Alt";
+    }
 }
 
 static gboolean

@@ -33,6 +33,20 @@ GType ferry_vnc_link_get_type (void) G_GNUC_CONST;
 
 void               ferry_vnc_display_set_link         (FerryVncDisplay   *self,
                                                        FerryVncLink       link);
+
+/* The keys that give the keyboard back while the console has it. */
+typedef enum
+{
+  FERRY_VNC_RELEASE_CTRL_ALT,
+  FERRY_VNC_RELEASE_CTRL_ALT_SHIFT,
+  FERRY_VNC_RELEASE_SHIFT_F12,
+} FerryVncReleaseKeys;
+
+void               ferry_vnc_display_set_release_keys (FerryVncDisplay   *self,
+                                                       FerryVncReleaseKeys keys);
+FerryVncReleaseKeys ferry_vnc_display_get_release_keys (FerryVncDisplay  *self);
+/* "Ctrl+Alt", for hints. */
+const char        *ferry_vnc_release_keys_to_string  (FerryVncReleaseKeys keys);
 FerryVncLink       ferry_vnc_display_get_link         (FerryVncDisplay   *self);
 
 /* Starts a connection over @fd (a connected stream socket: TCP, UNIX,

@@ -190,6 +190,31 @@ ferry_application_migrate (FerryApplication             *self,
 }
 
 GHashTable *
+ferry_application_dup_keep_apart (FerryApplication *self,
+                                  FerryNode        *node)
+{
+  GHashTable *groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GListModel *clusters = ferry_application_get_clusters (self);
+
+  for (guint i = 0; clusters != NULL && i < g_list_model_get_n_items (clusters); i++)
+    {
+      g_autoptr(FerryCluster) cluster = g_list_model_get_item (clusters, i);
+      const FerryClusterConfig *config = ferry_cluster_get_config (cluster);
+      g_autoptr(GHashTable) these = NULL;
+      GHashTableIter iter;
+      gpointer key, value;
+
+      if (!ferry_cluster_config_has_node (config, ferry_node_get_id (node)))
+        continue;
+      these = ferry_cluster_config_get_groups (config);
+      g_hash_table_iter_init (&iter, these);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_replace (groups, g_strdup (key), g_strdup (value));
+    }
+  return groups;
+}
+
+GHashTable *
 ferry_application_get_last_moved (FerryApplication *self)
 {
   g_return_val_if_fail (FERRY_IS_APPLICATION (self), NULL);

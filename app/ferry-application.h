@@ -66,6 +66,9 @@ gboolean          ferry_application_save_cluster   (FerryApplication          *s
 void              ferry_application_delete_cluster (FerryApplication          *self,
                                                     FerryCluster              *cluster);
 
+/* Keep-apart groups of the clusters @node belongs to: VM UUID → group. */
+GHashTable       *ferry_application_dup_keep_apart (FerryApplication *self,
+                                                    FerryNode        *node);
 /* Load balancing: VM UUID → monotonic time of its last migration (gint64*). */
 GHashTable       *ferry_application_get_last_moved (FerryApplication *self);
 /* Suggestions for @cluster's nodes now (FerryBalanceSuggestion). */

@@ -15,6 +15,7 @@
 #include "ferry-cluster-dialog.h"
 #include "ferry-cluster-ops.h"
 #include "ferry-cluster-page.h"
+#include "ferry-window.h"
 
 #define MAX_NAMES 6
 
@@ -39,6 +40,8 @@ struct _FerryClusterPage
   AdwPreferencesGroup *nodes_group;
   AdwPreferencesGroup *warnings_group;
   AdwPreferencesGroup *balance_group;
+  AdwPreferencesGroup *groups_group;
+  GPtrArray        *group_rows;
   GtkWidget        *balance_button;
   GtkSwitch        *balance_auto_switch;
   GPtrArray        *balance_rows;
@@ -404,11 +407,180 @@ refresh_clicked_cb (FerryClusterPage *self)
   ferry_cluster_probe_async (self->probed_nodes, 20, self->cancellable, probe_done_cb, g_object_ref (self));
 }
 
+static void update_groups (FerryClusterPage *self);
+
 static void
 on_cluster_changed (FerryClusterPage *self)
 {
   update_overview (self);
+  update_groups (self);
   refresh_clicked_cb (self);
+}
+
+/* Keep-apart groups ----------------------------------------------------- */
+
+static const char *
+vm_name_of (FerryClusterPage *self,
+            const char       *uuid)
+{
+  FerryVm *vm = ferry_inventory_lookup_vm (self->inventory, uuid);
+
+  return vm != NULL ? ferry_vm_get_name (vm) : uuid;
+}
+
+static void
+save_group (FerryClusterPage   *self,
+            const char         *name,
+            const char * const *uuids)
+{
+  g_autoptr(FerryClusterConfig) config = ferry_cluster_config_copy (ferry_cluster_get_config (self->cluster));
+  g_autoptr(GError) error = NULL;
+
+  if (!ferry_cluster_config_set_group (config, name, uuids, &error) ||
+      !ferry_application_save_cluster (self->application, config, &error))
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+      if (FERRY_IS_WINDOW (root))
+        ferry_window_show_message (FERRY_WINDOW (root), error->message);
+    }
+}
+
+static void
+remove_group_clicked_cb (GtkButton        *button,
+                         FerryClusterPage *self)
+{
+  save_group (self, g_object_get_data (G_OBJECT (button), "group"), NULL);
+}
+
+static void
+update_groups (FerryClusterPage *self)
+{
+  const FerryClusterConfig *config;
+  g_autoptr(GHashTable) by_group = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GHashTable) groups = NULL;
+  g_autoptr(GList) names = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (guint i = 0; i < self->group_rows->len; i++)
+    adw_preferences_group_remove (self->groups_group, g_ptr_array_index (self->group_rows, i));
+  g_ptr_array_set_size (self->group_rows, 0);
+  if (self->cluster == NULL)
+    return;
+
+  config = ferry_cluster_get_config (self->cluster);
+  groups = ferry_cluster_config_get_groups (config);
+  g_hash_table_iter_init (&iter, groups);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      GPtrArray *members = g_hash_table_lookup (by_group, value);
+
+      if (members == NULL)
+        {
+          members = g_ptr_array_new ();
+          g_hash_table_insert (by_group, g_strdup (value), members);
+        }
+      g_ptr_array_add (members, (gpointer) vm_name_of (self, key));
+    }
+
+  names = g_list_sort (g_hash_table_get_keys (by_group), (GCompareFunc) g_strcmp0);
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      GPtrArray *members = g_hash_table_lookup (by_group, l->data);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+      g_autoptr(GString) list = g_string_new (NULL);
+
+      for (guint i = 0; i < members->len; i++)
+        g_string_append_printf (list, "%s%s", i > 0 ? ", " : "", (const char *) g_ptr_array_index (members, i));
+      /* Names typed by people and VM names: plain text. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), l->data);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), list->str);
+      gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (remove, "flat");
+      gtk_widget_set_tooltip_text (remove, _("Remove Group"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Remove Group"), -1);
+      g_object_set_data_full (G_OBJECT (remove), "group", g_strdup (l->data), g_free);
+      g_signal_connect (remove, "clicked", G_CALLBACK (remove_group_clicked_cb), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+      adw_preferences_group_add (self->groups_group, row);
+      g_ptr_array_add (self->group_rows, row);
+    }
+}
+
+static void
+add_group_response_cb (AdwMessageDialog *dialog,
+                       const char       *response,
+                       FerryClusterPage *self)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
+  GPtrArray *checks = g_object_get_data (G_OBJECT (dialog), "checks");
+  g_autoptr(GStrvBuilder) uuids = g_strv_builder_new ();
+  g_auto(GStrv) list = NULL;
+
+  if (g_strcmp0 (response, "add") != 0)
+    return;
+  for (guint i = 0; i < checks->len; i++)
+    {
+      GtkCheckButton *check = g_ptr_array_index (checks, i);
+
+      if (gtk_check_button_get_active (check))
+        g_strv_builder_add (uuids, g_object_get_data (G_OBJECT (check), "uuid"));
+    }
+  list = g_strv_builder_end (uuids);
+  if (g_strv_length (list) >= 2)
+    save_group (self, gtk_editable_get_text (entry), (const char * const *) list);
+}
+
+static void
+add_group_clicked_cb (FerryClusterPage *self)
+{
+  g_autoptr(GPtrArray) nodes = NULL;
+  GtkWidget *dialog, *box, *entry, *scrolled, *list;
+  GPtrArray *checks = g_ptr_array_new ();
+
+  if (self->cluster == NULL)
+    return;
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), _("New Keep-Apart Group"),
+                                   _("Pick at least two virtual machines that must never run on the same node, "
+                                     "for example the replicas of a database."));
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Group name"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Group name"), -1);
+  gtk_box_append (GTK_BOX (box), entry);
+  list = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  nodes = member_nodes (self);
+  for (guint n = 0; n < nodes->len; n++)
+    {
+      GListModel *vms = ferry_node_get_vms (g_ptr_array_index (nodes, n));
+
+      for (guint v = 0; v < g_list_model_get_n_items (vms); v++)
+        {
+          g_autoptr(FerryVm) vm = g_list_model_get_item (vms, v);
+          GtkWidget *check = gtk_check_button_new_with_label (ferry_vm_get_name (vm));
+
+          g_object_set_data_full (G_OBJECT (check), "uuid", g_strdup (ferry_vm_get_uuid (vm)), g_free);
+          gtk_box_append (GTK_BOX (list), check);
+          g_ptr_array_add (checks, check);
+        }
+    }
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 200);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+  gtk_box_append (GTK_BOX (box), scrolled);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "add", _("_Add"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "add", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "entry", entry);
+  g_object_set_data_full (G_OBJECT (dialog), "checks", checks, (GDestroyNotify) g_ptr_array_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (add_group_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* Load balancing: the suggestions for the members now. */
@@ -629,6 +801,7 @@ ferry_cluster_page_dispose (GObject *object)
   g_clear_pointer (&self->probes, g_ptr_array_unref);
   g_clear_pointer (&self->probed_nodes, g_ptr_array_unref);
   g_clear_pointer (&self->balance_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->group_rows, g_ptr_array_unref);
   g_clear_pointer (&self->suggestions, g_ptr_array_unref);
 
   G_OBJECT_CLASS (ferry_cluster_page_parent_class)->dispose (object);
@@ -649,6 +822,8 @@ ferry_cluster_page_class_init (FerryClusterPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryClusterPage, nodes_group);
   gtk_widget_class_bind_template_child (widget_class, FerryClusterPage, warnings_group);
   gtk_widget_class_bind_template_child (widget_class, FerryClusterPage, balance_group);
+  gtk_widget_class_bind_template_child (widget_class, FerryClusterPage, groups_group);
+  gtk_widget_class_bind_template_callback (widget_class, add_group_clicked_cb);
   gtk_widget_class_bind_template_child (widget_class, FerryClusterPage, balance_button);
   gtk_widget_class_bind_template_child (widget_class, FerryClusterPage, balance_auto_switch);
   gtk_widget_class_bind_template_callback (widget_class, balance_clicked_cb);
@@ -666,6 +841,7 @@ ferry_cluster_page_init (FerryClusterPage *self)
   self->warning_rows = g_ptr_array_new ();
   self->probed_nodes = g_ptr_array_new ();
   self->balance_rows = g_ptr_array_new ();
+  self->group_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   self->tick = g_timeout_add_seconds (5, tick_cb, self);
 }

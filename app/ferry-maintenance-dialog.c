@@ -222,7 +222,8 @@ ferry_maintenance_dialog_new (FerryApplication *application,
     }
   else
     {
-      g_autoptr(GPtrArray) all = ferry_maintenance_plan (inventory, node, TRUE, 0);
+      g_autoptr(GHashTable) groups = ferry_application_dup_keep_apart (application, node);
+      g_autoptr(GPtrArray) all = ferry_maintenance_plan (inventory, node, TRUE, 0, groups);
       g_autoptr(GString) off = g_string_new (NULL);
 
       title = g_strdup_printf (_("Maintenance of %s"), ferry_node_get_name (node));

@@ -74,6 +74,7 @@ ferry_cluster_config_copy (const FerryClusterConfig *cluster)
   copy->cpu_xml = g_strdup (cluster->cpu_xml);
   copy->pool_name = g_strdup (cluster->pool_name);
   copy->pool_path = g_strdup (cluster->pool_path);
+  copy->keep_apart = g_strdupv (cluster->keep_apart);
   return copy;
 }
 
@@ -88,6 +89,7 @@ ferry_cluster_config_free (FerryClusterConfig *cluster)
   g_free (cluster->cpu_xml);
   g_free (cluster->pool_name);
   g_free (cluster->pool_path);
+  g_strfreev (cluster->keep_apart);
   g_free (cluster);
 }
 
@@ -328,6 +330,93 @@ get_optional (GKeyFile   *key_file,
   return value;
 }
 
+static gboolean
+group_name_is_valid (const char *name)
+{
+  return name != NULL && *name != '\0' && strpbrk (name, ":,;\n\r") == NULL && g_utf8_validate (name, -1, NULL);
+}
+
+/* "GROUP:UUID,UUID" with a good name and only well-formed UUIDs. */
+static gboolean
+group_entry_is_valid (const char *entry)
+{
+  const char *colon = strchr (entry, ':');
+  g_autofree char *name = NULL;
+  g_auto(GStrv) uuids = NULL;
+
+  if (colon == NULL)
+    return FALSE;
+  name = g_strndup (entry, colon - entry);
+  if (!group_name_is_valid (name))
+    return FALSE;
+  uuids = g_strsplit (colon + 1, ",", -1);
+  for (guint i = 0; uuids[i] != NULL; i++)
+    if (!g_uuid_string_is_valid (uuids[i]))
+      return FALSE;
+  return uuids[0] != NULL;
+}
+
+GHashTable *
+ferry_cluster_config_get_groups (const FerryClusterConfig *cluster)
+{
+  GHashTable *groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; cluster != NULL && cluster->keep_apart != NULL && cluster->keep_apart[i] != NULL; i++)
+    {
+      const char *entry = cluster->keep_apart[i];
+      const char *colon = strchr (entry, ':');
+      g_auto(GStrv) uuids = NULL;
+
+      if (!group_entry_is_valid (entry))
+        continue;
+      uuids = g_strsplit (colon + 1, ",", -1);
+      for (guint j = 0; uuids[j] != NULL; j++)
+        g_hash_table_replace (groups, g_ascii_strdown (uuids[j], -1), g_strndup (entry, colon - entry));
+    }
+  return groups;
+}
+
+gboolean
+ferry_cluster_config_set_group (FerryClusterConfig  *cluster,
+                                const char          *name,
+                                const char * const  *uuids,
+                                GError             **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autofree char *prefix = NULL;
+
+  g_return_val_if_fail (cluster != NULL, FALSE);
+
+  if (!group_name_is_valid (name))
+    {
+      g_set_error (error, FERRY_CLUSTER_ERROR, FERRY_CLUSTER_ERROR_INVALID,
+                   _("A group name must not be empty nor contain “:”, “,”, “;” or a line break."));
+      return FALSE;
+    }
+  prefix = g_strconcat (name, ":", NULL);
+  for (guint i = 0; cluster->keep_apart != NULL && cluster->keep_apart[i] != NULL; i++)
+    if (!g_str_has_prefix (cluster->keep_apart[i], prefix))
+      g_strv_builder_add (builder, cluster->keep_apart[i]);
+  if (uuids != NULL && uuids[0] != NULL)
+    {
+      g_autofree char *list = g_strjoinv (",", (char **) uuids);
+      g_autofree char *entry = g_strconcat (prefix, list, NULL);
+
+      if (!group_entry_is_valid (entry))
+        {
+          g_set_error (error, FERRY_CLUSTER_ERROR, FERRY_CLUSTER_ERROR_INVALID,
+                       _("The group “%s” lists something that is not a VM's UUID."), name);
+          return FALSE;
+        }
+      g_strv_builder_add (builder, entry);
+    }
+  g_strfreev (cluster->keep_apart);
+  cluster->keep_apart = g_strv_builder_end (builder);
+  if (cluster->keep_apart[0] == NULL)
+    g_clear_pointer (&cluster->keep_apart, g_strfreev);
+  return TRUE;
+}
+
 static void
 read_common (FerryClusterConfig *cluster,
              GKeyFile           *key_file,
@@ -337,6 +426,18 @@ read_common (FerryClusterConfig *cluster,
   cluster->cpu_xml = get_optional (key_file, group, "cpu");
   cluster->pool_name = get_optional (key_file, group, "shared-pool");
   cluster->pool_path = get_optional (key_file, group, "shared-pool-path");
+  {
+    /* Hand-editable: entries that do not parse are dropped. */
+    g_auto(GStrv) entries = g_key_file_get_string_list (key_file, group, "keep-apart", NULL, NULL);
+    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+    for (guint i = 0; entries != NULL && entries[i] != NULL; i++)
+      if (group_entry_is_valid (entries[i]))
+        g_strv_builder_add (builder, entries[i]);
+    cluster->keep_apart = g_strv_builder_end (builder);
+    if (cluster->keep_apart[0] == NULL)
+      g_clear_pointer (&cluster->keep_apart, g_strfreev);
+  }
 }
 
 static void
@@ -352,6 +453,9 @@ write_common (const FerryClusterConfig *cluster,
     g_key_file_set_string (key_file, group, "shared-pool", cluster->pool_name);
   if (cluster->pool_path != NULL)
     g_key_file_set_string (key_file, group, "shared-pool-path", cluster->pool_path);
+  if (cluster->keep_apart != NULL && cluster->keep_apart[0] != NULL)
+    g_key_file_set_string_list (key_file, group, "keep-apart", (const char * const *) cluster->keep_apart,
+                                g_strv_length (cluster->keep_apart));
 }
 
 FerryClusterConfig *

@@ -33,6 +33,7 @@ struct _FerryClusterConfig
   char  *cpu_xml;      /* the baseline <cpu> element, or NULL */
   char  *pool_name;    /* the shared storage pool, or NULL */
   char  *pool_path;    /* its target path on every node, or NULL */
+  char **keep_apart;   /* "GROUP:UUID,UUID,..." — VMs that never share a node; or NULL */
 };
 
 GType               ferry_cluster_config_get_type (void) G_GNUC_CONST;
@@ -48,6 +49,15 @@ gboolean            ferry_cluster_config_remove_node (FerryClusterConfig    *clu
                                                       const char            *node_id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FerryClusterConfig, ferry_cluster_config_free)
+
+/* Keep-apart groups: VM UUID → group name (a new table). */
+GHashTable         *ferry_cluster_config_get_groups (const FerryClusterConfig *cluster);
+/* Sets group @name to @uuids (NULL or empty removes it). FALSE with an
+ * error for a bad name (empty, or with “:” “,” “;” or a line break). */
+gboolean            ferry_cluster_config_set_group  (FerryClusterConfig       *cluster,
+                                                     const char               *name,
+                                                     const char * const       *uuids,
+                                                     GError                  **error);
 
 /* Checks everything a hand-edited file or an imported one may get wrong:
  * name (trimmed in place), ids, the <cpu> XML, the pool name and path. */

@@ -48,7 +48,8 @@ GPtrArray *
 ferry_maintenance_plan (FerryInventory *inventory,
                         FerryNode      *node,
                         gboolean        include_shut_off,
-                        guint64         link_mib_s)
+                        guint64         link_mib_s,
+                        GHashTable     *groups)
 {
   GListModel *nodes = ferry_inventory_get_nodes (inventory);
   GListModel *vms = ferry_node_get_vms (node);
@@ -57,6 +58,8 @@ ferry_maintenance_plan (FerryInventory *inventory,
   g_autoptr(GPtrArray) vm_refs = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree FerryPlacementHost *hosts = g_new0 (FerryPlacementHost, MAX (n_nodes, 1));
   g_autoptr(GArray) placement_vms = g_array_new (FALSE, TRUE, sizeof (FerryPlacementVm));
+  g_autoptr(GArray) resident = g_array_new (FALSE, TRUE, sizeof (FerryPlacementVm));
+  g_autoptr(GPtrArray) resident_refs = g_ptr_array_new_with_free_func (g_object_unref);
   GPtrArray *steps = new_steps ();
   GArray *plan;
   double link = (link_mib_s > 0 ? link_mib_s : ASSUMED_LINK_MIB) * 1024.0 * 1024.0;
@@ -100,11 +103,34 @@ ferry_maintenance_plan (FerryInventory *inventory,
       p.vcpus = ferry_vm_get_vcpus (vm);
       p.cpu_load = live ? CLAMP (last_value (ferry_vm_get_metrics (vm), FERRY_METRIC_CPU) / 100.0, 0, 1) : 0;
       p.current_host = ferry_node_get_id (node);
+      p.group = groups != NULL ? g_hash_table_lookup (groups, p.id) : NULL;
       g_array_append_val (placement_vms, p);
     }
 
+  /* Where the groups' other members run now. */
+  for (guint i = 0; groups != NULL && i < n_nodes; i++)
+    {
+      FerryNode *n = g_ptr_array_index (node_refs, i);
+      GListModel *list = ferry_node_get_vms (n);
+
+      if (n == node)
+        continue;
+      for (guint v = 0; v < g_list_model_get_n_items (list); v++)
+        {
+          FerryVm *vm = g_list_model_get_item (list, v);
+          FerryPlacementVm r = { 0 };
+
+          g_ptr_array_add (resident_refs, vm);
+          r.id = ferry_vm_get_uuid (vm);
+          r.current_host = ferry_node_get_id (n);
+          r.group = g_hash_table_lookup (groups, r.id);
+          if (r.group != NULL && ferry_vm_state_is_active (ferry_vm_get_state (vm)))
+            g_array_append_val (resident, r);
+        }
+    }
+
   plan = ferry_placement_plan (hosts, n_nodes, (FerryPlacementVm *) placement_vms->data,
-                               placement_vms->len, NULL, 0);
+                               placement_vms->len, (FerryPlacementVm *) resident->data, resident->len);
   for (guint i = 0; i < plan->len; i++)
     {
       const FerryPlacement *p = &g_array_index (plan, FerryPlacement, i);

@@ -26,11 +26,14 @@ void       ferry_maintenance_step_free    (FerryMaintenanceStep *step);
  * and with @include_shut_off the shut-off ones too), from the hosts'
  * latest statistics and the placement planner. Hosts that are not
  * connected or are in maintenance take nothing. @link_mib_s (MiB/s, 0 for
- * 1 Gbit/s) estimates the durations. Array of FerryMaintenanceStep. */
+ * 1 Gbit/s) estimates the durations. @groups (VM UUID → keep-apart group,
+ * may be NULL): two VMs of one group never end up on one host. Array of
+ * FerryMaintenanceStep. */
 GPtrArray *ferry_maintenance_plan         (FerryInventory *inventory,
                                            FerryNode      *node,
                                            gboolean        include_shut_off,
-                                           guint64         link_mib_s);
+                                           guint64         link_mib_s,
+                                           GHashTable     *groups);
 /* The VMs in @node's evacuated list that still exist elsewhere: the way
  * back (destination = @node). */
 GPtrArray *ferry_maintenance_plan_return  (FerryInventory *inventory,

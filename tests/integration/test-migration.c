@@ -565,7 +565,7 @@ test_maintenance (void)
   g_test_message ("into maintenance: %s", ferry_preflight_get_reason (check));
   g_object_unref (check);
 
-  steps = ferry_maintenance_plan (inventory, node, FALSE, 0);
+  steps = ferry_maintenance_plan (inventory, node, FALSE, 0, NULL);
   g_assert_cmpuint (steps->len, >=, 3);
   for (guint i = 0; i < steps->len; i++)
     {

@@ -411,6 +411,53 @@ test_networks (void)
   g_assert_cmpstrv (gap->inactive, ((const char *[]) { "node2", NULL }));
 }
 
+/* Keep-apart groups: set, read back through the key file, refused names,
+ * hand-edited garbage dropped. */
+static void
+test_keep_apart (void)
+{
+  g_autoptr(FerryClusterConfig) config = ferry_cluster_config_new ("lab");
+  g_autoptr(FerryClusterConfig) back = NULL;
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+  g_autoptr(GHashTable) groups = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *db[] = { "6f1c8f36-0b8e-4a43-9a9e-0d3b7f2f9a01", "6f1c8f36-0b8e-4a43-9a9e-0d3b7f2f9a02", NULL };
+  const char *bad[] = { "not-a-uuid", "6f1c8f36-0b8e-4a43-9a9e-0d3b7f2f9a02", NULL };
+
+  g_assert_true (ferry_cluster_config_set_group (config, "db", db, &error));
+  g_assert_no_error (error);
+  g_assert_false (ferry_cluster_config_set_group (config, "a:b", db, &error));
+  g_assert_error (error, FERRY_CLUSTER_ERROR, FERRY_CLUSTER_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (ferry_cluster_config_set_group (config, "", db, NULL));
+  g_assert_false (ferry_cluster_config_set_group (config, "web", bad, NULL));
+
+  ferry_cluster_config_to_key_file (config, key_file, "Cluster t");
+  /* A hand-edited line with garbage in it is dropped, the good one kept. */
+  {
+    g_auto(GStrv) entries = g_key_file_get_string_list (key_file, "Cluster t", "keep-apart", NULL, NULL);
+    g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+    g_auto(GStrv) more = NULL;
+
+    g_strv_builder_addv (b, (const char **) entries);
+    g_strv_builder_add (b, "evil\nname:6f1c8f36-0b8e-4a43-9a9e-0d3b7f2f9a03");
+    g_strv_builder_add (b, "x:y,z");
+    more = g_strv_builder_end (b);
+    g_key_file_set_string_list (key_file, "Cluster t", "keep-apart", (const char * const *) more,
+                                g_strv_length (more));
+  }
+  back = ferry_cluster_config_from_key_file (key_file, "Cluster t", &error);
+  g_assert_no_error (error);
+  groups = ferry_cluster_config_get_groups (back);
+  g_assert_cmpuint (g_hash_table_size (groups), ==, 2);
+  g_assert_cmpstr (g_hash_table_lookup (groups, db[0]), ==, "db");
+  g_assert_cmpstr (g_hash_table_lookup (groups, db[1]), ==, "db");
+
+  /* Removing a group. */
+  g_assert_true (ferry_cluster_config_set_group (back, "db", NULL, NULL));
+  g_assert_null (back->keep_apart);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -426,5 +473,6 @@ main (int   argc,
   g_test_add_func ("/cluster/cpu", test_cpu_helpers);
   g_test_add_func ("/cluster/pool-xml", test_pool_xml);
   g_test_add_func ("/cluster/networks", test_networks);
+  g_test_add_func ("/cluster/keep-apart", test_keep_apart);
   return g_test_run ();
 }

@@ -214,6 +214,13 @@ ferry_application_dup_keep_apart (FerryApplication *self,
   return groups;
 }
 
+static GHashTable *
+ha_groups_for (FerryNode        *node,
+               FerryApplication *self)
+{
+  return ferry_application_dup_keep_apart (self, node);
+}
+
 GHashTable *
 ferry_application_get_last_moved (FerryApplication *self)
 {
@@ -1075,6 +1082,8 @@ ferry_application_init (FerryApplication *self)
   self->migration_queue = ferry_migration_queue_new (self->task_log);
   self->last_moved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->ha_manager = ferry_ha_manager_new (self->inventory, self->task_log);
+  /* Recovery keeps the clusters' keep-apart groups apart too. */
+  ferry_ha_manager_set_groups_func (self->ha_manager, (FerryHaGroupsFunc) ha_groups_for, self);
   self->connect_tasks = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->cancellable = g_cancellable_new ();
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);

@@ -58,6 +58,8 @@ struct _FerryHaManager
   GHashTable     *busy;           /* uuid set: a recovery is under way */
   GHashTable     *recovered;      /* uuid → id of the node it was recovered from */
   GHashTable     *stale;          /* FerryNode* → GPtrArray of FerryVm */
+  FerryHaGroupsFunc groups_func;
+  gpointer        groups_data;
 };
 
 enum {
@@ -732,10 +734,23 @@ ferry_ha_manager_remove_stale_finish (FerryHaManager  *self,
 /* ---------------------------------------------------------------------- */
 /* Planning                                                                */
 
+void
+ferry_ha_manager_set_groups_func (FerryHaManager    *self,
+                                  FerryHaGroupsFunc  func,
+                                  gpointer           user_data)
+{
+  g_return_if_fail (FERRY_IS_HA_MANAGER (self));
+  self->groups_func = func;
+  self->groups_data = user_data;
+}
+
 GPtrArray *
 ferry_ha_manager_plan_recovery (FerryHaManager *self,
                                 FerryNode      *failed)
 {
+  g_autoptr(GHashTable) groups = NULL;
+  g_autoptr(GArray) resident = g_array_new (FALSE, TRUE, sizeof (FerryPlacementVm));
+  g_autoptr(GPtrArray) resident_refs = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) hosts_nodes = NULL;
   g_autoptr(GArray) hosts = g_array_new (FALSE, TRUE, sizeof (FerryPlacementHost));
   g_autoptr(GArray) vms = g_array_new (FALSE, TRUE, sizeof (FerryPlacementVm));
@@ -777,12 +792,35 @@ ferry_ha_manager_plan_recovery (FerryHaManager *self,
             used += ferry_vm_get_memory (vm) + FERRY_PLACEMENT_MEMORY_OVERHEAD;
         }
       host.id = ferry_node_get_id (node);
-      host.available = TRUE;
+      /* A node in maintenance takes nothing, not even a rescue. */
+      host.available = !ferry_node_get_maintenance (node);
       host.memory_total = ferry_node_get_memory (node);
       host.memory_free = host.memory_total > used ? host.memory_total - used : 0;
       host.cpus = ferry_node_get_cpus (node);
       host.cpu_load = 0;
       g_array_append_val (hosts, host);
+    }
+
+  /* Keep-apart groups: who of a group already runs where. */
+  if (self->groups_func != NULL)
+    groups = self->groups_func (failed, self->groups_data);
+  for (guint i = 0; groups != NULL && i < hosts_nodes->len; i++)
+    {
+      FerryNode *node = g_ptr_array_index (hosts_nodes, i);
+      GListModel *on_node = ferry_node_get_vms (node);
+
+      for (guint j = 0; j < g_list_model_get_n_items (on_node); j++)
+        {
+          FerryVm *vm = g_list_model_get_item (on_node, j);
+          FerryPlacementVm r = { 0 };
+
+          g_ptr_array_add (resident_refs, vm);
+          r.id = ferry_vm_get_uuid (vm);
+          r.current_host = ferry_node_get_id (node);
+          r.group = g_hash_table_lookup (groups, r.id);
+          if (r.group != NULL && ferry_vm_state_is_active (ferry_vm_get_state (vm)))
+            g_array_append_val (resident, r);
+        }
     }
 
   for (guint i = 0; i < at_risk->len; i++)
@@ -791,6 +829,7 @@ ferry_ha_manager_plan_recovery (FerryHaManager *self,
       FerryPlacementVm p = { 0 };
 
       p.id = ferry_vm_get_uuid (vm);
+      p.group = groups != NULL ? g_hash_table_lookup (groups, p.id) : NULL;
       p.memory = MAX (ferry_vm_get_memory (vm), ferry_vm_get_max_memory (vm));
       p.vcpus = ferry_vm_get_vcpus (vm);
       p.current_host = ferry_node_get_id (failed);
@@ -798,7 +837,8 @@ ferry_ha_manager_plan_recovery (FerryHaManager *self,
     }
 
   placements = ferry_placement_plan ((FerryPlacementHost *) (void *) hosts->data, hosts->len,
-                                     (FerryPlacementVm *) (void *) vms->data, vms->len, NULL, 0);
+                                     (FerryPlacementVm *) (void *) vms->data, vms->len,
+                                     (FerryPlacementVm *) (void *) resident->data, resident->len);
   for (guint i = 0; i < placements->len; i++)
     {
       FerryPlacement *p = &g_array_index (placements, FerryPlacement, i);

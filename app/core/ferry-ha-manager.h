@@ -108,4 +108,12 @@ guint           ferry_ha_manager_remove_stale_finish (FerryHaManager     *self,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FerryHaPlanItem, ferry_ha_plan_item_free)
 
+/* Keep-apart groups for recovering the VMs of @node: VM UUID → group (a
+ * new table, or NULL). Set by whoever knows the clusters. */
+typedef GHashTable *(*FerryHaGroupsFunc) (FerryNode *node,
+                                          gpointer   user_data);
+void            ferry_ha_manager_set_groups_func    (FerryHaManager      *self,
+                                                     FerryHaGroupsFunc    func,
+                                                     gpointer             user_data);
+
 G_END_DECLS

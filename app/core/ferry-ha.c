@@ -574,6 +574,7 @@ typedef struct
   char     *name;
   gboolean  enabled;
   char     *xml;
+  FerryNode *node;     /* the VM's host: the task's source object is the VM */
 } GetData;
 
 static void
@@ -582,6 +583,7 @@ get_data_free (GetData *data)
   g_free (data->uuid);
   g_free (data->name);
   g_free (data->xml);
+  g_clear_object (&data->node);
   g_free (data);
 }
 
@@ -597,7 +599,7 @@ get_flag_thread (GTask        *task,
   virDomainPtr domain;
   char *element;
 
-  domain = _ferry_node_lookup_domain (source_object, data->uuid, data->name, &conn, &error);
+  domain = _ferry_node_lookup_domain (data->node, data->uuid, data->name, &conn, &error);
   if (domain == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -654,6 +656,7 @@ ferry_ha_get_enabled_async (FerryVm             *vm,
   data = g_new0 (GetData, 1);
   data->uuid = g_strdup (ferry_vm_get_uuid (vm));
   data->name = g_strdup (ferry_vm_get_name (vm));
+  data->node = g_object_ref (owner);
   g_task_set_task_data (task, data, (GDestroyNotify) get_data_free);
   _ferry_node_run_in_worker (owner, task, get_flag_thread);
 }

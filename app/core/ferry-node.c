@@ -48,7 +48,7 @@ struct _FerryNode
 
   char           *id;
   char           *uri;
-  char           *name;
+  const char     *name;          /* interned: never freed, so workers may read it */
   char           *migration_address;
   gboolean        maintenance;
   char          **evacuated;
@@ -173,9 +173,11 @@ _ferry_node_dup_connection (FerryNode  *self,
     virConnectRef (conn);
   g_mutex_unlock (&self->conn_lock);
 
+  /* The URI, not the name: the name can change on the main thread while
+   * this runs (a use-after-free the styles UI test caught). */
   if (conn == NULL)
     g_set_error (error, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_NOT_CONNECTED,
-                 _("%s is not connected"), self->name);
+                 _("%s is not connected"), self->uri);
   return conn;
 }
 
@@ -1216,8 +1218,18 @@ void
 ferry_node_set_name (FerryNode  *self,
                      const char *name)
 {
+  const char *interned;
+
   g_return_if_fail (FERRY_IS_NODE (self));
-  set_string (self, &self->name, name && *name ? name : self->uri, PROP_NAME);
+
+  /* Worker threads put the name in their messages while the main thread
+   * may rename the node: an interned string is never freed, so a worker
+   * reads the old name or the new one, never freed memory. */
+  interned = g_intern_string (name && *name ? name : self->uri);
+  if (self->name == interned)
+    return;
+  self->name = interned;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }
 
 const char *
@@ -1404,7 +1416,6 @@ ferry_node_finalize (GObject *object)
   g_clear_object (&self->metrics);
   g_free (self->id);
   g_free (self->uri);
-  g_free (self->name);
   g_free (self->migration_address);
   g_strfreev (self->evacuated);
   g_free (self->error);
@@ -1473,7 +1484,7 @@ ferry_node_constructed (GObject *object)
   G_OBJECT_CLASS (ferry_node_parent_class)->constructed (object);
 
   if (self->name == NULL)
-    self->name = g_strdup (self->uri);
+    self->name = g_intern_string (self->uri);
   if (self->id == NULL)
     self->id = g_uuid_string_random ();
 }

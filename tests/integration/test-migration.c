@@ -173,7 +173,8 @@ wait_owner (FerryVm   *vm,
 {
   OwnerWait w = { vm, node };
 
-  g_assert_true (ferry_test_wait_until (owned_by, &w, 10000));
+  /* Both hosts report by events and refreshes; a loaded CI machine may take a while. */
+  g_assert_true (ferry_test_wait_until (owned_by, &w, 30000));
 }
 
 /* ---------------------------------------------------------------------- */

@@ -41,6 +41,72 @@ store_remove (GListStore *store,
   return TRUE;
 }
 
+/* A VM that lost its last sighting while migrating: if still nobody has
+ * it a little later, it is gone. */
+#define ORPHAN_CHECK_S 5
+
+typedef struct
+{
+  GWeakRef  inventory;
+  char     *uuid;
+} OrphanCheck;
+
+static void
+orphan_check_free (OrphanCheck *check)
+{
+  g_weak_ref_clear (&check->inventory);
+  g_free (check->uuid);
+  g_free (check);
+}
+
+static gboolean
+orphan_check (gpointer data)
+{
+  OrphanCheck *check = data;
+  g_autoptr(FerryInventory) self = g_weak_ref_get (&check->inventory);
+  FerryVm *vm;
+
+  if (self == NULL || (vm = g_hash_table_lookup (self->by_uuid, check->uuid)) == NULL)
+    return G_SOURCE_REMOVE;
+  if (_ferry_vm_has_sightings (vm))
+    return G_SOURCE_REMOVE;
+  if (_ferry_vm_recently_migrated (vm) && ferry_vm_get_migration (vm) != NULL)
+    return G_SOURCE_CONTINUE;       /* still moving: look again */
+
+  {
+    FerryNode *owner = ferry_vm_get_node (vm);
+
+    if (owner != NULL && g_list_store_find (_ferry_node_get_vm_store (owner), vm, NULL))
+      {
+        guint position;
+
+        g_list_store_find (_ferry_node_get_vm_store (owner), vm, &position);
+        g_list_store_remove (_ferry_node_get_vm_store (owner), position);
+        _ferry_node_update_counts (owner);
+      }
+    {
+      guint position;
+
+      if (g_list_store_find (self->vms, vm, &position))
+        g_list_store_remove (self->vms, position);
+    }
+    g_hash_table_remove (self->by_uuid, check->uuid);
+  }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_orphan_check (FerryInventory *self,
+                       const char     *uuid)
+{
+  OrphanCheck *check = g_new0 (OrphanCheck, 1);
+
+  g_weak_ref_init (&check->inventory, self);
+  check->uuid = g_strdup (uuid);
+  g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, ORPHAN_CHECK_S, orphan_check, check,
+                              (GDestroyNotify) orphan_check_free);
+}
+
 /* Moves @vm to the list of the node it now belongs to. */
 static void
 place_vm (FerryInventory *self,
@@ -142,6 +208,14 @@ on_domains_changed (FerryNode      *node,
       else
         g_hash_table_add (sighted, vm);
 
+      if (!_ferry_vm_has_sightings (vm) && _ferry_vm_recently_migrated (vm))
+        {
+          /* Moving between hosts: the source may say "gone" before the
+           * destination says "here". The same object waits (on its old
+           * host) for the destination; dropped later if none comes. */
+          schedule_orphan_check (self, info->uuid);
+          continue;
+        }
       if (!_ferry_vm_has_sightings (vm))
         {
           /* No node has it any more: it was deleted. */

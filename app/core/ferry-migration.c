@@ -1275,6 +1275,7 @@ run_done (GObject      *object,
   outcome = g_task_propagate_pointer (G_TASK (result), NULL);
   g_assert (outcome != NULL);
 
+  _ferry_vm_note_migration (self->vm);
   g_clear_error (&self->error);
   if (outcome->error != NULL && !g_error_matches (outcome->error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
       self->source != NULL)
@@ -1430,6 +1431,7 @@ ferry_migration_run_async (FerryMigration      *self,
 
   self->job = job;
   progress_reset (&self->progress);
+  _ferry_vm_note_migration (self->vm);
   set_state (self, FERRY_MIGRATION_RUNNING);
   if (self->task != NULL)
     {

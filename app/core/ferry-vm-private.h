@@ -26,6 +26,12 @@ void       _ferry_vm_forget_node  (FerryVm           *self,
  * returns the owner (or NULL when no node has the VM any more). */
 FerryNode *_ferry_vm_resolve      (FerryVm           *self);
 
+/* A migration of this VM started or ended now: for a while the inventory
+ * does not drop it when no node lists it (an offline move's source may
+ * report the VM gone before its destination reports it there). */
+void       _ferry_vm_note_migration (FerryVm        *self);
+gboolean   _ferry_vm_recently_migrated (FerryVm     *self);
+
 /* The migration job (a FerryMigration) and its one-line progress. */
 void       _ferry_vm_set_activity (FerryVm           *self,
                                    GObject           *migration,

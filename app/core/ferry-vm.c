@@ -40,6 +40,7 @@ struct _FerryVm
   FerryNode    *node;           /* weak */
   FerryMetrics *metrics;
   GObject      *migration;      /* weak: the FerryMigration under way */
+  gint64        migrated_at;    /* monotonic time a migration last started or ended */
   char         *activity;
 
   GHashTable   *sightings;      /* FerryNode* (borrowed) → FerryVmInfo* */
@@ -544,6 +545,23 @@ ferry_vm_run_op_finish (FerryVm       *self,
     _ferry_node_refresh_domain (data->node, data->uuid);
 
   return g_task_propagate_boolean (task, error);
+}
+
+#define MIGRATION_GRACE_US (30 * G_USEC_PER_SEC)
+
+void
+_ferry_vm_note_migration (FerryVm *self)
+{
+  g_return_if_fail (FERRY_IS_VM (self));
+  self->migrated_at = g_get_monotonic_time ();
+}
+
+gboolean
+_ferry_vm_recently_migrated (FerryVm *self)
+{
+  g_return_val_if_fail (FERRY_IS_VM (self), FALSE);
+  return self->migration != NULL ||
+         (self->migrated_at != 0 && g_get_monotonic_time () - self->migrated_at < MIGRATION_GRACE_US);
 }
 
 gpointer

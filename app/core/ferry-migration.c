@@ -1148,6 +1148,15 @@ reconcile_stale_done (GObject      *object,
   FerryTask *task = r->self->task;
   g_autofree char *note = NULL;
 
+  /* The owner's state too: a host frozen past the keepalive may have
+   * resumed the VM between Ferry's reconnect and its event registration. */
+  _ferry_node_refresh_domain (r->owner, r->uuid);
+
+  /* Another migration of the VM under way: its incoming side is active
+   * by design; look again later rather than raise a false alarm. */
+  if (outcome == RECONCILE_BOTH_ACTIVE && ferry_vm_get_migration (r->self->vm) != NULL)
+    outcome = RECONCILE_NOTHING;
+
   if (outcome == RECONCILE_REMOVED)
     note = g_strdup_printf (_("Removed the shut-off definition of “%s” an interrupted migration left on %s"),
                             r->self->vm_name, ferry_node_get_name (r->stale));

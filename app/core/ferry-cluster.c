@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "ferry-cluster.h"
+#include "ferry-config-private.h"
 #include "ferry-uri.h"
 #include "ferry-xml.h"
 
@@ -145,28 +146,6 @@ ferry_cluster_config_remove_node (FerryClusterConfig *cluster,
 
 /* ------------------------------------------------------------ validation */
 
-static gboolean
-id_is_valid (const char *id)
-{
-  gsize len;
-
-  if (id == NULL || (len = strlen (id)) == 0 || len > 64)
-    return FALSE;
-  for (gsize i = 0; i < len; i++)
-    if (!g_ascii_isalnum (id[i]) && id[i] != '-')
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
-has_control_chars (const char *text)
-{
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    if (g_unichar_iscntrl (g_utf8_get_char (p)))
-      return TRUE;
-  return FALSE;
-}
-
 static char *
 check_name (const char  *name,
             GError     **error)
@@ -186,7 +165,7 @@ check_name (const char  *name,
                    _("The cluster name is too long: use at most %d characters."), NAME_MAX_CHARS);
       return NULL;
     }
-  if (has_control_chars (trimmed))
+  if (_ferry_text_has_control_chars (trimmed))
     {
       g_set_error (error, FERRY_CLUSTER_ERROR, FERRY_CLUSTER_ERROR_INVALID,
                    _("The cluster name cannot contain line breaks, tabs or other control characters."));
@@ -214,7 +193,7 @@ pool_path_is_valid (const char *path)
   g_auto(GStrv) parts = NULL;
 
   if (path == NULL || path[0] != '/' || strlen (path) > 4096 ||
-      !g_utf8_validate (path, -1, NULL) || has_control_chars (path))
+      !g_utf8_validate (path, -1, NULL) || _ferry_text_has_control_chars (path))
     return FALSE;
   parts = g_strsplit (path, "/", -1);
   for (guint i = 0; parts[i] != NULL; i++)
@@ -246,7 +225,7 @@ ferry_cluster_config_validate (FerryClusterConfig  *cluster,
 
   g_return_val_if_fail (cluster != NULL, FALSE);
 
-  if (!id_is_valid (cluster->id))
+  if (!_ferry_config_id_is_valid (cluster->id))
     {
       g_set_error (error, FERRY_CLUSTER_ERROR, FERRY_CLUSTER_ERROR_INVALID,
                    _("The cluster has no valid identifier."));
@@ -257,7 +236,7 @@ ferry_cluster_config_validate (FerryClusterConfig  *cluster,
 
   for (; cluster->nodes != NULL && cluster->nodes[n] != NULL; n++)
     {
-      if (!id_is_valid (cluster->nodes[n]))
+      if (!_ferry_config_id_is_valid (cluster->nodes[n]))
         {
           g_set_error (error, FERRY_CLUSTER_ERROR, FERRY_CLUSTER_ERROR_INVALID,
                        _("The cluster “%s” names a node by an invalid identifier."), name);
@@ -615,7 +594,7 @@ ferry_cluster_import_parse (const char          *data,
           if (trimmed == NULL)
             trimmed = g_strdup (uri);
         }
-      if (g_utf8_strlen (trimmed, -1) > NAME_MAX_CHARS || has_control_chars (trimmed))
+      if (g_utf8_strlen (trimmed, -1) > NAME_MAX_CHARS || _ferry_text_has_control_chars (trimmed))
         return refuse (error, _("The name of the node %s in the cluster file is not valid."), uri);
 
       address = get_optional (key_file, groups[i], "migration-address");

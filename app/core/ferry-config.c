@@ -28,6 +28,7 @@
 
 #include "ferry-cluster.h"
 #include "ferry-config.h"
+#include "ferry-config-private.h"
 #include "ferry-uri.h"
 
 #define FORMAT_VERSION   1
@@ -153,8 +154,8 @@ evacuated_checked (char **uuids)
 }
 
 /* Ids end up in group names, so only what cannot break the "[...]" line. */
-static gboolean
-id_is_valid (const char *id)
+gboolean
+_ferry_config_id_is_valid (const char *id)
 {
   gsize len;
 
@@ -174,8 +175,8 @@ id_is_valid (const char *id)
   return TRUE;
 }
 
-static gboolean
-has_control_chars (const char *text)
+gboolean
+_ferry_text_has_control_chars (const char *text)
 {
   for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
     {
@@ -215,7 +216,7 @@ check_name (const char  *name,
       return NULL;
     }
 
-  if (has_control_chars (trimmed))
+  if (_ferry_text_has_control_chars (trimmed))
     {
       g_set_error (error, FERRY_CONFIG_ERROR, FERRY_CONFIG_ERROR_INVALID_NAME,
                    _("The name cannot contain line breaks, tabs or other control characters."));
@@ -428,7 +429,7 @@ parse_node_group (GKeyFile   *key_file,
   }
 
   /* A hand-edited or clashing id gets a fresh one; ids are not user data. */
-  if (id_is_valid (id) && find_by_id (nodes, id) < 0)
+  if (_ferry_config_id_is_valid (id) && find_by_id (nodes, id) < 0)
     node->id = g_strdup (id);
   else
     node->id = g_uuid_string_random ();
@@ -772,7 +773,7 @@ ferry_config_add_node (FerryConfig            *self,
   if (!check_unique_uri (self->nodes, checked->uri, NULL, error))
     return FALSE;
 
-  if (!id_is_valid (checked->id) || find_by_id (self->nodes, checked->id) >= 0)
+  if (!_ferry_config_id_is_valid (checked->id) || find_by_id (self->nodes, checked->id) >= 0)
     {
       g_free (checked->id);
       checked->id = g_uuid_string_random ();

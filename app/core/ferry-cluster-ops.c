@@ -9,7 +9,10 @@
  * data the steps return.
  *
  * Clocks: libvirt has no call that reads a host's clock (virDomainGetTime
- * needs a guest agent), so the clock check says so and asks for NTP.
+ * needs a guest agent), but a storage volume's XML carries its file's
+ * ctime, which the host's kernel stamps from its own clock. The probe
+ * creates an empty volume in a local directory pool, reads that stamp
+ * against the middle of its own round trip and deletes the volume.
  */
 
 #include "config.h"
@@ -17,6 +20,7 @@
 #include <glib/gi18n-lib.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
+#include <math.h>
 #include <string.h>
 
 #include "ferry-cluster-ops.h"
@@ -62,6 +66,7 @@ ferry_node_probe_free (FerryNodeProbe *probe)
   g_free (probe->host_uuid);
   g_free (probe->libvirt_version);
   g_free (probe->hypervisor_version);
+  g_free (probe->clock_error);
   for (guint i = 0; i < FERRY_N_VIRTTYPES; i++)
     {
       g_free (probe->host_cpu[i]);
@@ -328,6 +333,114 @@ probe_domcaps (virConnectPtr   conn,
     ferry_xml_eval_strings (xml, "/domainCapabilities/cpu/mode[@name='custom']/model[@usable='yes']", NULL);
 }
 
+/* A pool whose volumes are files on the host's own file systems: "dir" or
+ * "fs" (netfs files get the file server's stamps), "default" first. */
+static virStoragePoolPtr
+clock_pool (virConnectPtr conn)
+{
+  virStoragePoolPtr *pools = NULL;
+  virStoragePoolPtr chosen = NULL;
+  int n = virConnectListAllStoragePools (conn, &pools, VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE |
+                                                     VIR_CONNECT_LIST_STORAGE_POOLS_DIR |
+                                                     VIR_CONNECT_LIST_STORAGE_POOLS_FS);
+
+  for (int i = 0; i < n; i++)
+    {
+      if (chosen == NULL || g_strcmp0 (virStoragePoolGetName (pools[i]), "default") == 0)
+        {
+          if (chosen != NULL)
+            virStoragePoolFree (chosen);
+          chosen = pools[i];
+        }
+      else
+        virStoragePoolFree (pools[i]);
+    }
+  free (pools);
+  virResetLastError ();
+  return chosen;
+}
+
+/* "1795688903.179176879" → seconds; FALSE for "0" (not stamped) or junk. */
+static gboolean
+parse_stamp (const char *text,
+             double     *seconds)
+{
+  char *end = NULL;
+  double value;
+
+  if (text == NULL)
+    return FALSE;
+  value = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || !(value > 0))
+    return FALSE;
+  *seconds = value;
+  return TRUE;
+}
+
+static void
+probe_clock (virConnectPtr   conn,
+             FerryNodeProbe *probe)
+{
+  virStoragePoolPtr pool = clock_pool (conn);
+  virStorageVolPtr volume;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *xml = NULL;
+  g_autofree char *volume_xml = NULL;
+  g_auto(GStrv) stamps = NULL;
+  gint64 before, after;
+  double stamp;
+
+  if (pool == NULL)
+    {
+      probe->clock_error = g_strdup (_("it has no active local directory pool to stamp a file in"));
+      return;
+    }
+  xml = g_strdup_printf ("<volume><name>ferry-clock-%s.raw</name><capacity>0</capacity>"
+                         "<target><format type='raw'/></target></volume>", uuid);
+  before = g_get_real_time ();
+  volume = virStorageVolCreateXML (pool, xml, 0);
+  after = g_get_real_time ();
+  if (volume == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      ferry_libvirt_set_error (&error, NULL);
+      probe->clock_error = g_strdup_printf (_("it could not create a file in pool “%s”: %s"),
+                                            virStoragePoolGetName (pool), error->message);
+      virStoragePoolFree (pool);
+      return;
+    }
+  volume_xml = virStorageVolGetXMLDesc (volume, 0);
+  if (virStorageVolDelete (volume, 0) < 0)
+    {
+      g_autoptr(GError) error = NULL;
+
+      ferry_libvirt_set_error (&error, NULL);
+      g_warning ("Could not delete the clock probe volume %s: %s", virStorageVolGetName (volume),
+                 error->message);
+    }
+  virStorageVolFree (volume);
+  virStoragePoolFree (pool);
+  virResetLastError ();
+
+  if (volume_xml != NULL)
+    {
+      stamps = ferry_xml_eval_strings (volume_xml, "/volume/target/timestamps/ctime", NULL);
+      if (stamps == NULL || stamps[0] == NULL)
+        g_clear_pointer (&stamps, g_strfreev);
+      if (stamps == NULL)
+        stamps = ferry_xml_eval_strings (volume_xml, "/volume/target/timestamps/mtime", NULL);
+    }
+  if (stamps == NULL || !parse_stamp (stamps[0], &stamp))
+    {
+      probe->clock_error = g_strdup (_("its storage did not report the file’s time"));
+      return;
+    }
+  probe->clock_known = TRUE;
+  probe->clock_offset = stamp - (before + after) / 2.0 / G_USEC_PER_SEC;
+  probe->clock_uncertainty = (after - before) / 2.0 / G_USEC_PER_SEC;
+}
+
 static FerryVmFacts *
 vm_facts (virDomainPtr domain)
 {
@@ -436,6 +549,7 @@ probe_thread (GTask        *task,
     probe->hypervisor_version = version_string (version);
   virResetLastError ();
 
+  probe_clock (conn, probe);
   probe_domcaps (conn, probe, FERRY_VIRTTYPE_QEMU);
   if (probe->has_kvm)
     probe_domcaps (conn, probe, FERRY_VIRTTYPE_KVM);
@@ -570,6 +684,92 @@ compare_values (GPtrArray  *probes,
   return differ ? g_string_free (g_steal_pointer (&listing), FALSE) : NULL;
 }
 
+/* Clocks more than this far apart (beyond what the measurement cannot
+ * tell) are a warning; beyond the second, a failure: TLS certificates,
+ * logs and leases go wrong, and a guest's clock jumps when it migrates. */
+#define CLOCK_WARN_SECONDS 1.0
+#define CLOCK_FAIL_SECONDS 60.0
+
+static void
+add_clock_check (GPtrArray *checks,
+                 GPtrArray *probes)
+{
+  g_autoptr(GString) offsets = g_string_new (NULL);
+  g_autoptr(GString) unknown = g_string_new (NULL);
+  const FerryNodeProbe *earliest = NULL;
+  const FerryNodeProbe *latest = NULL;
+  g_autofree char *title = NULL;
+  double apart = 0;
+  guint n_known = 0;
+
+  for (guint i = 0; i < probes->len; i++)
+    {
+      const FerryNodeProbe *probe = g_ptr_array_index (probes, i);
+
+      if (!probe->reachable)
+        continue;
+      if (!probe->clock_known)
+        {
+          if (unknown->len > 0)
+            g_string_append (unknown, "\n");
+          g_string_append_printf (unknown, _("%s: not compared (%s)"), probe->node_name,
+                                  probe->clock_error ? probe->clock_error : _("no answer"));
+          continue;
+        }
+      n_known++;
+      if (offsets->len > 0)
+        g_string_append (offsets, "\n");
+      /* Translators: a host's clock against this computer's, e.g. "node1: +0.004 s (± 0.002 s)". */
+      g_string_append_printf (offsets, _("%s: %+.3f s (± %.3f s)"), probe->node_name,
+                              probe->clock_offset, probe->clock_uncertainty);
+      if (earliest == NULL || probe->clock_offset < earliest->clock_offset)
+        earliest = probe;
+      if (latest == NULL || probe->clock_offset > latest->clock_offset)
+        latest = probe;
+    }
+
+  if (earliest != NULL)
+    /* What is surely apart: the spread less what either reading may be off. */
+    apart = MAX (0, latest->clock_offset - earliest->clock_offset -
+                    earliest->clock_uncertainty - latest->clock_uncertainty);
+
+  if (n_known >= 2 && apart > CLOCK_WARN_SECONDS)
+    {
+      g_autofree char *detail = g_strdup_printf (_("%s is %.1f s ahead of %s. Against this computer:\n%s%s%s"),
+                                                 latest->node_name, latest->clock_offset - earliest->clock_offset,
+                                                 earliest->node_name, offsets->str,
+                                                 unknown->len > 0 ? "\n" : "", unknown->str);
+
+      title = g_strdup_printf (_("Clocks are %.0f s apart"), ceil (apart));
+      add_check (checks, "clock", apart > CLOCK_FAIL_SECONDS ? FERRY_CHECK_FAIL : FERRY_CHECK_WARN, title, detail,
+                 _("Run chrony or another NTP client on every node, against the same servers."));
+    }
+  else if (n_known >= 2 && unknown->len == 0)
+    {
+      g_autofree char *detail = g_strdup_printf (_("Against this computer:\n%s"), offsets->str);
+
+      add_check (checks, "clock", FERRY_CHECK_PASS, _("Clocks agree (within a second)"), detail, NULL);
+    }
+  else if (n_known >= 2)
+    {
+      g_autofree char *detail = g_strdup_printf (_("Against this computer:\n%s\n%s"), offsets->str, unknown->str);
+
+      add_check (checks, "clock", FERRY_CHECK_INFO, _("Some clocks could not be compared"), detail,
+                 _("Run chrony or another NTP client on every node."));
+    }
+  else if (n_known == 1 && unknown->len == 0)
+    add_check (checks, "clock", FERRY_CHECK_PASS, _("One node: no clocks to compare"), offsets->str, NULL);
+  else
+    {
+      g_autofree char *detail = g_strjoin (offsets->len > 0 && unknown->len > 0 ? "\n" : "",
+                                           offsets->str, unknown->str, NULL);
+
+      add_check (checks, "clock", FERRY_CHECK_INFO, _("Clocks could not be compared"), detail,
+                 _("Give the nodes an active directory storage pool (Ferry stamps an empty file in it), "
+                   "and run chrony or another NTP client on every node."));
+    }
+}
+
 GPtrArray *
 ferry_cluster_evaluate (GPtrArray *probes)
 {
@@ -673,10 +873,7 @@ ferry_cluster_evaluate (GPtrArray *probes)
                _("Virtual machines using KVM cannot run on the nodes without it."),
                _("Enable virtualization in the firmware of those hosts, or load the kvm module."));
 
-  add_check (checks, "clock", FERRY_CHECK_INFO, _("Clocks cannot be compared from here"),
-             _("libvirt has no way to read a host’s clock. Leases, logs and migrations need the "
-               "nodes’ clocks to agree."),
-             _("Run chrony or another NTP client on every node."));
+  add_clock_check (checks, probes);
   return checks;
 }
 

@@ -59,6 +59,13 @@ typedef struct
   GStrv       models[FERRY_N_VIRTTYPES];
   GPtrArray  *vms;                 /* FerryVmFacts */
   GPtrArray  *networks;            /* FerryNetworkFacts */
+  /* The host's clock against ours: the creation time of a throwaway volume
+   * in one of its local directory pools, taken against the middle of our
+   * round trip. */
+  gboolean    clock_known;
+  double      clock_offset;        /* host − this computer, in seconds */
+  double      clock_uncertainty;   /* ± seconds (half the round trip) */
+  char       *clock_error;         /* why it is not known */
 } FerryNodeProbe;
 
 void ferry_node_probe_free (FerryNodeProbe *probe);

@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <math.h>
+
 #include "ferry-cluster-ops.h"
 #include "ferry-core-all.h"
 #include "ferry-test-util.h"
@@ -133,6 +135,12 @@ test_checks_and_baseline (void)
       g_test_message ("%s: libvirt %s, QEMU %s, KVM %s, %u VMs, TCG host-model: %s", probe->node_name,
                       probe->libvirt_version, probe->hypervisor_version, probe->has_kvm ? "yes" : "no",
                       probe->vms->len, probe->host_cpu[FERRY_VIRTTYPE_QEMU]);
+      /* Its clock, read from a file it stamped in its "local" pool: the
+       * nodes share this machine's clock, so within the round trip plus
+       * the file system's stamp granularity (a jiffy). */
+      g_assert_true (probe->clock_known);
+      g_test_message ("%s: clock %+.4f s ± %.4f s", probe->node_name, probe->clock_offset, probe->clock_uncertainty);
+      g_assert_cmpfloat (fabs (probe->clock_offset), <, probe->clock_uncertainty + 0.05);
     }
   checks = ferry_cluster_evaluate (probes);
   for (guint i = 0; i < checks->len; i++)
@@ -145,8 +153,15 @@ test_checks_and_baseline (void)
   /* The harness gives each node its own host_uuid. */
   g_assert_cmpint (find_check (checks, "uuid")->severity, ==, FERRY_CHECK_PASS);
   g_assert_cmpint (find_check (checks, "libvirt")->severity, ==, FERRY_CHECK_PASS);
-  g_assert_cmpint (find_check (checks, "clock")->severity, ==, FERRY_CHECK_INFO);
+  g_assert_cmpint (find_check (checks, "clock")->severity, ==, FERRY_CHECK_PASS);
   g_assert_cmpint (ferry_cluster_worst_severity (checks), <, FERRY_CHECK_WARN);
+  /* The stamped files are gone. */
+  for (guint i = 0; i < G_N_ELEMENTS (nodes); i++)
+    {
+      g_autofree char *out = ferry_test_virsh (nodes[i], "vol-list", "local");
+
+      g_assert_null (strstr (out, "ferry-clock-"));
+    }
   /* The harness's guests are TCG guests. */
   g_assert_cmpint (ferry_cluster_choose_virttype (probes), ==, FERRY_VIRTTYPE_QEMU);
 

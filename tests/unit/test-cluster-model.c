@@ -253,7 +253,7 @@ test_evaluate (void)
   g_assert_cmpint (find_check (checks, "reachable")->severity, ==, FERRY_CHECK_PASS);
   g_assert_cmpint (find_check (checks, "uuid")->severity, ==, FERRY_CHECK_PASS);
   g_assert_cmpint (find_check (checks, "libvirt")->severity, ==, FERRY_CHECK_PASS);
-  /* Honest about what libvirt cannot tell. */
+  /* Honest about what it could not measure. */
   g_assert_cmpint (find_check (checks, "clock")->severity, ==, FERRY_CHECK_INFO);
   g_assert_nonnull (find_check (checks, "clock")->fix);
   g_assert_cmpint (ferry_cluster_worst_severity (checks), ==, FERRY_CHECK_INFO);
@@ -276,6 +276,95 @@ test_evaluate (void)
   g_assert_nonnull (strstr (find_check (checks, "libvirt")->detail, "node3: 8.0.0"));
   g_assert_cmpint (find_check (checks, "qemu")->severity, ==, FERRY_CHECK_PASS);
   g_assert_cmpint (ferry_cluster_worst_severity (checks), ==, FERRY_CHECK_FAIL);
+}
+
+static FerryNodeProbe *
+clock_probe (const char *name,
+             double      offset,
+             double      uncertainty)
+{
+  FerryNodeProbe *probe = probe_new (name, name, "9.0.0", "7.2.0");
+
+  probe->clock_known = TRUE;
+  probe->clock_offset = offset;
+  probe->clock_uncertainty = uncertainty;
+  return probe;
+}
+
+static FerryCheckSeverity
+clock_severity (GPtrArray   *probes,
+                char       **title,
+                char       **detail)
+{
+  g_autoptr(GPtrArray) checks = ferry_cluster_evaluate (probes);
+  const FerryClusterCheck *check = find_check (checks, "clock");
+
+  g_assert_nonnull (check);
+  g_test_message ("clock: %d %s — %s", check->severity, check->title, check->detail);
+  *title = g_strdup (check->title);
+  *detail = g_strdup (check->detail);
+  return check->severity;
+}
+
+static void
+test_evaluate_clock (void)
+{
+  g_autoptr(GPtrArray) probes = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_node_probe_free);
+  g_autofree char *title = NULL;
+  g_autofree char *detail = NULL;
+  FerryNodeProbe *unknown;
+
+  /* Within a second of each other: pass, with each one's reading shown. */
+  g_ptr_array_add (probes, clock_probe ("node1", 0.012, 0.002));
+  g_ptr_array_add (probes, clock_probe ("node2", -0.300, 0.004));
+  g_assert_cmpint (clock_severity (probes, &title, &detail), ==, FERRY_CHECK_PASS);
+  g_assert_nonnull (strstr (detail, "node1: +0.012 s"));
+  g_assert_nonnull (strstr (detail, "node2: -0.300 s"));
+  g_clear_pointer (&title, g_free);
+  g_clear_pointer (&detail, g_free);
+
+  /* 5 s ahead: a warning that names who is ahead of whom. */
+  g_ptr_array_add (probes, clock_probe ("node3", 4.700, 0.003));
+  g_assert_cmpint (clock_severity (probes, &title, &detail), ==, FERRY_CHECK_WARN);
+  g_assert_cmpstr (title, ==, "Clocks are 5 s apart");
+  g_assert_nonnull (strstr (detail, "node3 is 5.0 s ahead of node2"));
+  g_clear_pointer (&title, g_free);
+  g_clear_pointer (&detail, g_free);
+
+  /* Minutes apart: a failure. */
+  ((FerryNodeProbe *) g_ptr_array_index (probes, 2))->clock_offset = -120;
+  g_assert_cmpint (clock_severity (probes, &title, &detail), ==, FERRY_CHECK_FAIL);
+  g_assert_nonnull (strstr (detail, "node1 is 120.0 s ahead of node3"));
+  g_clear_pointer (&title, g_free);
+  g_clear_pointer (&detail, g_free);
+
+  /* A slow link: 2.5 s measured apart, but each reading may be 0.9 s off
+   * (a round trip of 1.8 s), so nothing is surely more than 1 s apart. */
+  g_ptr_array_remove_index (probes, 2);
+  ((FerryNodeProbe *) g_ptr_array_index (probes, 0))->clock_offset = 2.2;
+  ((FerryNodeProbe *) g_ptr_array_index (probes, 0))->clock_uncertainty = 0.9;
+  ((FerryNodeProbe *) g_ptr_array_index (probes, 1))->clock_uncertainty = 0.9;
+  g_assert_cmpint (clock_severity (probes, &title, &detail), ==, FERRY_CHECK_PASS);
+  g_clear_pointer (&title, g_free);
+  g_clear_pointer (&detail, g_free);
+
+  /* A node whose clock could not be read: said, with the reason. */
+  unknown = probe_new ("node4", "u4", "9.0.0", "7.2.0");
+  unknown->clock_error = g_strdup ("it has no active local directory pool to stamp a file in");
+  g_ptr_array_add (probes, unknown);
+  g_assert_cmpint (clock_severity (probes, &title, &detail), ==, FERRY_CHECK_INFO);
+  g_assert_nonnull (strstr (detail, "node4: not compared (it has no active local directory pool"));
+  g_assert_nonnull (strstr (detail, "node1: +2.200 s"));
+  g_clear_pointer (&title, g_free);
+  g_clear_pointer (&detail, g_free);
+
+  /* An unreachable node is the reachability check's business, not this one's. */
+  g_ptr_array_remove_index (probes, 2);
+  unknown = probe_new ("node5", NULL, NULL, NULL);
+  unknown->reachable = FALSE;
+  g_ptr_array_add (probes, unknown);
+  g_assert_cmpint (clock_severity (probes, &title, &detail), ==, FERRY_CHECK_PASS);
+  g_assert_null (strstr (detail, "node5"));
 }
 
 static void
@@ -470,6 +559,7 @@ main (int   argc,
   g_test_add_func ("/cluster/export-import", test_export_import);
   g_test_add_func ("/cluster/import-refused", test_import_refused);
   g_test_add_func ("/cluster/evaluate", test_evaluate);
+  g_test_add_func ("/cluster/evaluate-clock", test_evaluate_clock);
   g_test_add_func ("/cluster/cpu", test_cpu_helpers);
   g_test_add_func ("/cluster/pool-xml", test_pool_xml);
   g_test_add_func ("/cluster/networks", test_networks);

@@ -23,6 +23,7 @@ struct _FerryFenceDialog
   FerryHaManager   *manager;
   FerryNode        *node;
   GtkWindow        *parent_window;   /* weak: toasts go there */
+  GPtrArray        *plan;            /* FerryHaPlanItem: what the dialog shows is what recovery does */
   guint             n_planned;
 
   GtkListBox       *plan_list;
@@ -70,14 +71,14 @@ response_cb (FerryFenceDialog *self,
   if (g_strcmp0 (response, "recover") != 0)
     return;
   fence = gtk_check_button_get_active (self->confirm_check) ? FERRY_HA_FENCE_MANUAL : FERRY_HA_FENCE_LEASES;
-  ferry_ha_manager_recover_async (self->manager, self->node, fence, NULL, recover_done,
+  ferry_ha_manager_recover_async (self->manager, self->node, fence, self->plan, NULL, recover_done,
                                   self->parent_window ? g_object_ref (self->parent_window) : NULL);
 }
 
 static void
 fill (FerryFenceDialog *self)
 {
-  g_autoptr(GPtrArray) plan = ferry_ha_manager_plan_recovery (self->manager, self->node);
+  GPtrArray *plan = self->plan = ferry_ha_manager_plan_recovery (self->manager, self->node);
   const char *name = ferry_node_get_name (self->node);
   g_autofree char *heading = g_strdup_printf (_("Recover the VMs of %s?"), name);
   g_autofree char *body = NULL;
@@ -153,6 +154,7 @@ ferry_fence_dialog_dispose (GObject *object)
 
   g_clear_object (&self->manager);
   g_clear_object (&self->node);
+  g_clear_pointer (&self->plan, g_ptr_array_unref);
   g_clear_weak_pointer (&self->parent_window);
   gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_FENCE_DIALOG);
 

@@ -1118,6 +1118,7 @@ void
 ferry_ha_manager_recover_async (FerryHaManager      *self,
                                 FerryNode           *failed,
                                 FerryHaFence         fence,
+                                GPtrArray           *plan,
                                 GCancellable        *cancellable,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
@@ -1148,7 +1149,7 @@ ferry_ha_manager_recover_async (FerryHaManager      *self,
 
   data = g_new0 (RecoverData, 1);
   data->failed = g_object_ref (failed);
-  data->plan = ferry_ha_manager_plan_recovery (self, failed);
+  data->plan = plan != NULL ? g_ptr_array_ref (plan) : ferry_ha_manager_plan_recovery (self, failed);
   g_task_set_task_data (task, data, (GDestroyNotify) recover_data_free);
   if (self->task_log != NULL)
     {

@@ -79,11 +79,14 @@ GPtrArray      *ferry_ha_manager_plan_recovery      (FerryHaManager      *self,
                                                      FerryNode           *failed);
 /* Defines and starts each HA VM of @failed elsewhere, one after another,
  * each step in the task log. Refuses unless @failed is unreachable and
- * @fence holds. Returns how many now run elsewhere; VMs that could not be
+ * @fence holds. @plan is the plan the administrator was shown (from
+ * ferry_ha_manager_plan_recovery): each VM goes where it said; NULL plans
+ * now. Returns how many now run elsewhere; VMs that could not be
  * recovered are in the task log and ::vm-recovered. */
 void            ferry_ha_manager_recover_async      (FerryHaManager      *self,
                                                      FerryNode           *failed,
                                                      FerryHaFence         fence,
+                                                     GPtrArray           *plan,
                                                      GCancellable        *cancellable,
                                                      GAsyncReadyCallback  callback,
                                                      gpointer             user_data);

@@ -135,7 +135,7 @@ recover (FerryNode     *node,
   Wait w = { 0 };
   g_autoptr(GAsyncResult) result = NULL;
 
-  ferry_ha_manager_recover_async (manager, node, fence, NULL, wait_cb, &w);
+  ferry_ha_manager_recover_async (manager, node, fence, NULL, NULL, wait_cb, &w);
   result = wait_result (&w, 120000);
   return ferry_ha_manager_recover_finish (manager, result, error);
 }

@@ -671,6 +671,24 @@ find_toplevel (GType type)
   return NULL;
 }
 
+/* The subtitle of the plan row titled @vm_name under @root. */
+static char *
+plan_subtitle (GtkWidget  *root,
+               const char *vm_name)
+{
+  if (ADW_IS_ACTION_ROW (root) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), vm_name) == 0)
+    return g_strdup (adw_action_row_get_subtitle (ADW_ACTION_ROW (root)));
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      char *found = plan_subtitle (child, vm_name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static gboolean
 fence_dialog_shown (gpointer data)
 {
@@ -732,6 +750,7 @@ check_ha_recovery (FerryApplication *app,
   FerryVm *vm;
   GtkWidget *dialog, *check;
   HaWait w = { FALSE, NULL };
+  g_autofree char *shown = NULL;
   gsize serial_before;
 
   g_assert_true (ferry_test_wait_until (ferry_ui_test_all_connected, inventory, 30000));
@@ -763,6 +782,10 @@ check_ha_recovery (FerryApplication *app,
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
   g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "recover"));
   ferry_ui_test_screenshot (dialog, "ha-fence-dialog.png");
+  /* Where the dialog says it starts is where it starts. */
+  shown = plan_subtitle (dialog, "ha-ui");
+  g_assert_nonnull (shown);
+  g_assert_true (g_str_has_prefix (shown, "Starts on node"));
   serial_before = ferry_test_serial_size ("ha-ui");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "recover");
 
@@ -782,6 +805,7 @@ check_ha_recovery (FerryApplication *app,
     }
   ferry_ui_test_settle (1000);
   g_assert_true (ferry_vm_get_node (vm) != node3);
+  g_assert_cmpstr (shown + strlen ("Starts on "), ==, ferry_node_get_name (ferry_vm_get_node (vm)));
   g_assert_true (ferry_test_virsh_lists (ferry_vm_get_node (vm), "ha-ui"));
   g_assert_cmpuint (ferry_test_count_named (inventory, "ha-ui"), ==, 1);
   g_test_message ("ha-ui recovered on %s", ferry_node_get_name (ferry_vm_get_node (vm)));

@@ -188,7 +188,7 @@ test_manager_needs_peers (void)
   g_assert_cmpuint (plan->len, ==, 0);
   g_clear_object (&result);
   g_clear_error (&error);
-  ferry_ha_manager_recover_async (manager, node, FERRY_HA_FENCE_MANUAL, NULL, store_result, &result);
+  ferry_ha_manager_recover_async (manager, node, FERRY_HA_FENCE_MANUAL, NULL, NULL, store_result, &result);
   g_assert_true (ferry_test_wait_until (set_done_cb, &result, 5000));
   g_assert_cmpuint (ferry_ha_manager_recover_finish (manager, result, &error), ==, 0);
   g_assert_error (error, FERRY_HA_ERROR, FERRY_HA_ERROR_NOT_FENCED);

@@ -495,6 +495,20 @@ flag_step_done (GObject      *object,
   flag_next (outer);
 }
 
+/* The host of @vm when it is connected; else @task fails and NULL. */
+static FerryNode *
+connected_owner (FerryVm *vm,
+                 GTask   *task)
+{
+  FerryNode *owner = ferry_vm_get_node (vm);
+
+  if (owner != NULL && ferry_node_get_state (owner) == FERRY_NODE_STATE_CONNECTED)
+    return owner;
+  g_task_return_new_error (task, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_NOT_CONNECTED,
+                           _("The host of “%s” is not connected"), ferry_vm_get_name (vm));
+  return NULL;
+}
+
 void
 ferry_ha_set_enabled_async (FerryVm             *vm,
                             gboolean             enabled,
@@ -512,13 +526,8 @@ ferry_ha_set_enabled_async (FerryVm             *vm,
   task = g_task_new (vm, cancellable, callback, user_data);
   g_task_set_source_tag (task, ferry_ha_set_enabled_async);
 
-  owner = ferry_vm_get_node (vm);
-  if (owner == NULL || ferry_node_get_state (owner) != FERRY_NODE_STATE_CONNECTED)
-    {
-      g_task_return_new_error (task, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_NOT_CONNECTED,
-                               _("The host of “%s” is not connected"), ferry_vm_get_name (vm));
-      return;
-    }
+  if (!(owner = connected_owner (vm, task)))
+    return;
 
   data = g_new0 (FlagData, 1);
   data->uuid = g_strdup (ferry_vm_get_uuid (vm));
@@ -646,13 +655,8 @@ ferry_ha_get_enabled_async (FerryVm             *vm,
 
   task = g_task_new (vm, cancellable, callback, user_data);
   g_task_set_source_tag (task, ferry_ha_get_enabled_async);
-  owner = ferry_vm_get_node (vm);
-  if (owner == NULL || ferry_node_get_state (owner) != FERRY_NODE_STATE_CONNECTED)
-    {
-      g_task_return_new_error (task, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_NOT_CONNECTED,
-                               _("The host of “%s” is not connected"), ferry_vm_get_name (vm));
-      return;
-    }
+  if (!(owner = connected_owner (vm, task)))
+    return;
   data = g_new0 (GetData, 1);
   data->uuid = g_strdup (ferry_vm_get_uuid (vm));
   data->name = g_strdup (ferry_vm_get_name (vm));

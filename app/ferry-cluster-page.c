@@ -167,6 +167,7 @@ update_overview (FerryClusterPage *self)
       FerryNode *node = g_ptr_array_index (nodes, i);
       gboolean up = ferry_node_get_state (node) == FERRY_NODE_STATE_CONNECTED;
       double cpu_percent = last_value (node, FERRY_METRIC_CPU);
+      double vm_cpu_percent = last_value (node, FERRY_METRIC_CPU_HOST);
       double used = last_value (node, FERRY_METRIC_MEMORY);
       guint64 total = ferry_node_get_memory (node);
       g_autoptr(GString) line = g_string_new (NULL);
@@ -191,7 +192,10 @@ update_overview (FerryClusterPage *self)
             mem_used += used;
           g_string_append_printf (line, _("%u of %u VMs running"), ferry_node_get_n_running (node),
                                   ferry_node_get_n_vms (node));
-          if (!isnan (cpu_percent))
+          if (!isnan (cpu_percent) && !isnan (vm_cpu_percent))
+            /* Translators: the host's busy share, then the share its VMs use (what balancing looks at) */
+            g_string_append_printf (line, _(" · CPU %.0f %% (VMs %.0f %%)"), cpu_percent, vm_cpu_percent);
+          else if (!isnan (cpu_percent))
             g_string_append_printf (line, _(" · CPU %.0f %%"), cpu_percent);
           total_text = g_format_size_full (total, G_FORMAT_SIZE_IEC_UNITS);
           if (!isnan (used))

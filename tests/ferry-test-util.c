@@ -507,12 +507,30 @@ ferry_test_define_guest (FerryInventory *inventory,
                          const char     *pool,
                          gboolean        start)
 {
+  return ferry_test_define_loaded_guest (inventory, nodes, n_nodes, index, name, pool, start, NULL);
+}
+
+FerryVm *
+ferry_test_define_loaded_guest (FerryInventory *inventory,
+                                FerryNode     **nodes,
+                                guint           n_nodes,
+                                guint           index,
+                                const char     *name,
+                                const char     *pool,
+                                gboolean        start,
+                                const char     *load)
+{
   g_autofree char *node = g_strdup_printf ("node%u", index + 1);
-  const char *args[] = { "define-guest", node, name, "--pool", pool, start ? "--start" : NULL, NULL };
+  const char *args[] = { "define-guest", node, name, "--pool", pool,
+                         load != NULL ? "--load" : NULL, load, NULL, NULL };
   FerryVm *vm = NULL;
   gint64 deadline;
   gsize serial_offset;
 
+  if (load == NULL)
+    args[5] = start ? "--start" : NULL;
+  else
+    args[7] = start ? "--start" : NULL;
   ferry_test_remove_everywhere (inventory, nodes, n_nodes, name);
   /* The serial log of a guest of that name from an earlier run is appended
    * to: only what this guest writes counts. */

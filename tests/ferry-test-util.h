@@ -94,6 +94,16 @@ FerryVm    *ferry_test_define_guest       (FerryInventory *inventory,
                                            const char     *name,
                                            const char     *pool,
                                            gboolean        start);
+/* The same, with a load for its guest agent (`define-guest --load LOAD`:
+ * "cpu", "disk", "screen", "mem:RATE:WSS"). */
+FerryVm    *ferry_test_define_loaded_guest (FerryInventory *inventory,
+                                            FerryNode     **nodes,
+                                            guint           n_nodes,
+                                            guint           index,
+                                            const char     *name,
+                                            const char     *pool,
+                                            gboolean        start,
+                                            const char     *load);
 /* virsh is the independent witness: what libvirt itself says. */
 char       *ferry_test_virsh              (FerryNode      *node,
                                            const char     *command,

@@ -36,5 +36,10 @@ guint    ferry_ui_test_position_of    (GListModel         *model,
 /* TRUE when the local cluster is up; else skips the test (or fails it
  * under FERRY_REQUIRE_CLUSTER=1). */
 gboolean ferry_ui_test_have_cluster   (void);
+/* Serves org.freedesktop.Notifications on the session bus (the test's own
+ * dbus-run-session), keeping what Ferry sends; ferry_ui_test_notified
+ * (@text) says whether a notification contains @text. */
+void     ferry_ui_test_serve_notifications (void);
+gboolean ferry_ui_test_notified       (gpointer            text);
 
 G_END_DECLS

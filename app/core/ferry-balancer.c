@@ -185,6 +185,28 @@ latest (FerryMetrics *metrics,
   return isnan (v) ? 0 : v;
 }
 
+/* Load over the last FERRY_BALANCE_WINDOW_US rather than one sample: a
+ * spike moves nothing. The latest value when the window has none. */
+static double
+recent (FerryMetrics *metrics,
+        FerryMetric   metric)
+{
+  g_autofree gint64 *times = NULL;
+  g_autofree double *values = NULL;
+  double sum = 0;
+  guint n = 0, n_finite = 0;
+
+  ferry_stats_series_get_range (ferry_metrics_get_series (metrics, metric), g_get_monotonic_time (),
+                                FERRY_BALANCE_WINDOW_US, &times, &values, &n);
+  for (guint i = 0; i < n; i++)
+    if (isfinite (values[i]))
+      {
+        sum += values[i];
+        n_finite++;
+      }
+  return n_finite > 0 ? sum / n_finite : latest (metrics, metric);
+}
+
 GPtrArray *
 ferry_balance_suggest (GPtrArray  *nodes,
                        GHashTable *last_moved,
@@ -209,7 +231,7 @@ ferry_balance_suggest (GPtrArray  *nodes,
       h.memory_total = ferry_node_get_memory (node);
       h.memory_used = (guint64) latest (m, FERRY_METRIC_MEMORY);
       h.cpus = MAX (ferry_node_get_cpus (node), 1);
-      h.cpu_load = CLAMP (latest (m, FERRY_METRIC_CPU_HOST) / 100.0, 0, 1);
+      h.cpu_load = CLAMP (recent (m, FERRY_METRIC_CPU_HOST) / 100.0, 0, 1);
       g_array_append_val (hosts, h);
 
       for (guint v = 0; v < g_list_model_get_n_items (list); v++)
@@ -228,7 +250,7 @@ ferry_balance_suggest (GPtrArray  *nodes,
           b.host = h.id;
           b.memory = ferry_vm_get_memory (vm);
           b.vcpus = ferry_vm_get_vcpus (vm);
-          b.cpu_load = CLAMP (latest (ferry_vm_get_metrics (vm), FERRY_METRIC_CPU) / 100.0, 0, 1);
+          b.cpu_load = CLAMP (recent (ferry_vm_get_metrics (vm), FERRY_METRIC_CPU) / 100.0, 0, 1);
           when = last_moved != NULL ? g_hash_table_lookup (last_moved, b.id) : NULL;
           b.last_moved_us = when != NULL ? *when : 0;
           g_array_append_val (vms, b);

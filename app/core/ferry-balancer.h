@@ -42,6 +42,8 @@ typedef struct
 #define FERRY_BALANCE_THRESHOLD   0.75
 #define FERRY_BALANCE_MAX_MOVES   2
 #define FERRY_BALANCE_COOLDOWN_US (30 * G_TIME_SPAN_MINUTE)
+/* CPU loads are averaged over this much of the recent past. */
+#define FERRY_BALANCE_WINDOW_US   (30 * G_TIME_SPAN_SECOND)
 
 /* Hosts above @threshold (CPU or memory share) give their VM whose move
  * helps most to the host with the most room that stays below it; at most

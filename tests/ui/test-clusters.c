@@ -1,9 +1,11 @@
 /* test-clusters.c — a 3-node cluster created end to end through the
  * assistant on the real local cluster (checks, the baseline CPU, the
- * shared pool set up and verified), then its overview page
+ * shared pool set up and verified), then its overview page, then load
+ * balancing: two CPU-busy guests on node1, the page's suggestion applied,
+ * one of them running elsewhere
  *
  * Screenshots: tests/output/cluster-assistant-{nodes,checks,storage}.png,
- * cluster-overview.png.
+ * cluster-overview.png, cluster-balance.png.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -118,6 +120,136 @@ click (GtkWidget  *root,
   g_signal_emit_by_name (button, "clicked");
 }
 
+/* Scrolls the page so that @widget shows. */
+static void
+scroll_into_view (GtkWidget *widget)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
+  graphene_point_t point;
+
+  g_assert_nonnull (scrolled);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  g_assert_true (gtk_widget_compute_point (widget, gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)),
+                                           &GRAPHENE_POINT_INIT (0, 0), &point));
+  gtk_adjustment_set_value (adjustment, point.y - 60);
+  ferry_ui_test_settle (300);
+}
+
+typedef struct
+{
+  FerryNode  **nodes;
+  const char  *names[2];
+  int          moved;         /* index into names, -1 none yet */
+  guint        to;            /* node index it went to */
+} BalanceWait;
+
+/* One of the busy guests runs on node2 or node3 and node1 no longer has it
+ * (virsh, the witness). */
+static gboolean
+one_moved (gpointer data)
+{
+  BalanceWait *wait = data;
+
+  for (guint g = 0; g < 2; g++)
+    for (guint n = 1; n < 3; n++)
+      {
+        g_autofree char *state = ferry_test_virsh (wait->nodes[n], "domstate", wait->names[g]);
+
+        if (g_strcmp0 (state, "running") == 0 && !ferry_test_virsh_lists (wait->nodes[0], wait->names[g]))
+          {
+            wait->moved = g;
+            wait->to = n;
+            return TRUE;
+          }
+      }
+  return FALSE;
+}
+
+/* A suggestion row: "bal-a: NODE CPU 96 % → 48 %, …". */
+static gboolean
+move_suggested (gpointer data)
+{
+  return has_text (data, "bal-a: ") || has_text (data, "bal-b: ");
+}
+
+/* Load balancing on the real nodes. A node's CPU load is the share of its
+ * CPUs its guests use (what a move changes; the nodes share this
+ * machine's CPUs, so the host's own busy share would be the same on all):
+ * node1 with two guests that keep their vCPU busy is above 75 %. The busy
+ * guests are removed whatever happens: left running, they would slow
+ * every later test. */
+static void
+balance_expect (gboolean        ok,
+                const char     *what,
+                FerryInventory *inventory,
+                BalanceWait    *wait,
+                FerryWindow    *window)
+{
+  if (ok)
+    return;
+  ferry_ui_test_screenshot (GTK_WIDGET (window), "cluster-failure.png");
+  for (guint g = 0; g < 2; g++)
+    ferry_test_remove_everywhere (inventory, wait->nodes, 3, wait->names[g]);
+  g_error ("balancing: %s", what);
+}
+
+static void
+check_balance (FerryApplication *app,
+               FerryWindow      *window,
+               GtkWidget        *page)
+{
+  FerryInventory *inventory = ferry_application_get_inventory (app);
+  const char *balanced = "Balanced: no host is above 75 %";
+  FerryNode *nodes[3];
+  BalanceWait wait = { nodes, { "bal-a", "bal-b" }, -1, 0 };
+  TextWait evened = { page, balanced };
+  const char *moved;
+
+  for (guint n = 0; n < 3; n++)
+    {
+      g_autoptr(FerryNode) node = g_list_model_get_item (ferry_inventory_get_nodes (inventory), n);
+
+      nodes[n] = node;   /* the inventory keeps it */
+    }
+  g_assert_true (has_text (page, balanced));
+  g_assert_nonnull (ferry_test_define_loaded_guest (inventory, nodes, 3, 0, "bal-a", "shared", TRUE, "cpu"));
+  g_assert_nonnull (ferry_test_define_loaded_guest (inventory, nodes, 3, 0, "bal-b", "shared", TRUE, "cpu"));
+
+  /* Two busy vCPUs on node1's two CPUs: a move is suggested (loads are
+   * averaged over 30 s: a while). */
+  balance_expect (ferry_test_wait_until (move_suggested, page, 120000), "no move suggested for node1",
+                  inventory, &wait, window);
+  ferry_ui_test_settle (500);
+  balance_expect (!has_text (page, balanced), "still said to be balanced", inventory, &wait, window);
+  balance_expect (has_text (page, ferry_node_get_name (nodes[0])), "the move is not off node1",
+                  inventory, &wait, window);
+  scroll_into_view (ferry_ui_test_find_button (page, "_Apply"));
+  ferry_ui_test_screenshot (GTK_WIDGET (window), "cluster-balance.png");
+  click (page, "_Apply");
+
+  /* One of them runs elsewhere, still alive; the other stays. */
+  balance_expect (ferry_test_wait_until (one_moved, &wait, 120000), "no busy guest moved off node1",
+                  inventory, &wait, window);
+  moved = wait.names[wait.moved];
+  g_test_message ("balancing moved %s to node%u", moved, wait.to + 1);
+  balance_expect (ferry_test_virsh_lists (nodes[0], wait.names[1 - wait.moved]), "both guests moved",
+                  inventory, &wait, window);
+  balance_expect (ferry_test_serial_grows (moved, 30000), "the moved guest stopped", inventory, &wait, window);
+  balance_expect (ferry_test_wait_until (ferry_ui_test_notified, (gpointer) moved, 10000), "no notification",
+                  inventory, &wait, window);
+
+  /* Afterwards node1 carries one busy vCPU of two: balanced again (the
+   * moved guest is not suggested back: cooldown). */
+  balance_expect (ferry_test_wait_until (text_shown, &evened, 120000), "not balanced after the move",
+                  inventory, &wait, window);
+  scroll_into_view (ferry_ui_test_find_button (page, "_Apply"));
+  ferry_ui_test_screenshot (GTK_WIDGET (window), "cluster-balanced.png");
+
+  for (guint g = 0; g < 2; g++)
+    ferry_test_remove_everywhere (inventory, nodes, 3, wait.names[g]);
+}
+
 static void
 check_create (FerryApplication *app,
               FerryWindow      *window)
@@ -210,6 +342,8 @@ check_create (FerryApplication *app,
   g_assert_true (has_text (page, "3 of 3 nodes up"));
   g_assert_true (has_text (page, "shared storage “shared”"));
   ferry_ui_test_screenshot (GTK_WIDGET (window), "cluster-overview.png");
+
+  check_balance (app, window, page);
 }
 
 static void
@@ -228,6 +362,8 @@ main (int   argc,
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* Ferry notifies when the balancing move ends. */
+  ferry_ui_test_serve_notifications ();
 
   g_test_add_func ("/ui/clusters/create", test_create);
   return g_test_run ();

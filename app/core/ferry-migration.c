@@ -1024,6 +1024,14 @@ ferry_migration_describe_progress (FerryMigration *self)
  * a little later, for a Finish step that runs late): a shut-off definition
  * there, while the host that owns the VM has it, is removed — its storage
  * untouched. A VM active in both places is never touched, only reported.
+ *
+ * The owner's copy counts only when it is settled: persistent, and not the
+ * paused incoming side of a migration. And nothing is looked at while
+ * another migration of the VM runs in this process: a check still pending
+ * from an earlier move would otherwise take a new move's incoming VM for
+ * the owner's copy and the source's definition, shut off by a QEMU that
+ * died mid-move, for a leftover — and remove the only definition (fault
+ * seed 1509251646, round 80).
  */
 
 #define RECONCILE_DELAY_S 8
@@ -1051,6 +1059,30 @@ typedef enum
 } ReconcileResult;
 
 static void reconcile_arm (Reconcile *r);
+
+/* UUID → number of jobs of this process moving that VM (main thread). */
+static GHashTable *moving;
+
+static void
+moving_add (const char *uuid,
+            int         delta)
+{
+  guint n;
+
+  if (moving == NULL)
+    moving = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (moving, uuid)) + delta;
+  if (n == 0)
+    g_hash_table_remove (moving, uuid);
+  else
+    g_hash_table_insert (moving, g_strdup (uuid), GUINT_TO_POINTER (n));
+}
+
+static gboolean
+is_moving (const char *uuid)
+{
+  return moving != NULL && g_hash_table_contains (moving, uuid);
+}
 
 static void
 reconcile_free (Reconcile *r)
@@ -1095,7 +1127,14 @@ reconcile_owner_thread (GTask        *task,
   domain = _ferry_node_lookup_domain (FERRY_NODE (source_object), data->uuid, data->uuid, &conn, NULL);
   if (domain != NULL)
     {
-      data->owner_has = TRUE;
+      int state = VIR_DOMAIN_NOSTATE, reason = 0;
+      gboolean incoming = virDomainGetState (domain, &state, &reason, 0) == 0 && state == VIR_DOMAIN_PAUSED &&
+                          (reason == VIR_DOMAIN_PAUSED_MIGRATION || reason == VIR_DOMAIN_PAUSED_POSTCOPY ||
+                           reason == VIR_DOMAIN_PAUSED_STARTING_UP);
+
+      /* A transient or incoming VM may be gone in a moment: not a copy to
+       * rely on. */
+      data->owner_has = virDomainIsPersistent (domain) == 1 && !incoming;
       data->owner_active = virDomainIsActive (domain) == 1;
       virDomainFree (domain);
       virConnectClose (conn);
@@ -1191,7 +1230,7 @@ reconcile_owner_done (GObject      *object,
   GTask *step;
 
   g_task_propagate_boolean (G_TASK (result), NULL);
-  if (ferry_node_get_state (r->stale) != FERRY_NODE_STATE_CONNECTED)
+  if (ferry_node_get_state (r->stale) != FERRY_NODE_STATE_CONNECTED || is_moving (r->uuid))
     {
       reconcile_arm (r);
       return;
@@ -1212,7 +1251,7 @@ reconcile_check (gpointer user_data)
 
   r->timeout_id = 0;
   if (ferry_node_get_state (r->stale) != FERRY_NODE_STATE_CONNECTED ||
-      ferry_node_get_state (r->owner) != FERRY_NODE_STATE_CONNECTED)
+      ferry_node_get_state (r->owner) != FERRY_NODE_STATE_CONNECTED || is_moving (r->uuid))
     {
       reconcile_arm (r);
       return G_SOURCE_REMOVE;
@@ -1284,6 +1323,7 @@ run_done (GObject      *object,
   outcome = g_task_propagate_pointer (G_TASK (result), NULL);
   g_assert (outcome != NULL);
 
+  moving_add (outcome->job->uuid, -1);
   _ferry_vm_note_migration (self->vm);
   g_clear_error (&self->error);
   if (outcome->error != NULL && !g_error_matches (outcome->error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
@@ -1439,6 +1479,7 @@ ferry_migration_run_async (FerryMigration      *self,
     }
 
   self->job = job;
+  moving_add (job->uuid, +1);
   progress_reset (&self->progress);
   _ferry_vm_note_migration (self->vm);
   set_state (self, FERRY_MIGRATION_RUNNING);

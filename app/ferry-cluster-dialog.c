@@ -37,6 +37,7 @@ struct _FerryClusterDialog
   AdwActionRow     *apply_row;
   GtkButton        *apply_button;
   AdwPreferencesGroup *networks_group;
+  AdwPreferencesGroup *storage_group;
   AdwEntryRow      *pool_name_row;
   AdwEntryRow      *pool_path_row;
   GtkSwitch        *nfs_switch;
@@ -326,6 +327,33 @@ baseline_done_cb (GObject      *object,
   update_buttons (self);
 }
 
+/* A pool every node already has at the same path: filled in (when the
+ * administrator has not typed one), to be verified like any other. */
+static void
+offer_common_pool (FerryClusterDialog *self)
+{
+  const FerryPoolFacts *pool = ferry_cluster_common_pool (self->probes);
+  g_autofree char *description = NULL;
+
+  if (pool == NULL || *gtk_editable_get_text (GTK_EDITABLE (self->pool_name_row)) != '\0' ||
+      *gtk_editable_get_text (GTK_EDITABLE (self->pool_path_row)) != '\0')
+    return;
+  gtk_editable_set_text (GTK_EDITABLE (self->pool_name_row), pool->name);
+  gtk_editable_set_text (GTK_EDITABLE (self->pool_path_row), pool->path);
+  gtk_switch_set_active (self->nfs_switch, g_str_equal (pool->type, "netfs"));
+  if (g_str_equal (pool->type, "netfs"))
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->nfs_host_row), pool->nfs_host);
+      gtk_editable_set_text (GTK_EDITABLE (self->nfs_export_row), pool->nfs_export);
+    }
+  /* The description is markup: the names are escaped. */
+  description = g_markup_printf_escaped (_("A storage pool at the same path on every node, on storage they all see (NFS, "
+                                   "or a directory the hosts share). Only virtual machines with their disks there "
+                                   "can be recovered when a node fails.\nEvery node has “%s” at %s: Verify "
+                                   "checks that they really share it."), pool->name, pool->path);
+  adw_preferences_group_set_description (self->storage_group, description);
+}
+
 static void
 probe_done_cb (GObject      *object,
                GAsyncResult *result,
@@ -358,6 +386,7 @@ probe_done_cb (GObject      *object,
       add_row (self, self->checks_group, icon, css, check->title, subtitle);
     }
   show_networks (self);
+  offer_common_pool (self);
 
   for (guint i = 0; i < probes->len && first == NULL; i++)
     if (((FerryNodeProbe *) g_ptr_array_index (probes, i))->reachable)
@@ -757,6 +786,7 @@ ferry_cluster_dialog_class_init (FerryClusterDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryClusterDialog, apply_row);
   gtk_widget_class_bind_template_child (widget_class, FerryClusterDialog, apply_button);
   gtk_widget_class_bind_template_child (widget_class, FerryClusterDialog, networks_group);
+  gtk_widget_class_bind_template_child (widget_class, FerryClusterDialog, storage_group);
   gtk_widget_class_bind_template_child (widget_class, FerryClusterDialog, pool_name_row);
   gtk_widget_class_bind_template_child (widget_class, FerryClusterDialog, pool_path_row);
   gtk_widget_class_bind_template_child (widget_class, FerryClusterDialog, nfs_switch);

@@ -54,6 +54,17 @@ network_facts_free (FerryNetworkFacts *facts)
   g_free (facts);
 }
 
+static void
+pool_facts_free (FerryPoolFacts *facts)
+{
+  g_free (facts->name);
+  g_free (facts->type);
+  g_free (facts->path);
+  g_free (facts->nfs_host);
+  g_free (facts->nfs_export);
+  g_free (facts);
+}
+
 void
 ferry_node_probe_free (FerryNodeProbe *probe)
 {
@@ -74,6 +85,7 @@ ferry_node_probe_free (FerryNodeProbe *probe)
     }
   g_clear_pointer (&probe->vms, g_ptr_array_unref);
   g_clear_pointer (&probe->networks, g_ptr_array_unref);
+  g_clear_pointer (&probe->pools, g_ptr_array_unref);
   g_free (probe);
 }
 
@@ -495,6 +507,44 @@ vm_facts (virDomainPtr domain)
   return facts;
 }
 
+static char *
+first_string (const char *xml,
+              const char *xpath)
+{
+  g_auto(GStrv) values = ferry_xml_eval_strings (xml, xpath, NULL);
+
+  return g_strdup (values != NULL && values[0] != NULL && *values[0] != '\0' ? values[0] : NULL);
+}
+
+static void
+probe_pools (virConnectPtr   conn,
+             FerryNodeProbe *probe)
+{
+  virStoragePoolPtr *pools = NULL;
+  int n = virConnectListAllStoragePools (conn, &pools, 0);
+
+  for (int i = 0; i < n; i++)
+    {
+      g_autofree char *xml = virStoragePoolGetXMLDesc (pools[i], 0);
+
+      if (xml != NULL)
+        {
+          FerryPoolFacts *facts = g_new0 (FerryPoolFacts, 1);
+
+          facts->name = g_strdup (virStoragePoolGetName (pools[i]));
+          facts->active = virStoragePoolIsActive (pools[i]) == 1;
+          facts->type = first_string (xml, "/pool/@type");
+          facts->path = first_string (xml, "/pool/target/path");
+          facts->nfs_host = first_string (xml, "/pool/source/host/@name");
+          facts->nfs_export = first_string (xml, "/pool/source/dir/@path");
+          g_ptr_array_add (probe->pools, facts);
+        }
+      virStoragePoolFree (pools[i]);
+    }
+  free (pools);
+  virResetLastError ();
+}
+
 static void
 probe_thread (GTask        *task,
               gpointer      source_object,
@@ -517,6 +567,7 @@ probe_thread (GTask        *task,
 
   probe->vms = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_vm_facts_free);
   probe->networks = g_ptr_array_new_with_free_func ((GDestroyNotify) network_facts_free);
+  probe->pools = g_ptr_array_new_with_free_func ((GDestroyNotify) pool_facts_free);
   if (!(conn = _ferry_node_dup_connection (node, &error)))
     {
       g_task_return_error (task, error);
@@ -576,6 +627,7 @@ probe_thread (GTask        *task,
       virNetworkFree (networks[i]);
     }
   free (networks);
+  probe_pools (conn, probe);
   virResetLastError ();
   virConnectClose (conn);
 
@@ -597,6 +649,7 @@ probe_complete (Gather *g)
           probe = g_new0 (FerryNodeProbe, 1);
           probe->vms = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_vm_facts_free);
           probe->networks = g_ptr_array_new_with_free_func ((GDestroyNotify) network_facts_free);
+          probe->pools = g_ptr_array_new_with_free_func ((GDestroyNotify) pool_facts_free);
           probe->error = g->errors[i] != NULL ? g_strdup (g->errors[i]->message)
                                               : g_strdup (_("It did not answer in time."));
         }
@@ -1410,6 +1463,73 @@ path_is_valid (const char *path)
 {
   return path != NULL && path[0] == '/' && strstr (path, "/..") == NULL &&
          g_utf8_validate (path, -1, NULL) && strpbrk (path, "\n\r\t") == NULL;
+}
+
+static const FerryPoolFacts *
+find_pool (const FerryNodeProbe *probe,
+           const char           *name)
+{
+  for (guint i = 0; probe->pools != NULL && i < probe->pools->len; i++)
+    {
+      const FerryPoolFacts *pool = g_ptr_array_index (probe->pools, i);
+
+      if (g_strcmp0 (pool->name, name) == 0)
+        return pool;
+    }
+  return NULL;
+}
+
+/* Active, file-based, and not libvirt's own per-host directory (the
+ * "default" pool at /var/lib/libvirt/images has the same path on every
+ * host and is never shared). */
+static gboolean
+pool_usable (const FerryPoolFacts *pool)
+{
+  return pool->active && pool->path != NULL &&
+         ((g_strcmp0 (pool->type, "dir") == 0 && !g_str_has_prefix (pool->path, "/var/lib/libvirt/")) ||
+          (g_strcmp0 (pool->type, "netfs") == 0 && pool->nfs_host != NULL && pool->nfs_export != NULL));
+}
+
+const FerryPoolFacts *
+ferry_cluster_common_pool (GPtrArray *probes)
+{
+  const FerryNodeProbe *first = NULL;
+  const FerryPoolFacts *best = NULL;
+
+  for (guint i = 0; i < probes->len && first == NULL; i++)
+    if (((FerryNodeProbe *) g_ptr_array_index (probes, i))->reachable)
+      first = g_ptr_array_index (probes, i);
+  if (first == NULL || first->pools == NULL)
+    return NULL;
+
+  for (guint p = 0; p < first->pools->len; p++)
+    {
+      const FerryPoolFacts *candidate = g_ptr_array_index (first->pools, p);
+      gboolean everywhere = pool_usable (candidate);
+
+      for (guint i = 0; i < probes->len && everywhere; i++)
+        {
+          const FerryNodeProbe *probe = g_ptr_array_index (probes, i);
+          const FerryPoolFacts *other;
+
+          if (!probe->reachable)
+            continue;
+          other = find_pool (probe, candidate->name);
+          everywhere = other != NULL && pool_usable (other) &&
+                       g_strcmp0 (other->type, candidate->type) == 0 &&
+                       g_strcmp0 (other->path, candidate->path) == 0 &&
+                       g_strcmp0 (other->nfs_host, candidate->nfs_host) == 0 &&
+                       g_strcmp0 (other->nfs_export, candidate->nfs_export) == 0;
+        }
+      if (!everywhere)
+        continue;
+      /* NFS says "shared" by itself; among equals, the first by name. */
+      if (best == NULL ||
+          (g_str_equal (candidate->type, "netfs") && !g_str_equal (best->type, "netfs")) ||
+          (g_str_equal (candidate->type, best->type) && g_strcmp0 (candidate->name, best->name) < 0))
+        best = candidate;
+    }
+  return best;
 }
 
 char *

@@ -40,6 +40,16 @@ typedef struct
   gboolean  active;
 } FerryNetworkFacts;
 
+typedef struct
+{
+  char     *name;
+  char     *type;              /* "dir", "netfs", "logical"… */
+  char     *path;              /* target path */
+  char     *nfs_host;          /* netfs: source host */
+  char     *nfs_export;        /* netfs: source directory */
+  gboolean  active;
+} FerryPoolFacts;
+
 /* What one node says about itself. */
 typedef struct
 {
@@ -59,6 +69,7 @@ typedef struct
   GStrv       models[FERRY_N_VIRTTYPES];
   GPtrArray  *vms;                 /* FerryVmFacts */
   GPtrArray  *networks;            /* FerryNetworkFacts */
+  GPtrArray  *pools;               /* FerryPoolFacts */
   /* The host's clock against ours: the creation time of a throwaway volume
    * in one of its local directory pools, taken against the middle of our
    * round trip. */
@@ -184,6 +195,14 @@ typedef struct
   const char *nfs_host;       /* netfs only */
   const char *nfs_export;     /* netfs only */
 } FerryPoolSpec;
+
+/* Pure: a "dir" or "netfs" pool that every reachable probe has, active,
+ * under the same name at the same path (the same export for netfs; a dir
+ * pool not under /var/lib/libvirt/): what the assistant offers as the
+ * shared storage, to be verified. Prefers a netfs pool, then
+ * the first by name; NULL when there is none (or no probe is reachable).
+ * The result points into @probes. */
+const FerryPoolFacts *ferry_cluster_common_pool (GPtrArray *probes);
 
 /* Pure: the <pool> XML, or NULL with an error for a bad spec. */
 char *ferry_cluster_pool_xml (const FerryPoolSpec  *spec,

@@ -287,11 +287,14 @@ check_create (FerryApplication *app,
   ferry_ui_test_screenshot (GTK_WIDGET (dialog), "cluster-assistant-checks.png");
   click (GTK_WIDGET (dialog), "_Next");
 
-  /* Shared storage: the harness's `shared` pool, set up (already there)
-   * and verified through the nodes. */
+  /* Shared storage: the harness's `shared` pool, which every node already
+   * has at the same path, is offered (not "local": libvirt's per-host
+   * /var/lib/libvirt/images), set up (already there) and verified. */
   g_assert_cmpstr (ferry_cluster_dialog_get_page (dialog), ==, "storage");
-  gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (dialog), "Pool Name")), "shared");
-  gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (dialog), "Path on Every Node")), shared_path);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_row (GTK_WIDGET (dialog), "Pool Name"))), ==, "shared");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_row (GTK_WIDGET (dialog), "Path on Every Node"))), ==,
+                   shared_path);
+  g_assert_true (has_text (GTK_WIDGET (dialog), "Every node has “shared” at"));
   ferry_ui_test_settle (200);
   click (GTK_WIDGET (dialog), "_Set Up on Every Node");
   wait_for_text (GTK_WIDGET (dialog), "16503: already there", 60000);

@@ -368,6 +368,85 @@ test_evaluate_clock (void)
 }
 
 static void
+pool_facts_free (FerryPoolFacts *facts)
+{
+  g_free (facts->name);
+  g_free (facts->type);
+  g_free (facts->path);
+  g_free (facts->nfs_host);
+  g_free (facts->nfs_export);
+  g_free (facts);
+}
+
+static FerryPoolFacts *
+add_pool (FerryNodeProbe *probe,
+          const char     *name,
+          const char     *type,
+          const char     *path,
+          const char     *nfs_host,
+          const char     *nfs_export)
+{
+  FerryPoolFacts *pool = g_new0 (FerryPoolFacts, 1);
+
+  if (probe->pools == NULL)
+    probe->pools = g_ptr_array_new_with_free_func ((GDestroyNotify) pool_facts_free);
+  pool->name = g_strdup (name);
+  pool->type = g_strdup (type);
+  pool->path = g_strdup (path);
+  pool->nfs_host = g_strdup (nfs_host);
+  pool->nfs_export = g_strdup (nfs_export);
+  pool->active = TRUE;
+  g_ptr_array_add (probe->pools, pool);
+  return pool;
+}
+
+static void
+test_common_pool (void)
+{
+  g_autoptr(GPtrArray) probes = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_node_probe_free);
+  FerryNodeProbe *a = probe_new ("node1", "u1", "9.0.0", "7.2.0");
+  FerryNodeProbe *b = probe_new ("node2", "u2", "9.0.0", "7.2.0");
+  FerryNodeProbe *down = probe_new ("node3", NULL, NULL, NULL);
+  FerryPoolFacts *b_nfs;
+  const FerryPoolFacts *found;
+
+  down->reachable = FALSE;
+  g_ptr_array_add (probes, a);
+  g_ptr_array_add (probes, b);
+  g_ptr_array_add (probes, down);
+
+  /* libvirt's per-host directory has the same path everywhere: never offered. */
+  add_pool (a, "default", "dir", "/var/lib/libvirt/images", NULL, NULL);
+  add_pool (b, "default", "dir", "/var/lib/libvirt/images", NULL, NULL);
+  g_assert_null (ferry_cluster_common_pool (probes));
+
+  /* A directory both have at the same path: offered (to be verified). */
+  add_pool (a, "vmstore", "dir", "/srv/vmstore", NULL, NULL);
+  add_pool (b, "vmstore", "dir", "/srv/vmstore", NULL, NULL);
+  found = ferry_cluster_common_pool (probes);
+  g_assert_nonnull (found);
+  g_assert_cmpstr (found->name, ==, "vmstore");
+
+  /* NFS, the same export everywhere: preferred. */
+  add_pool (a, "nfs", "netfs", "/mnt/vms", "filer", "/export/vms");
+  b_nfs = add_pool (b, "nfs", "netfs", "/mnt/vms", "filer", "/export/vms");
+  g_assert_cmpstr (ferry_cluster_common_pool (probes)->name, ==, "nfs");
+
+  /* Another export on one node, or inactive there: not the same storage. */
+  g_free (b_nfs->nfs_export);
+  b_nfs->nfs_export = g_strdup ("/export/other");
+  g_assert_cmpstr (ferry_cluster_common_pool (probes)->name, ==, "vmstore");
+  ((FerryPoolFacts *) g_ptr_array_index (b->pools, 1))->active = FALSE;
+  g_assert_null (ferry_cluster_common_pool (probes));
+
+  /* A different path on one node. */
+  ((FerryPoolFacts *) g_ptr_array_index (b->pools, 1))->active = TRUE;
+  g_free (((FerryPoolFacts *) g_ptr_array_index (b->pools, 1))->path);
+  ((FerryPoolFacts *) g_ptr_array_index (b->pools, 1))->path = g_strdup ("/srv/other");
+  g_assert_null (ferry_cluster_common_pool (probes));
+}
+
+static void
 test_cpu_helpers (void)
 {
   g_autoptr(GPtrArray) probes = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_node_probe_free);
@@ -560,6 +639,7 @@ main (int   argc,
   g_test_add_func ("/cluster/import-refused", test_import_refused);
   g_test_add_func ("/cluster/evaluate", test_evaluate);
   g_test_add_func ("/cluster/evaluate-clock", test_evaluate_clock);
+  g_test_add_func ("/cluster/common-pool", test_common_pool);
   g_test_add_func ("/cluster/cpu", test_cpu_helpers);
   g_test_add_func ("/cluster/pool-xml", test_pool_xml);
   g_test_add_func ("/cluster/networks", test_networks);

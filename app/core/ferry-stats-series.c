@@ -12,14 +12,26 @@
 
 #define MINUTE_US (60 * G_USEC_PER_SEC)
 
+/* One resolution's samples, oldest first from @start. Compact, because a
+ * client with thousands of VMs keeps a few of these per VM: times as
+ * milliseconds after @base_us (a day's ring spans 86 400 000 of them),
+ * values as floats (7 significant digits, more than a graph shows), 8
+ * bytes a sample instead of 16. Storage grows with the samples (doubling
+ * up to @capacity): a VM seen for a minute holds a minute's worth. */
 typedef struct
 {
-  gint64 *times;
-  double *values;
-  guint   capacity;
-  guint   start;      /* index of the oldest sample */
-  guint   len;
+  gint64   base_us;
+  guint32 *offsets_ms;
+  float   *values;
+  guint    capacity;   /* samples kept at most */
+  guint    allocated;  /* samples there is room for now */
+  guint    start;      /* index of the oldest sample */
+  guint    len;
 } Ring;
+
+#define RING_FIRST_ALLOCATION 16
+/* Offsets past this are moved back (the base moves forward). */
+#define RING_REBASE_MS        ((guint32) G_MAXINT32)
 
 struct _FerryStatsSeries
 {
@@ -51,18 +63,38 @@ static void
 ring_init (Ring  *ring,
            guint  capacity)
 {
+  memset (ring, 0, sizeof *ring);
   ring->capacity = MAX (capacity, 1);
-  ring->times = NULL;
-  ring->values = NULL;
-  ring->start = 0;
-  ring->len = 0;
 }
 
 static void
 ring_clear (Ring *ring)
 {
-  g_clear_pointer (&ring->times, g_free);
+  g_clear_pointer (&ring->offsets_ms, g_free);
   g_clear_pointer (&ring->values, g_free);
+  ring->allocated = ring->len = ring->start = 0;
+}
+
+static guint
+ring_index (const Ring *ring,
+            guint       i)
+{
+  /* Until the ring is full it has not wrapped: start is 0. */
+  return (ring->start + i) % ring->allocated;
+}
+
+static gint64
+ring_time (const Ring *ring,
+           guint       i)
+{
+  return ring->base_us + (gint64) ring->offsets_ms[ring_index (ring, i)] * 1000;
+}
+
+static double
+ring_value (const Ring *ring,
+            guint       i)
+{
+  return ring->values[ring_index (ring, i)];
 }
 
 static void
@@ -70,32 +102,42 @@ ring_push (Ring   *ring,
            gint64  time_us,
            double  value)
 {
+  gint64 offset_ms;
   guint index;
 
-  if (ring->times == NULL)
+  if (ring->len == 0)
+    ring->base_us = time_us;
+  offset_ms = (time_us - ring->base_us) / 1000;
+  if (offset_ms >= RING_REBASE_MS)
     {
-      ring->times = g_new (gint64, ring->capacity);
-      ring->values = g_new (double, ring->capacity);
+      /* Weeks of samples: count from the oldest one kept instead. */
+      guint32 shift = ring->offsets_ms[ring_index (ring, 0)];
+
+      for (guint i = 0; i < ring->len; i++)
+        ring->offsets_ms[ring_index (ring, i)] -= shift;
+      ring->base_us += (gint64) shift * 1000;
+      offset_ms -= shift;
     }
-  if (ring->len < ring->capacity)
+
+  if (ring->len == ring->allocated && ring->allocated < ring->capacity)
     {
-      index = (ring->start + ring->len) % ring->capacity;
+      ring->allocated = ring->allocated == 0 ? MIN (RING_FIRST_ALLOCATION, ring->capacity)
+                                             : MIN (ring->allocated * 2, ring->capacity);
+      ring->offsets_ms = g_renew (guint32, ring->offsets_ms, ring->allocated);
+      ring->values = g_renew (float, ring->values, ring->allocated);
+    }
+  if (ring->len < ring->allocated)
+    {
+      index = ring->start + ring->len;   /* not wrapped yet: start is 0 */
       ring->len++;
     }
   else
     {
       index = ring->start;
-      ring->start = (ring->start + 1) % ring->capacity;
+      ring->start = (ring->start + 1) % ring->allocated;
     }
-  ring->times[index] = time_us;
-  ring->values[index] = value;
-}
-
-static guint
-ring_index (const Ring *ring,
-            guint       i)
-{
-  return (ring->start + i) % ring->capacity;
+  ring->offsets_ms[index] = (guint32) CLAMP (offset_ms, 0, G_MAXUINT32);
+  ring->values[index] = (float) value;
 }
 
 FerryStatsSeries *
@@ -150,7 +192,7 @@ ferry_stats_series_push (FerryStatsSeries *self,
 
   /* Time only moves forward; a stale sample is dropped, not reordered. */
   if (self->fine.len > 0 &&
-      time_us <= self->fine.times[ring_index (&self->fine, self->fine.len - 1)])
+      time_us <= ring_time (&self->fine, self->fine.len - 1))
     return;
 
   ring_push (&self->fine, time_us, value);
@@ -183,7 +225,7 @@ ferry_stats_series_get_last (FerryStatsSeries *self)
 
   if (self->fine.len == 0)
     return NAN;
-  return self->fine.values[ring_index (&self->fine, self->fine.len - 1)];
+  return ring_value (&self->fine, self->fine.len - 1);
 }
 
 gint64
@@ -193,7 +235,7 @@ ferry_stats_series_get_last_time (FerryStatsSeries *self)
 
   if (self->fine.len == 0)
     return 0;
-  return self->fine.times[ring_index (&self->fine, self->fine.len - 1)];
+  return ring_time (&self->fine, self->fine.len - 1);
 }
 
 static void
@@ -205,7 +247,7 @@ copy_range (const Ring *ring,
 {
   guint first = 0;
 
-  while (first < ring->len && ring->times[ring_index (ring, first)] < from_us)
+  while (first < ring->len && ring_time (ring, first) < from_us)
     first++;
 
   *n_out = ring->len - first;
@@ -213,10 +255,8 @@ copy_range (const Ring *ring,
   *values = g_new (double, MAX (*n_out, 1));
   for (guint i = 0; i < *n_out; i++)
     {
-      guint index = ring_index (ring, first + i);
-
-      (*times_us)[i] = ring->times[index];
-      (*values)[i] = ring->values[index];
+      (*times_us)[i] = ring_time (ring, first + i);
+      (*values)[i] = ring_value (ring, first + i);
     }
 }
 
@@ -239,14 +279,13 @@ ferry_stats_series_get_range (FerryStatsSeries  *self,
   g_return_val_if_fail (times_us != NULL && values != NULL && n_out != NULL, 0);
 
   if (self->fine.len >= 2)
-    interval = (self->fine.times[ring_index (&self->fine, self->fine.len - 1)] -
-                self->fine.times[ring_index (&self->fine, 0)]) / (self->fine.len - 1);
+    interval = (ring_time (&self->fine, self->fine.len - 1) - ring_time (&self->fine, 0)) / (self->fine.len - 1);
 
   /* The fine ring serves the span when it reaches back far enough (600
    * samples at 1 s reach back 599 s: "10 minutes" within one interval),
    * or when there are no per-minute averages yet (the app just started). */
   if (self->fine.len == 0 ||
-      self->fine.times[ring_index (&self->fine, 0)] <= from + interval ||
+      ring_time (&self->fine, 0) <= from + interval ||
       self->fine.len < self->fine.capacity ||
       self->coarse.len == 0)
     {

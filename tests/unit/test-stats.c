@@ -557,6 +557,53 @@ test_sampler_skips (void)
   g_assert_finalize_object (node);
 }
 
+/* The compact rings: growing storage, wrap-around after growing, values
+ * as floats, times as milliseconds moved to a later base after weeks. */
+static void
+test_series_compact (void)
+{
+  g_autoptr(FerryStatsSeries) series = ferry_stats_series_new ("x", FERRY_STATS_UNIT_BYTES, 100, 10);
+  g_autofree gint64 *times = NULL;
+  g_autofree double *values = NULL;
+  gint64 now = T0;
+  guint n = 0;
+
+  /* 8 GiB and a bit: within a float's 7 digits. */
+  ferry_stats_series_push (series, now, 8.0 * 1024 * 1024 * 1024 + 12345);
+  g_assert_cmpfloat_with_epsilon (ferry_stats_series_get_last (series), 8.0 * 1024 * 1024 * 1024 + 12345, 1024);
+
+  /* 250 samples into a ring of 100 (grown 16, 32, 64, 100, then wrapped):
+   * the last 100 (the 50 s they cover), oldest first, to the millisecond. */
+  for (guint i = 1; i < 250; i++)
+    ferry_stats_series_push (series, now + i * 500 * 1000, i);
+  ferry_stats_series_get_range (series, now + 249 * 500 * 1000, 50 * G_USEC_PER_SEC, &times, &values, &n);
+  g_assert_cmpuint (n, ==, 100);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpint (times[i], ==, now + (150 + i) * 500 * 1000);
+      g_assert_cmpfloat (values[i], ==, 150 + i);
+    }
+  g_clear_pointer (&times, g_free);
+  g_clear_pointer (&values, g_free);
+
+  /* Sub-millisecond parts are dropped; order still holds. */
+  ferry_stats_series_push (series, now + 249 * 500 * 1000 + 1700, 1);
+  g_assert_cmpint (ferry_stats_series_get_last_time (series), ==, now + 249 * 500 * 1000 + 1000);
+
+  /* Thirty days later (past 2^31 ms after the first sample): still right. */
+  now += (gint64) 30 * 24 * 3600 * G_USEC_PER_SEC;
+  for (guint i = 0; i < 5; i++)
+    ferry_stats_series_push (series, now + i * G_USEC_PER_SEC, 1000 + i);
+  g_assert_cmpint (ferry_stats_series_get_last_time (series), ==, now + 4 * G_USEC_PER_SEC);
+  ferry_stats_series_get_range (series, now + 4 * G_USEC_PER_SEC, 10 * G_USEC_PER_SEC, &times, &values, &n);
+  g_assert_cmpuint (n, ==, 5);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpint (times[i], ==, now + i * G_USEC_PER_SEC);
+      g_assert_cmpfloat (values[i], ==, 1000 + i);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -578,6 +625,7 @@ main (int   argc,
   g_test_add_func ("/stats/series/empty", test_series_empty);
   g_test_add_func ("/stats/series/wrap", test_series_wrap);
   g_test_add_func ("/stats/series/minutes", test_series_minutes);
+  g_test_add_func ("/stats/series/compact", test_series_compact);
   g_test_add_func ("/stats/series/format", test_series_format);
   g_test_add_func ("/stats/math/rate", test_math_rate);
   g_test_add_func ("/stats/math/rate-or-last", test_math_rate_or_last);

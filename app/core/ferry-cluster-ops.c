@@ -47,15 +47,15 @@ ferry_vm_facts_free (FerryVmFacts *facts)
   g_free (facts);
 }
 
-static void
-network_facts_free (FerryNetworkFacts *facts)
+void
+ferry_network_facts_free (FerryNetworkFacts *facts)
 {
   g_free (facts->name);
   g_free (facts);
 }
 
-static void
-pool_facts_free (FerryPoolFacts *facts)
+void
+ferry_pool_facts_free (FerryPoolFacts *facts)
 {
   g_free (facts->name);
   g_free (facts->type);
@@ -566,8 +566,8 @@ probe_thread (GTask        *task,
   FERRY_ASSERT_WORKER_THREAD ();
 
   probe->vms = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_vm_facts_free);
-  probe->networks = g_ptr_array_new_with_free_func ((GDestroyNotify) network_facts_free);
-  probe->pools = g_ptr_array_new_with_free_func ((GDestroyNotify) pool_facts_free);
+  probe->networks = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_network_facts_free);
+  probe->pools = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_pool_facts_free);
   if (!(conn = _ferry_node_dup_connection (node, &error)))
     {
       g_task_return_error (task, error);
@@ -648,8 +648,8 @@ probe_complete (Gather *g)
         {
           probe = g_new0 (FerryNodeProbe, 1);
           probe->vms = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_vm_facts_free);
-          probe->networks = g_ptr_array_new_with_free_func ((GDestroyNotify) network_facts_free);
-          probe->pools = g_ptr_array_new_with_free_func ((GDestroyNotify) pool_facts_free);
+          probe->networks = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_network_facts_free);
+          probe->pools = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_pool_facts_free);
           probe->error = g->errors[i] != NULL ? g_strdup (g->errors[i]->message)
                                               : g_strdup (_("It did not answer in time."));
         }

@@ -80,6 +80,8 @@ typedef struct
 } FerryNodeProbe;
 
 void ferry_node_probe_free (FerryNodeProbe *probe);
+void ferry_pool_facts_free (FerryPoolFacts *facts);
+void ferry_network_facts_free (FerryNetworkFacts *facts);
 void ferry_vm_facts_free   (FerryVmFacts   *facts);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FerryNodeProbe, ferry_node_probe_free)
 

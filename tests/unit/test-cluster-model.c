@@ -202,13 +202,6 @@ test_import_refused (void)
     }
 }
 
-static void
-network_facts_free (FerryNetworkFacts *facts)
-{
-  g_free (facts->name);
-  g_free (facts);
-}
-
 static FerryNodeProbe *
 probe_new (const char *name,
            const char *uuid,
@@ -226,7 +219,7 @@ probe_new (const char *name,
   probe->hypervisor_version = g_strdup (qemu);
   probe->models[FERRY_VIRTTYPE_QEMU] = g_strdupv ((char **) models);
   probe->vms = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_vm_facts_free);
-  probe->networks = g_ptr_array_new_with_free_func ((GDestroyNotify) network_facts_free);
+  probe->networks = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_network_facts_free);
   return probe;
 }
 
@@ -367,17 +360,6 @@ test_evaluate_clock (void)
   g_assert_null (strstr (detail, "node5"));
 }
 
-static void
-pool_facts_free (FerryPoolFacts *facts)
-{
-  g_free (facts->name);
-  g_free (facts->type);
-  g_free (facts->path);
-  g_free (facts->nfs_host);
-  g_free (facts->nfs_export);
-  g_free (facts);
-}
-
 static FerryPoolFacts *
 add_pool (FerryNodeProbe *probe,
           const char     *name,
@@ -389,7 +371,7 @@ add_pool (FerryNodeProbe *probe,
   FerryPoolFacts *pool = g_new0 (FerryPoolFacts, 1);
 
   if (probe->pools == NULL)
-    probe->pools = g_ptr_array_new_with_free_func ((GDestroyNotify) pool_facts_free);
+    probe->pools = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_pool_facts_free);
   pool->name = g_strdup (name);
   pool->type = g_strdup (type);
   pool->path = g_strdup (path);

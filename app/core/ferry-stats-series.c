@@ -42,6 +42,10 @@ struct _FerryStatsSeries
   Ring            fine;
   Ring            coarse;
 
+  /* The latest sample as it came (the rings keep floats): read-outs and
+   * sums of current values stay exact. */
+  double          last;
+
   /* The minute being averaged into the coarse ring. */
   gint64          minute;
   double          minute_sum;
@@ -196,6 +200,7 @@ ferry_stats_series_push (FerryStatsSeries *self,
     return;
 
   ring_push (&self->fine, time_us, value);
+  self->last = value;
 
   minute = time_us / MINUTE_US;
   if (minute != self->minute)
@@ -225,7 +230,7 @@ ferry_stats_series_get_last (FerryStatsSeries *self)
 
   if (self->fine.len == 0)
     return NAN;
-  return ring_value (&self->fine, self->fine.len - 1);
+  return self->last;
 }
 
 gint64

@@ -568,9 +568,15 @@ test_series_compact (void)
   gint64 now = T0;
   guint n = 0;
 
-  /* 8 GiB and a bit: within a float's 7 digits. */
+  /* 8 GiB and a bit: the latest value exactly, the history within a
+   * float's 7 digits. */
   ferry_stats_series_push (series, now, 8.0 * 1024 * 1024 * 1024 + 12345);
-  g_assert_cmpfloat_with_epsilon (ferry_stats_series_get_last (series), 8.0 * 1024 * 1024 * 1024 + 12345, 1024);
+  g_assert_cmpfloat (ferry_stats_series_get_last (series), ==, 8.0 * 1024 * 1024 * 1024 + 12345);
+  ferry_stats_series_get_range (series, now, G_USEC_PER_SEC, &times, &values, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpfloat_with_epsilon (values[0], 8.0 * 1024 * 1024 * 1024 + 12345, 1024);
+  g_clear_pointer (&times, g_free);
+  g_clear_pointer (&values, g_free);
 
   /* 250 samples into a ring of 100 (grown 16, 32, 64, 100, then wrapped):
    * the last 100 (the 50 s they cover), oldest first, to the millisecond. */

@@ -36,6 +36,7 @@
 #include "ferry-ha.h"
 #include "ferry-ha-manager.h"
 #include "ferry-libvirt.h"
+#include "ferry-maintenance-private.h"
 #include "ferry-node-private.h"
 #include "ferry-placement.h"
 #include "ferry-vm-private.h"
@@ -804,24 +805,8 @@ ferry_ha_manager_plan_recovery (FerryHaManager *self,
   /* Keep-apart groups: who of a group already runs where. */
   if (self->groups_func != NULL)
     groups = self->groups_func (failed, self->groups_data);
-  for (guint i = 0; groups != NULL && i < hosts_nodes->len; i++)
-    {
-      FerryNode *node = g_ptr_array_index (hosts_nodes, i);
-      GListModel *on_node = ferry_node_get_vms (node);
-
-      for (guint j = 0; j < g_list_model_get_n_items (on_node); j++)
-        {
-          FerryVm *vm = g_list_model_get_item (on_node, j);
-          FerryPlacementVm r = { 0 };
-
-          g_ptr_array_add (resident_refs, vm);
-          r.id = ferry_vm_get_uuid (vm);
-          r.current_host = ferry_node_get_id (node);
-          r.group = g_hash_table_lookup (groups, r.id);
-          if (r.group != NULL && ferry_vm_state_is_active (ferry_vm_get_state (vm)))
-            g_array_append_val (resident, r);
-        }
-    }
+  if (groups != NULL)
+    _ferry_placement_add_group_residents (hosts_nodes, NULL, groups, resident, resident_refs);
 
   for (guint i = 0; i < at_risk->len; i++)
     {

@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "ferry-maintenance.h"
+#include "ferry-maintenance-private.h"
 #include "ferry-placement.h"
 
 #define ASSUMED_LINK_MIB 119
@@ -42,6 +43,35 @@ static GPtrArray *
 new_steps (void)
 {
   return g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_maintenance_step_free);
+}
+
+void
+_ferry_placement_add_group_residents (GPtrArray  *nodes,
+                                      FerryNode  *skip,
+                                      GHashTable *groups,
+                                      GArray     *resident,
+                                      GPtrArray  *refs)
+{
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      FerryNode *n = g_ptr_array_index (nodes, i);
+      GListModel *list = ferry_node_get_vms (n);
+
+      if (n == skip)
+        continue;
+      for (guint v = 0; v < g_list_model_get_n_items (list); v++)
+        {
+          FerryVm *vm = g_list_model_get_item (list, v);
+          FerryPlacementVm r = { 0 };
+
+          g_ptr_array_add (refs, vm);
+          r.id = ferry_vm_get_uuid (vm);
+          r.current_host = ferry_node_get_id (n);
+          r.group = g_hash_table_lookup (groups, r.id);
+          if (r.group != NULL && ferry_vm_state_is_active (ferry_vm_get_state (vm)))
+            g_array_append_val (resident, r);
+        }
+    }
 }
 
 GPtrArray *
@@ -108,26 +138,8 @@ ferry_maintenance_plan (FerryInventory *inventory,
     }
 
   /* Where the groups' other members run now. */
-  for (guint i = 0; groups != NULL && i < n_nodes; i++)
-    {
-      FerryNode *n = g_ptr_array_index (node_refs, i);
-      GListModel *list = ferry_node_get_vms (n);
-
-      if (n == node)
-        continue;
-      for (guint v = 0; v < g_list_model_get_n_items (list); v++)
-        {
-          FerryVm *vm = g_list_model_get_item (list, v);
-          FerryPlacementVm r = { 0 };
-
-          g_ptr_array_add (resident_refs, vm);
-          r.id = ferry_vm_get_uuid (vm);
-          r.current_host = ferry_node_get_id (n);
-          r.group = g_hash_table_lookup (groups, r.id);
-          if (r.group != NULL && ferry_vm_state_is_active (ferry_vm_get_state (vm)))
-            g_array_append_val (resident, r);
-        }
-    }
+  if (groups != NULL)
+    _ferry_placement_add_group_residents (node_refs, node, groups, resident, resident_refs);
 
   plan = ferry_placement_plan (hosts, n_nodes, (FerryPlacementVm *) placement_vms->data,
                                placement_vms->len, (FerryPlacementVm *) resident->data, resident->len);

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Builds Ferry and runs its whole test suite, as CI does:
-#   - installs what is missing (Debian 12 packages),
+#   - installs what is missing (Debian 12 packages, and once the test guests'
+#     kernel: build-aux/install-deps.sh) and checks every program it runs,
 #   - builds with -Werror, and again with AddressSanitizer + UBSan,
 #   - starts a real local cluster of 3 libvirtd nodes (tests/cluster),
 #   - runs unit, data, integration and UI tests (UI under Xvfb),
 #   - runs unit and integration tests again under the sanitizers,
 #   - runs the benchmarks, which print numbers.
-# Needs root (it installs packages and starts libvirtd nodes).
+# Needs root (it installs packages and starts libvirtd nodes). Every failure
+# ends in a line "test.sh: …" that says what failed.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,22 +20,20 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
+step="starting"
+trap 'echo "test.sh: failed while $step (exit $?, line $LINENO: $BASH_COMMAND)" >&2' ERR
+
+step="installing the dependencies (build-aux/install-deps.sh)"
 bash build-aux/install-deps.sh
 
 build=_build
 asan=_build-asan
-setup () {
-  local dir=$1; shift
-  if [ -f "$dir/build.ninja" ]; then
-    meson setup --reconfigure "$dir" "$@" >/dev/null
-  else
-    meson setup "$dir" "$@" >/dev/null
-  fi
-}
-setup "$build" --werror
-setup "$asan" --werror -Db_sanitize=address,undefined -Db_lundef=false -Dui_tests=false
-ninja -C "$build"
-ninja -C "$asan"
+# shellcheck source=build-aux/setup-build.sh
+. build-aux/setup-build.sh
+step="configuring $build"; setup_build "$build" --werror
+step="configuring $asan"; setup_build "$asan" --werror -Db_sanitize=address,undefined -Db_lundef=false -Dui_tests=false
+step="building $build (ninja)"; ninja -C "$build"
+step="building $asan (ninja)"; ninja -C "$asan"
 
 cluster=tests/cluster/cluster
 logdir="$top/$build/test-logs"
@@ -49,32 +49,45 @@ cleanup () {
 trap cleanup EXIT INT TERM
 
 # A clean cluster every run: nothing left from an earlier run or demo.
+step="stopping an earlier cluster"
 "$cluster" down >/dev/null 2>&1 || true
+step="starting the local cluster (tests/cluster/cluster up 3)"
 "$cluster" up 3
 
 # A display of our own for the UI tests and the window bench.
+step="starting Xvfb"
 for n in $(seq 90 120); do
   if [ ! -e "/tmp/.X$n-lock" ] && [ ! -e "/tmp/.X11-unix/X$n" ]; then display=":$n"; break; fi
 done
 Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$logdir/xvfb.log" 2>&1 &
 xvfb_pid=$!
 export DISPLAY=$display
-for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done 2>/dev/null || sleep 2
+ready=0
+for _ in $(seq 100); do xdpyinfo >/dev/null 2>&1 && { ready=1; break; }; sleep 0.1; done
+[ "$ready" = 1 ] || { cat "$logdir/xvfb.log" >&2; echo "test.sh: Xvfb did not start on $display (log above)" >&2; exit 1; }
 
 export FERRY_REQUIRE_CLUSTER=1
 export FERRY_CLUSTER_DIR=${FERRY_CLUSTER_DIR:-/var/tmp/ferry-cluster}
 
 status=0
+failed=()
+step="testing $build"
 echo "== tests: $build (unit, data, integration, ui)"
-dbus-run-session -- meson test -C "$build" --print-errorlogs --num-processes 2 || status=1
+dbus-run-session -- meson test -C "$build" --print-errorlogs --num-processes 2 || { status=1; failed+=("$build"); }
 cp "$build/meson-logs/testlog.json" "$logdir/results-build.json"
 
+step="testing $asan"
 echo "== tests: $asan (unit, integration under AddressSanitizer + UBSan)"
-dbus-run-session -- meson test -C "$asan" --print-errorlogs --suite unit --suite integration || status=1
+dbus-run-session -- meson test -C "$asan" --print-errorlogs --suite unit --suite integration || { status=1; failed+=("$asan"); }
 cp "$asan/meson-logs/testlog.json" "$logdir/results-asan.json"
 
+step="running the benchmarks"
 echo "== benchmarks"
 dbus-run-session -- meson test -C "$build" --benchmark --verbose 2>&1 | tee "$logdir/bench.log" | grep -vE "^ *[0-9]+/[0-9]+ |DEBUG" || true
 
-python3 build-aux/summarize-tests.py "$logdir/results-build.json" "$logdir/results-asan.json"
+step="summing up"
+python3 build-aux/summarize-tests.py "$logdir/results-build.json" "$logdir/results-asan.json" || status=1
+if [ "$status" != 0 ]; then
+  echo "test.sh: tests failed in ${failed[*]:-the summary} (failures listed above; logs in $build/meson-logs and $asan/meson-logs)" >&2
+fi
 exit $status

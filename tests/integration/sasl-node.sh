@@ -15,8 +15,9 @@
 #
 # Like tests/cluster's nodes, it runs in a mount namespace of its own
 # (unshare --mount --propagation private) with private bind mounts over
-# libvirt's directories and over /etc/sasl2 (where Cyrus SASL reads the
-# "libvirt" application's mechanisms and user database), so it shares no
+# libvirt's directories, and Cyrus SASL reads the "libvirt" application's
+# mechanisms from DIR/sasl2 (SASL_CONF_PATH: nothing in /etc, which on a
+# fresh machine has no /etc/sasl2 to mount over), so it shares no
 # state with the machine's libvirt or with the cluster. Its state lives in
 # DIR, nowhere else; a new start rewrites its configuration and user
 # database but keeps DIR/cache (libvirtd's QEMU capabilities, seconds to
@@ -141,8 +142,8 @@ stdio_handler = "file"
 user = "root"
 group = "root"
 EOF
-# Cyrus SASL reads /etc/sasl2/libvirt.conf; the bind mount below puts this
-# one there, for this daemon only.
+# Cyrus SASL reads libvirt.conf from $SASL_CONF_PATH (set for this daemon
+# only, below) instead of /etc/sasl2.
 cat > "$dir/sasl2/libvirt.conf" <<EOF
 mech_list: digest-md5
 sasldb_path: /etc/libvirt/passwd.db
@@ -158,7 +159,7 @@ unshare --mount --propagation private -- /bin/sh -euc '
   mount --bind "$d/etc" /etc/libvirt
   mount --bind "$d/log" /var/log/libvirt
   mount --bind "$d/cache" /var/cache/libvirt
-  mount --bind "$d/sasl2" /etc/sasl2
+  export SASL_CONF_PATH="$d/sasl2"
   exec /usr/sbin/libvirtd --daemon --listen --config /etc/libvirt/libvirtd.conf --pid-file "$d/libvirtd.pid"
 ' sasl-node "$dir" >> "$dir/log/start.log" 2>&1 ||
   { cat "$dir/log/start.log" >&2; exit 1; }

@@ -229,33 +229,37 @@ ferry_test_cluster_dir (void)
   return dir != NULL ? dir : "/var/tmp/ferry-cluster";
 }
 
-/* Once per test program, as root: nodes whose libvirtd died since the
- * last program (libvirt 9.0's daemon can crash when a client goes away in
- * the middle of an event registration: a segfault in the kernel log, not
- * Ferry's doing) are started again, loudly, so that one crash does not
- * fail every later test. */
+/* Once per test program, as root: the cluster as `cluster up` left it
+ * (`cluster reset`), whatever earlier programs did or left behind, so that
+ * no test depends on the order meson runs them in. Nodes whose libvirtd
+ * died are started again (libvirt 9.0's daemon can crash when a client goes
+ * away in the middle of an event registration: a segfault in the kernel
+ * log, not Ferry's doing). What the reset changed is printed: a test that
+ * left something behind shows in the next one's log. */
 static void
-heal_cluster (void)
+reset_cluster (void)
 {
-  static gsize healed = 0;
+  static gsize done = 0;
   const char *srcdir = g_getenv ("FERRY_SOURCE_DIR");
   g_autofree char *script = NULL;
   g_autofree char *err = NULL;
   int status = 0;
 
-  if (!g_once_init_enter (&healed))
+  if (!g_once_init_enter (&done))
     return;
   if (geteuid () == 0)
     {
-      const char *argv[] = { NULL, "heal", NULL };
+      const char *argv[] = { NULL, "reset", NULL };
 
       script = g_build_filename (srcdir ? srcdir : ".", "tests", "cluster", "cluster", NULL);
       argv[0] = script;
-      if (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status, NULL) &&
-          err != NULL && strstr (err, "not running") != NULL)
+      if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status, NULL) ||
+          !g_spawn_check_wait_status (status, NULL))
+        g_error ("tests/cluster/cluster reset failed:\n%s", err ? err : "");
+      if (err != NULL && *err != '\0')
         g_printerr ("%s", err);
     }
-  g_once_init_leave (&healed, 1);
+  g_once_init_leave (&done, 1);
 }
 
 GPtrArray *
@@ -268,7 +272,7 @@ ferry_test_read_cluster_nodes (void)
 
   if (!g_file_get_contents (path, &contents, NULL, NULL))
     return NULL;
-  heal_cluster ();
+  reset_cluster ();
   nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   lines = g_strsplit (contents, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)

@@ -112,6 +112,15 @@ def bootstrap():
             cluster_unavailable(f'{name} ({uri}) does not answer')
     if os.geteuid() != 0:
         skip('defining test guests on the cluster needs root')
+    # The cluster as `cluster up` left it, whatever ran before (as every
+    # test program does; ferry-test-util.c): what it changed is printed.
+    if os.environ.get('FERRY_A11Y_PRIVATE_BUS') != '1':
+        reset = subprocess.run([cluster, 'reset'], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if reset.stderr:
+            print(reset.stderr, end='', flush=True)
+        if reset.returncode != 0:
+            print('FAIL: tests/cluster/cluster reset failed', flush=True)
+            sys.exit(1)
 
     # G_DEBUG (fatal-warnings in the test environment) is for Ferry, not for
     # this interpreter's GLib under pyatspi.

@@ -2,10 +2,20 @@
 # Builds Ferry, starts a live local demo cluster (3 real libvirtd nodes with
 # small running guests, tests/cluster) and opens Ferry connected to it.
 # Needs root: it installs Debian packages and starts libvirtd and QEMU.
-set -euo pipefail
+#
+#   build-aux/demo.sh [FERRY-OPTIONS…]   the demo (the cluster stays up; stop
+#                                        it with tests/cluster/cluster down)
+#   build-aux/demo.sh --check            all of the demo's set-up, then Ferry
+#       on a virtual display until every demo VM is listed (seen through its
+#       accessibility tree), a screenshot (_build/demo-check.png), exit 0;
+#       otherwise non-zero with the reason. CI runs it after the tests.
+set -eEuo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+
+check=0
+if [ "${1:-}" = --check ]; then check=1; shift; fi
 
 if [ "$(id -u)" -ne 0 ]; then
   cat >&2 <<TXT
@@ -19,15 +29,28 @@ TXT
   exit 1
 fi
 
+step="starting"
+trap 'echo "demo.sh: failed while $step (exit $?, line $LINENO: $BASH_COMMAND)" >&2' ERR
+
+step="installing the dependencies (build-aux/install-deps.sh)"
 bash build-aux/install-deps.sh
-if [ -f _build/build.ninja ]; then meson setup --reconfigure _build >/dev/null; else meson setup _build >/dev/null; fi
-ninja -C _build
+# shellcheck source=build-aux/setup-build.sh
+. build-aux/setup-build.sh
+step="configuring _build"; setup_build _build
+step="building _build (ninja)"; ninja -C _build
 
 export FERRY_CLUSTER_DIR=${FERRY_CLUSTER_DIR:-/var/tmp/ferry-cluster}
-tests/cluster/cluster up 3
+cluster=tests/cluster/cluster
+was_up=0
+[ -s "$FERRY_CLUSTER_DIR/nodes" ] && was_up=1
+step="starting the demo cluster (tests/cluster/cluster up 3)"
+"$cluster" up 3
+# A cluster left by something else is put back as `up` made it.
+[ "$was_up" = 0 ] || { step="resetting the demo cluster"; "$cluster" reset; }
 
 # The demo's own saved connections (your real ones are left alone): each
 # node by name, with 127.0.0.1 as its migration address.
+step="writing the demo's connections"
 config="$FERRY_CLUSTER_DIR/ferry-demo.ini"
 {
   echo "[Ferry]"
@@ -44,6 +67,20 @@ config="$FERRY_CLUSTER_DIR/ferry-demo.ini"
 mv "$config.tmp" "$config"
 export FERRY_CONFIG=$config
 export GSETTINGS_SCHEMA_DIR="$top/_build/data"
+
+if [ "$check" = 1 ]; then
+  step="checking the demo (build-aux/demo-check.py)"
+  rc=0
+  FERRY_EXE="$top/_build/app/ferry" dbus-run-session -- /usr/bin/python3 build-aux/demo-check.py || rc=$?
+  # What --check started, it stops.
+  [ "$was_up" = 1 ] || "$cluster" down >/dev/null 2>&1 || true
+  if [ "$rc" != 0 ]; then
+    echo "demo.sh --check: failed (exit $rc): Ferry did not show the demo cluster (reason above)" >&2
+    exit "$rc"
+  fi
+  echo "demo.sh --check: passed"
+  exit 0
+fi
 
 run=()
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
@@ -63,4 +100,5 @@ fi
 export NO_AT_BRIDGE=${NO_AT_BRIDGE:-1}
 
 echo "Opening Ferry on the demo cluster (stop the cluster later with: tests/cluster/cluster down)"
+step="running Ferry"
 "${run[@]}" "$top/_build/app/ferry" "$@"

@@ -258,16 +258,18 @@ class Session:
         except OSError:
             return []
 
-    def start_ferry(self):
+    def start_ferry(self, config=None):
+        """Ferry on our nodes, or with @config (saved connections) as given."""
         exe = os.environ.get('FERRY_EXE') or os.path.join(builddir, 'app', 'ferry')
         check(os.access(exe, os.X_OK), f'{exe} is not built')
-        config = os.path.join(self.tmp, 'connections.ini')
-        with open(config, 'w') as f:
-            f.write('[Ferry]\nversion=1\n')
-            for name, uri, address in self.nodes:
-                f.write(f'\n[Node a11y-{name}]\nuri={uri}\nname={name}\n')
-                if address:
-                    f.write(f'migration-address={address}\n')
+        if config is None:
+            config = os.path.join(self.tmp, 'connections.ini')
+            with open(config, 'w') as f:
+                f.write('[Ferry]\nversion=1\n')
+                for name, uri, address in self.nodes:
+                    f.write(f'\n[Node a11y-{name}]\nuri={uri}\nname={name}\n')
+                    if address:
+                        f.write(f'migration-address={address}\n')
         env = dict(os.environ)
         # The other tests run without accessibility; this one is about it.
         env.pop('NO_AT_BRIDGE', None)
@@ -472,7 +474,9 @@ class Driver:
 
     # -- the steps --------------------------------------------------------------
 
-    def run(self):
+    def open_main(self, vms):
+        """The main window as a user sees it: every node connected in the
+        "Hosts" list and a row for each of @vms in the table. Returns it."""
         frame = wait_for('the Ferry window on the accessibility bus',
                          lambda: self.window(lambda n: n == 'Ferry'), 60, 0.5)
         log('window found through AT-SPI')
@@ -483,8 +487,12 @@ class Driver:
         log('hosts list: ' + ', '.join(hosts.getChildAtIndex(i).name for i in range(hosts.childCount)))
         table = wait_for('the "Virtual machines" table', lambda: self.find(frame, 'tree table', 'Virtual machines'), 30)
         self.rows = wait_for('the rows of the table', lambda: self.find(table, 'list', 'Virtual machines'), 30)
-        for vm in (GUEST_OFF, GUEST_RUN):
+        for vm in vms:
             wait_for(f'the row "{vm}"', lambda: self.row(vm), 60, 0.5)
+        return frame
+
+    def run(self):
+        frame = self.open_main((GUEST_OFF, GUEST_RUN))
         screenshot('a11y-main.png')
 
         self.start(frame)

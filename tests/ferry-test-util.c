@@ -272,6 +272,8 @@ ferry_test_read_cluster_nodes (void)
 
   if (!g_file_get_contents (path, &contents, NULL, NULL))
     return NULL;
+  /* The witness of every cluster test. */
+  ferry_test_require_programs ("virsh", NULL);
   reset_cluster ();
   nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   lines = g_strsplit (contents, "\n", -1);

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "ferry-core-all.h"
+#include "ferry-test-programs.h"
 
 G_BEGIN_DECLS
 

@@ -881,7 +881,15 @@ ssh_thread (GTask        *task,
   g_clear_object (&launcher);
   if (ssh == NULL)
     {
-      g_prefix_error (&error, _("Could not run ssh: "));
+      if (g_error_matches (error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT))
+        {
+          g_clear_error (&error);
+          g_set_error_literal (&error, FERRY_CONSOLE_ERROR, FERRY_CONSOLE_ERROR_SSH,
+                               _("ssh is not installed on this computer: consoles of hosts "
+                                 "reached over ssh need OpenSSH’s client (Debian: openssh-client)."));
+        }
+      else
+        g_prefix_error (&error, _("Could not run ssh: "));
       goto out;
     }
 

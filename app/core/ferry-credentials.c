@@ -1177,6 +1177,18 @@ explain (const char *uri,
                               "accepted. Connect again and compare the key’s fingerprint with the "
                               "host’s when Ferry asks, or add the host’s key to ~/.ssh/known_hosts."),
                             who);
+  /* What this computer or the host lacks for libvirt's ssh transport. */
+  if (strstr (message, "Cannot find 'ssh'") != NULL)
+    return g_strdup_printf (_("Ferry cannot connect to %s: ssh is not installed on this computer. "
+                              "Install OpenSSH’s client (Debian: openssh-client)."),
+                            who);
+  if (strstr (message, "Remote command terminated") != NULL ||
+      (strstr (message, "nc:") != NULL && strstr (message, "not found") != NULL))
+    return g_strdup_printf (_("%s accepted the ssh login but ran no libvirt proxy: install "
+                              "libvirt’s virt-ssh-helper or OpenBSD netcat (Debian: "
+                              "netcat-openbsd) on it, and check that its libvirt socket is where "
+                              "the connection’s address says."),
+                            who);
   if ((a = find_between (message, "Permission denied", "(", ")")) != NULL)
     return g_strdup_printf (_("%s refused the ssh login (it accepts: %s). Check the user name in "
                               "the connection’s address, add your key to the ssh agent, or type "

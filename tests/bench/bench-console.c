@@ -53,6 +53,7 @@
 
 #include "ferry-vnc-display.h"
 #include "ferry-vnc-display-private.h"
+#include "ferry-test-programs.h"
 
 #include "ferry-bench-util.h"
 
@@ -1249,6 +1250,7 @@ main (int   argc,
       g_printerr ("bench-console: %s\n", error->message);
       return 2;
     }
+  ferry_test_require_programs ("remote-viewer", "xdotool", "virsh", NULL);
   window_s = MAX (window_s, 1);
   if (!g_str_has_prefix (guest, "con-"))
     {

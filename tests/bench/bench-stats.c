@@ -795,6 +795,7 @@ main (int   argc,
       g_printerr ("bench-stats: %s\n", error->message);
       return 2;
     }
+  ferry_test_require_programs ("virt-manager", NULL);
   opt_window = MAX (opt_window, 1);
   opt_settle = MAX (opt_settle, 0);
   opt_interval = CLAMP (opt_interval, 1, 60);

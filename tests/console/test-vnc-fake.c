@@ -49,6 +49,7 @@
 
 #include "ferry-vnc-display.h"
 #include "ferry-vnc-display-private.h"
+#include "ferry-test-programs.h"
 
 #define FB_WIDTH  320
 #define FB_HEIGHT 200
@@ -1011,6 +1012,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  ferry_test_require_programs ("python3", "xdotool", NULL);
 
   /* The cairo renderer draws; no need to load Mesa's GL at all. */
   g_setenv ("GDK_DEBUG", "gl-disable", FALSE);

@@ -49,6 +49,7 @@
 
 #include "ferry-vnc-display.h"
 #include "ferry-vnc-display-private.h"
+#include "ferry-test-programs.h"
 
 #define GUEST "n1-web"
 
@@ -1035,6 +1036,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  ferry_test_require_programs ("import", "xdotool", NULL);
 
   /* The cairo renderer draws; no need to load Mesa's GL at all (its
    * start-up allocations are all LeakSanitizer reported here). */

@@ -1098,6 +1098,7 @@ main (int   argc,
     n_rounds = (guint) g_ascii_strtoull (rounds_env, NULL, 10);
 
   g_test_init (&argc, &argv, NULL);
+  ferry_test_require_programs ("virsh", NULL);
   ferry_core_init ();
 
   cluster_script = g_build_filename (srcdir ? srcdir : ".", "tests", "cluster", "cluster", NULL);

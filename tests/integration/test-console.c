@@ -757,6 +757,7 @@ main (int   argc,
   }
 
   g_test_init (&argc, &argv, NULL);
+  ferry_test_require_programs ("ssh", "/usr/sbin/sshd", "ssh-keygen", "nc", NULL);
   ferry_core_init ();
 
   cluster_dir = g_strdup (g_getenv ("FERRY_CLUSTER_DIR") ? g_getenv ("FERRY_CLUSTER_DIR")

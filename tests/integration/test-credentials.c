@@ -996,6 +996,8 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  ferry_test_require_programs ("ssh", "/usr/sbin/sshd", "ssh-keygen", "saslpasswd2", "certtool",
+                               "dbus-daemon", "gnome-keyring-daemon", NULL);
 
   /* Before any thread: the environment of the whole test. */
   tmpdir = g_dir_make_tmp ("ferry-test-credentials-XXXXXX", NULL);

@@ -363,6 +363,7 @@ main (int   argc,
   g_autofree char *runtime = NULL;
   int ret;
 
+  ferry_test_require_programs ("xdotool", "saslpasswd2", "dbus-daemon", "gnome-keyring-daemon", NULL);
   /* Before anything talks to D-Bus or starts a thread. */
   tmpdir = g_dir_make_tmp ("ferry-ui-credentials-XXXXXX", NULL);
   runtime = g_build_filename (tmpdir, "run", NULL);

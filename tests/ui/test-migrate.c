@@ -774,6 +774,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  ferry_test_require_programs ("xdotool", NULL);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   ferry_ui_test_serve_notifications ();

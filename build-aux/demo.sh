@@ -78,7 +78,7 @@ if [ "$check" = 1 ]; then
     echo "demo.sh --check: failed (exit $rc): Ferry did not show the demo cluster (reason above)" >&2
     exit "$rc"
   fi
-  echo "demo.sh --check: passed"
+  echo "demo.sh --check: passed in $SECONDS s"
   exit 0
 fi
 
@@ -99,6 +99,6 @@ fi
 # Without an accessibility bus GTK only complains; don't let it.
 export NO_AT_BRIDGE=${NO_AT_BRIDGE:-1}
 
-echo "Opening Ferry on the demo cluster (stop the cluster later with: tests/cluster/cluster down)"
+echo "Opening Ferry on the demo cluster after $SECONDS s of set-up (stop the cluster later with: tests/cluster/cluster down)"
 step="running Ferry"
 "${run[@]}" "$top/_build/app/ferry" "$@"

@@ -23,8 +23,14 @@ fi
 step="starting"
 trap 'echo "test.sh: failed while $step (exit $?, line $LINENO: $BASH_COMMAND)" >&2' ERR
 
+# Where the time goes, said at the end (the README quotes it).
+phases=()
+mark=$SECONDS
+took () { phases+=("$1 $((SECONDS - mark)) s"); mark=$SECONDS; }
+
 step="installing the dependencies (build-aux/install-deps.sh)"
 bash build-aux/install-deps.sh
+took install
 
 build=_build
 asan=_build-asan
@@ -34,6 +40,7 @@ step="configuring $build"; setup_build "$build" --werror
 step="configuring $asan"; setup_build "$asan" --werror -Db_sanitize=address,undefined -Db_lundef=false -Dui_tests=false
 step="building $build (ninja)"; ninja -C "$build"
 step="building $asan (ninja)"; ninja -C "$asan"
+took build
 
 cluster=tests/cluster/cluster
 logdir="$top/$build/test-logs"
@@ -53,6 +60,7 @@ step="stopping an earlier cluster"
 "$cluster" down >/dev/null 2>&1 || true
 step="starting the local cluster (tests/cluster/cluster up 3)"
 "$cluster" up 3
+took cluster
 
 # A display of our own for the UI tests and the window bench.
 step="starting Xvfb"
@@ -80,10 +88,13 @@ step="testing $asan"
 echo "== tests: $asan (unit, integration under AddressSanitizer + UBSan)"
 dbus-run-session -- meson test -C "$asan" --print-errorlogs --suite unit --suite integration || { status=1; failed+=("$asan"); }
 cp "$asan/meson-logs/testlog.json" "$logdir/results-asan.json"
+took tests
 
 step="running the benchmarks"
 echo "== benchmarks"
 dbus-run-session -- meson test -C "$build" --benchmark --verbose 2>&1 | tee "$logdir/bench.log" | grep -vE "^ *[0-9]+/[0-9]+ |DEBUG" || true
+took benchmarks
+echo "test.sh: $SECONDS s in all ($(IFS=,; echo "${phases[*]}" | sed 's/,/, /g'))"
 
 step="summing up"
 python3 build-aux/summarize-tests.py "$logdir/results-build.json" "$logdir/results-asan.json" || status=1

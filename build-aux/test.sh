@@ -77,17 +77,41 @@ for _ in $(seq 100); do xdpyinfo >/dev/null 2>&1 && { ready=1; break; }; sleep 0
 export FERRY_REQUIRE_CLUSTER=1
 export FERRY_CLUSTER_DIR=${FERRY_CLUSTER_DIR:-/var/tmp/ferry-cluster}
 
+# run_tests DIR RESULTS [MESON-TEST-ARGS…]: DIR's tests in meson's order or,
+# with FERRY_TEST_ORDER=shuffle, one at a time in a random order
+# (FERRY_TEST_SEED replays one): no test may depend on what ran before it.
+# meson's results go to RESULTS (testlog.json lines).
+run_tests () {
+  local dir=$1 results=$2 rc=0 line suite name seed
+  shift 2
+  if [ "${FERRY_TEST_ORDER:-}" != shuffle ]; then
+    dbus-run-session -- meson test -C "$dir" --print-errorlogs "$@" || rc=1
+    cp "$dir/meson-logs/testlog.json" "$results"
+    return $rc
+  fi
+  seed=${FERRY_TEST_SEED:-$RANDOM$RANDOM}
+  echo "== $dir, one test at a time in a random order (FERRY_TEST_SEED=$seed replays it)"
+  : > "$results"
+  exec 3< <(meson test -C "$dir" --no-rebuild --list "$@" 2>/dev/null | grep ' / ' |
+            shuf --random-source=<(yes "$seed"))
+  while read -r -u 3 line; do
+    suite=${line#*:}; suite=${suite%% / *}; name=${line##* / }
+    dbus-run-session -- meson test -C "$dir" --no-rebuild --print-errorlogs --suite "$suite" "$name" || rc=1
+    cat "$dir/meson-logs/testlog.json" >> "$results"
+  done
+  exec 3<&-
+  return $rc
+}
+
 status=0
 failed=()
 step="testing $build"
 echo "== tests: $build (unit, data, integration, ui)"
-dbus-run-session -- meson test -C "$build" --print-errorlogs --num-processes 2 || { status=1; failed+=("$build"); }
-cp "$build/meson-logs/testlog.json" "$logdir/results-build.json"
+run_tests "$build" "$logdir/results-build.json" --num-processes 2 || { status=1; failed+=("$build"); }
 
 step="testing $asan"
 echo "== tests: $asan (unit, integration under AddressSanitizer + UBSan)"
-dbus-run-session -- meson test -C "$asan" --print-errorlogs --suite unit --suite integration || { status=1; failed+=("$asan"); }
-cp "$asan/meson-logs/testlog.json" "$logdir/results-asan.json"
+run_tests "$asan" "$logdir/results-asan.json" --suite unit --suite integration || { status=1; failed+=("$asan"); }
 took tests
 
 step="running the benchmarks"

@@ -1036,7 +1036,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  ferry_test_require_programs ("import", "xdotool", NULL);
+  ferry_test_require_programs ("import", "xdotool", "virsh", NULL);
 
   /* The cairo renderer draws; no need to load Mesa's GL at all (its
    * start-up allocations are all LeakSanitizer reported here). */

@@ -1032,6 +1032,13 @@ ferry_migration_describe_progress (FerryMigration *self)
  * the owner's copy and the source's definition, shut off by a QEMU that
  * died mid-move, for a leftover — and remove the only definition (fault
  * seed 1509251646, round 80).
+ *
+ * After a failed move the owner is the job's own source, which libvirt may
+ * leave paused by the migration (the destination's daemon died during the
+ * hand-over). That copy is the real one: the destination's, shut off, has
+ * no QEMU and so no memory to run from. Its leftover is removed and the
+ * source resumed; a VM paused for post-copy is never resumed here (part
+ * of its memory is on the destination).
  */
 
 #define RECONCILE_DELAY_S 8
@@ -1048,6 +1055,7 @@ typedef struct
   guint           timeout_id;
   guint           round;
   gint64          since;
+  gboolean        owner_is_source;  /* after a failed move */
 } Reconcile;
 
 typedef enum
@@ -1101,8 +1109,11 @@ typedef struct
 {
   char      *uuid;
   FerryNode *stale;
+  gboolean   owner_is_source;
   gboolean   owner_has;
   gboolean   owner_active;
+  gboolean   owner_paused_by_move;  /* the source, paused by the failed move */
+  gboolean   stale_inactive;        /* the stale host's copy has no QEMU */
 } ReconcileData;
 
 static void
@@ -1128,7 +1139,9 @@ reconcile_owner_thread (GTask        *task,
   if (domain != NULL)
     {
       int state = VIR_DOMAIN_NOSTATE, reason = 0;
-      gboolean incoming = virDomainGetState (domain, &state, &reason, 0) == 0 && state == VIR_DOMAIN_PAUSED &&
+      gboolean paused = virDomainGetState (domain, &state, &reason, 0) == 0 && state == VIR_DOMAIN_PAUSED;
+      gboolean by_move = paused && reason == VIR_DOMAIN_PAUSED_MIGRATION && data->owner_is_source;
+      gboolean incoming = paused && !by_move &&
                           (reason == VIR_DOMAIN_PAUSED_MIGRATION || reason == VIR_DOMAIN_PAUSED_POSTCOPY ||
                            reason == VIR_DOMAIN_PAUSED_STARTING_UP);
 
@@ -1136,6 +1149,7 @@ reconcile_owner_thread (GTask        *task,
        * rely on. */
       data->owner_has = virDomainIsPersistent (domain) == 1 && !incoming;
       data->owner_active = virDomainIsActive (domain) == 1;
+      data->owner_paused_by_move = by_move && data->owner_has;
       virDomainFree (domain);
       virConnectClose (conn);
     }
@@ -1160,6 +1174,7 @@ reconcile_stale_thread (GTask        *task,
     {
       int active = virDomainIsActive (domain);
 
+      data->stale_inactive = active == 0;
       if (!data->owner_has)
         result = RECONCILE_OWNER_LACKS;   /* then this copy may be the only one: keep it */
       else if (active == 1)
@@ -1177,12 +1192,55 @@ reconcile_stale_thread (GTask        *task,
   g_task_return_int (task, result);
 }
 
+/* On the owner's worker: the source a failed move left paused runs again
+ * (only while it is still paused by that migration). */
+static void
+reconcile_resume_thread (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  const char *uuid = task_data;
+  virConnectPtr conn = NULL;
+  virDomainPtr domain;
+  gboolean resumed = FALSE;
+
+  domain = _ferry_node_lookup_domain (FERRY_NODE (source_object), uuid, uuid, &conn, NULL);
+  if (domain != NULL)
+    {
+      int state = VIR_DOMAIN_NOSTATE, reason = 0;
+
+      if (virDomainGetState (domain, &state, &reason, 0) == 0 && state == VIR_DOMAIN_PAUSED &&
+          reason == VIR_DOMAIN_PAUSED_MIGRATION)
+        resumed = virDomainResume (domain) == 0;
+      virDomainFree (domain);
+      virConnectClose (conn);
+    }
+  virResetLastError ();
+  g_task_return_boolean (task, resumed);
+}
+
+static void
+reconcile_resume_done (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autofree char *name = user_data;
+  const char *uuid = g_task_get_task_data (G_TASK (result));
+
+  if (g_task_propagate_boolean (G_TASK (result), NULL))
+    g_message (_("Resumed “%s” on %s: the failed migration had left it paused"),
+               name, ferry_node_get_name (FERRY_NODE (object)));
+  _ferry_node_refresh_domain (FERRY_NODE (object), uuid);
+}
+
 static void
 reconcile_stale_done (GObject      *object,
                       GAsyncResult *result,
                       gpointer      user_data)
 {
   Reconcile *r = user_data;
+  ReconcileData *data = g_task_get_task_data (G_TASK (result));
   ReconcileResult outcome = g_task_propagate_int (G_TASK (result), NULL);
   FerryTask *task = r->self->task;
   g_autofree char *note = NULL;
@@ -1212,6 +1270,16 @@ reconcile_stale_done (GObject      *object,
           ferry_task_set_message (task, both);
         }
       _ferry_node_refresh_domain (r->stale, r->uuid);
+    }
+
+  /* The failed move's source, paused by it, is the only copy with memory. */
+  if (data->owner_paused_by_move && data->stale_inactive && outcome != RECONCILE_OWNER_LACKS)
+    {
+      GTask *step = g_task_new (r->owner, NULL, reconcile_resume_done, g_strdup (r->self->vm_name));
+
+      g_task_set_task_data (step, g_strdup (r->uuid), g_free);
+      _ferry_node_run_in_worker (r->owner, step, reconcile_resume_thread);
+      g_object_unref (step);
     }
 
   if (++r->round < 2)
@@ -1259,6 +1327,7 @@ reconcile_check (gpointer user_data)
   data = g_new0 (ReconcileData, 1);
   data->uuid = g_strdup (r->uuid);
   data->stale = g_object_ref (r->stale);
+  data->owner_is_source = r->owner_is_source;
   step = g_task_new (r->owner, NULL, reconcile_owner_done, r);
   g_task_set_task_data (step, data, (GDestroyNotify) reconcile_data_free);
   _ferry_node_run_in_worker (r->owner, step, reconcile_owner_thread);
@@ -1302,6 +1371,8 @@ reconcile_start (FerryMigration *self,
                  const char     *uuid)
 {
   Reconcile *r = g_new0 (Reconcile, 1);
+
+  r->owner_is_source = owner == self->source;
 
   r->self = g_object_ref (self);
   r->stale = g_object_ref (stale);

@@ -79,6 +79,7 @@ struct _FerryNode
   GHashTable     *known;            /* uuid → seq of the info last reported */
   guint64         list_seq;
   GHashTable     *refreshing;       /* uuid → GINT (1 = asked again meanwhile) */
+  GHashTable     *early_events;     /* uuids whose events came before the open finished */
 
   guint           want_connected : 1;
   guint           open_pending : 1;
@@ -726,8 +727,18 @@ dispatch_domain_event (gpointer user_data)
   FerryNode *self = d->node;
   FerryVmState state;
 
-  if (d->generation != self->generation || self->state != FERRY_NODE_STATE_CONNECTED)
+  if (d->generation != self->generation)
     return G_SOURCE_REMOVE;
+  if (self->state != FERRY_NODE_STATE_CONNECTED)
+    {
+      /* The events are registered before the open lists the domains, so
+       * one can arrive between that list and open_done: a failed incoming
+       * migration cleaned up just then would stay listed forever. Look
+       * at those domains again once the list is in. */
+      if (self->open_pending)
+        g_hash_table_add (self->early_events, g_strdup (d->uuid));
+      return G_SOURCE_REMOVE;
+    }
 
   /* Show the new state at once when the event tells it; the refresh that
    * follows fills in the details (reason, memory, persistence). */
@@ -1035,6 +1046,17 @@ open_done (GObject      *object,
   set_state (self, FERRY_NODE_STATE_CONNECTED, NULL);
   apply_list (self, data->infos, data->seq);
   g_object_thaw_notify (G_OBJECT (self));
+
+  {
+    g_autoptr(GHashTable) early = g_steal_pointer (&self->early_events);
+    GHashTableIter iter;
+    const char *uuid;
+
+    self->early_events = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    g_hash_table_iter_init (&iter, early);
+    while (g_hash_table_iter_next (&iter, (gpointer *) &uuid, NULL))
+      _ferry_node_refresh_domain (self, uuid);
+  }
 }
 
 static gboolean
@@ -1066,6 +1088,7 @@ start_open (FerryNode *self)
 
   self->generation++;
   self->open_pending = TRUE;
+  g_hash_table_remove_all (self->early_events);
   if (self->state != FERRY_NODE_STATE_UNREACHABLE)
     set_state (self, FERRY_NODE_STATE_CONNECTING, NULL);
 
@@ -1412,6 +1435,7 @@ ferry_node_finalize (GObject *object)
   g_clear_object (&self->open_cancellable);
   g_clear_pointer (&self->known, g_hash_table_unref);
   g_clear_pointer (&self->refreshing, g_hash_table_unref);
+  g_clear_pointer (&self->early_events, g_hash_table_unref);
   g_clear_object (&self->vms);
   g_clear_object (&self->metrics);
   g_free (self->id);
@@ -1567,6 +1591,7 @@ ferry_node_init (FerryNode *self)
   self->metrics = ferry_metrics_new ();
   self->known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->refreshing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->early_events = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->pool = g_thread_pool_new (pool_func, NULL, WORKERS_PER_NODE, FALSE, NULL);
   g_signal_connect_object (self->vms, "items-changed", G_CALLBACK (on_vms_changed), self, 0);
 }

@@ -63,6 +63,26 @@ ferry_xml_eval_strings (const char  *xml,
   return g_strv_builder_end (builder);
 }
 
+GStrv
+ferry_xml_eval_strings_in (xmlXPathContext *ctx,
+                           const char      *xpath)
+{
+  g_autoptr(xmlXPathObject) obj = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  ctx->node = xmlDocGetRootElement (ctx->doc);
+  obj = xmlXPathEvalExpression ((const xmlChar *) xpath, ctx);
+  if (obj != NULL && obj->type == XPATH_NODESET && obj->nodesetval != NULL)
+    for (int i = 0; i < obj->nodesetval->nodeNr; i++)
+      {
+        xmlChar *value = xmlNodeGetContent (obj->nodesetval->nodeTab[i]);
+
+        g_strv_builder_add (builder, value ? (const char *) value : "");
+        xmlFree (value);
+      }
+  return g_strv_builder_end (builder);
+}
+
 xmlDoc *
 ferry_xml_parse (const char  *xml,
                  GError     **error)

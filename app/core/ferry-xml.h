@@ -28,6 +28,10 @@ xmlDoc  *ferry_xml_parse           (const char       *xml,
 /* The document as a string (no XML declaration), for libvirt. */
 char    *ferry_xml_to_string       (xmlDoc           *doc);
 
+/* The string value of each node @xpath selects in @ctx's document. */
+GStrv    ferry_xml_eval_strings_in (xmlXPathContext  *ctx,
+                                    const char       *xpath);
+
 /* XPath over a parsed document, relative to @node (the root when NULL). */
 char    *ferry_xml_get_string      (xmlXPathContext  *ctx,
                                     xmlNode          *node,

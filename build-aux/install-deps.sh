@@ -19,6 +19,7 @@ fi
 
 libs=(
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev
+  # libvirt-glib-1.0-dev for libvirt-gconfig: domain, pool and network XML
   libvirt-dev libvirt-glib-1.0-dev libgvnc-1.0-dev libxml2-dev
   # saved passwords in the keyring (the Secret Service)
   libsecret-1-dev

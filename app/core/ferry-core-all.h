@@ -10,6 +10,7 @@
 #include "ferry-console-target.h"
 #include "ferry-core.h"
 #include "ferry-credentials.h"
+#include "ferry-drop-state.h"
 #include "ferry-enums.h"
 #include "ferry-ha.h"
 #include "ferry-ha-manager.h"

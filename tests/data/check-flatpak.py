@@ -69,6 +69,7 @@ MODULE_PROVIDES = {
     "libssh": {"libssh"},
     "libtirpc": {"libtirpc"},
     "libvirt": {"libvirt", "libvirt-admin", "libvirt-lxc", "libvirt-qemu"},
+    "libvirt-glib": {"libvirt-glib-1.0", "libvirt-gconfig-1.0", "libvirt-gobject-1.0"},
 }
 
 # GNOME 43 is the first runtime with GTK 4.8 and libadwaita 1.2.

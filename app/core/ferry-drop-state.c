@@ -9,9 +9,10 @@
  */
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 #include "ferry-drop-state.h"
+#include "ferry-preflight.h"
 
 typedef struct
 {

@@ -6,7 +6,8 @@
 
 #include <gio/gio.h>
 
-#include "ferry-core-all.h"
+#include "ferry-node.h"
+#include "ferry-vm.h"
 
 G_BEGIN_DECLS
 

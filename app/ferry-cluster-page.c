@@ -12,12 +12,12 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "ferry-cluster-assessment.h"
 #include "ferry-cluster-dialog.h"
 #include "ferry-cluster-ops.h"
 #include "ferry-cluster-page.h"
 #include "ferry-window.h"
 
-#define MAX_NAMES 6
 
 struct _FerryClusterPage
 {
@@ -249,133 +249,26 @@ update_overview (FerryClusterPage *self)
   }
 }
 
-/* "a, b, c and 4 more" */
-static char *
-name_list (GPtrArray *names)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  for (guint i = 0; i < names->len && i < MAX_NAMES; i++)
-    {
-      if (i > 0)
-        g_string_append (text, ", ");
-      g_string_append (text, g_ptr_array_index (names, i));
-    }
-  if (names->len > MAX_NAMES)
-    g_string_append_printf (text, ngettext (" and %u more", " and %u more", names->len - MAX_NAMES),
-                            names->len - MAX_NAMES);
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
-static gboolean
-disk_is_shared (const char               *disk,
-                const FerryClusterConfig *config)
-{
-  g_autofree char *prefix = NULL;
-  g_autofree char *pool_ref = NULL;
-
-  if (config->pool_path == NULL)
-    return FALSE;
-  prefix = g_str_has_suffix (config->pool_path, "/") ? g_strdup (config->pool_path)
-                                                     : g_strconcat (config->pool_path, "/", NULL);
-  pool_ref = g_strdup_printf ("pool:%s/", config->pool_name);
-  return g_str_has_prefix (disk, prefix) || g_str_has_prefix (disk, pool_ref);
-}
-
 static void
 update_warnings (FerryClusterPage *self)
 {
-  const FerryClusterConfig *config = ferry_cluster_get_config (self->cluster);
-  g_autoptr(GPtrArray) not_shared = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) other_cpu = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) gaps = NULL;
-  guint n = 0;
+  g_autoptr(GPtrArray) checks = ferry_cluster_assess (ferry_cluster_get_config (self->cluster),
+                                                      self->probed_nodes, self->probes);
 
   clear_rows (self->warning_rows);
-  for (guint i = 0; i < self->probed_nodes->len; i++)
+  for (guint i = 0; i < checks->len; i++)
     {
-      FerryNode *node = g_ptr_array_index (self->probed_nodes, i);
-      FerryNodeProbe *probe = g_ptr_array_index (self->probes, i);
-      g_autofree char *title = NULL;
+      FerryClusterCheck *check = g_ptr_array_index (checks, i);
+      const char *icon = "dialog-warning-symbolic", *css = "warning";
 
-      if (!probe->reachable)
-        {
-          title = g_strdup_printf (_("%s is down"), ferry_node_get_name (node));
-          add_row (self->warning_rows, self->warnings_group, "dialog-error-symbolic", "error", title,
-                   _("Its virtual machines are not running anywhere else until it is back or they are recovered."));
-          n++;
-          continue;
-        }
-      if (ferry_node_get_maintenance (node))
-        {
-          title = g_strdup_printf (_("%s is in maintenance"), ferry_node_get_name (node));
-          add_row (self->warning_rows, self->warnings_group, "emblem-system-symbolic", "warning", title,
-                   _("The cluster has one node less to move virtual machines to."));
-          n++;
-        }
-      for (guint j = 0; j < probe->vms->len; j++)
-        {
-          FerryVmFacts *vm = g_ptr_array_index (probe->vms, j);
-          gboolean shared = TRUE;
-
-          for (guint k = 0; vm->disks != NULL && vm->disks[k] != NULL; k++)
-            shared = shared && disk_is_shared (vm->disks[k], config);
-          if (!shared)
-            g_ptr_array_add (not_shared, g_strdup (vm->name));
-          if (config->cpu_xml != NULL && !ferry_cluster_cpu_equal (vm->cpu_xml, config->cpu_xml))
-            g_ptr_array_add (other_cpu, g_strdup (vm->name));
-        }
+      if (check->severity == FERRY_CHECK_FAIL)
+        icon = "dialog-error-symbolic", css = "error";
+      else if (check->severity == FERRY_CHECK_PASS)
+        icon = "emblem-ok-symbolic", css = "success";
+      else if (g_strcmp0 (check->code, "maintenance") == 0)
+        icon = "emblem-system-symbolic";
+      add_row (self->warning_rows, self->warnings_group, icon, css, check->title, check->detail);
     }
-
-  if (config->pool_name == NULL)
-    {
-      add_row (self->warning_rows, self->warnings_group, "dialog-warning-symbolic", "warning",
-               _("No shared storage"),
-               _("Without storage every node sees, no virtual machine can be recovered when its node fails."));
-      n++;
-    }
-  else if (not_shared->len > 0)
-    {
-      g_autofree char *names = name_list (not_shared);
-      g_autofree char *title = g_strdup_printf (ngettext ("%u virtual machine has a disk outside the shared storage",
-                                                          "%u virtual machines have disks outside the shared storage",
-                                                          not_shared->len), not_shared->len);
-      g_autofree char *subtitle = g_strdup_printf (_("%s: they cannot be recovered when their node fails."), names);
-
-      add_row (self->warning_rows, self->warnings_group, "dialog-warning-symbolic", "warning", title, subtitle);
-      n++;
-    }
-  if (other_cpu->len > 0)
-    {
-      g_autofree char *names = name_list (other_cpu);
-      g_autofree char *title = g_strdup_printf (ngettext ("%u virtual machine does not use the baseline CPU",
-                                                          "%u virtual machines do not use the baseline CPU",
-                                                          other_cpu->len), other_cpu->len);
-      g_autofree char *subtitle = g_strdup_printf (_("%s: they may not be able to move to every node."), names);
-
-      add_row (self->warning_rows, self->warnings_group, "dialog-warning-symbolic", "warning", title, subtitle);
-      n++;
-    }
-  gaps = ferry_cluster_network_gaps (self->probed_nodes, self->probes);
-  for (guint i = 0; i < gaps->len; i++)
-    {
-      FerryNetworkGap *gap = g_ptr_array_index (gaps, i);
-      g_autoptr(GPtrArray) names = g_ptr_array_new ();
-      g_autofree char *list = NULL;
-      g_autofree char *title = g_strdup_printf (_("The network “%s” is missing on some nodes"), gap->network);
-      g_autofree char *subtitle = NULL;
-
-      for (guint j = 0; j < gap->missing->len; j++)
-        g_ptr_array_add (names, (char *) ferry_node_get_name (g_ptr_array_index (gap->missing, j)));
-      list = name_list (names);
-      subtitle = g_strdup_printf (_("Missing or stopped on %s: virtual machines using it cannot move there."), list);
-      add_row (self->warning_rows, self->warnings_group, "dialog-warning-symbolic", "warning", title, subtitle);
-      n++;
-    }
-  if (n == 0)
-    add_row (self->warning_rows, self->warnings_group, "emblem-ok-symbolic", "success",
-             _("Nothing threatens fault tolerance"),
-             _("Every node is up, every disk is on shared storage, every VM uses the baseline CPU."));
 }
 
 static void

@@ -9,6 +9,7 @@
 #include "ferry-config.h"
 #include "ferry-console-target.h"
 #include "ferry-core.h"
+#include "ferry-cluster-assessment.h"
 #include "ferry-credentials.h"
 #include "ferry-drop-state.h"
 #include "ferry-enums.h"

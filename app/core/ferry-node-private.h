@@ -17,6 +17,20 @@ void           _ferry_node_run_in_worker     (FerryNode       *self,
                                               GTask           *task,
                                               GTaskThreadFunc  func);
 
+/* A worker step that needs the node's connection: runs on one of the
+ * node's workers with a reference to the live connection (closed after
+ * it returns), or returns the "not connected" error on @task without
+ * calling it. @task's source object is the node. */
+typedef void (*FerryNodeConnFunc) (GTask         *task,
+                                   FerryNode     *node,
+                                   virConnectPtr  conn,
+                                   gpointer       task_data,
+                                   GCancellable  *cancellable);
+
+void           _ferry_node_run_with_connection (FerryNode         *self,
+                                                GTask             *task,
+                                                FerryNodeConnFunc  func);
+
 /* Worker threads only: a new reference to the live connection. */
 virConnectPtr  _ferry_node_dup_connection    (FerryNode       *self,
                                               GError         **error);

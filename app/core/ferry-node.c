@@ -130,8 +130,9 @@ static void start_open (FerryNode *self);
 
 typedef struct
 {
-  GTask           *task;
-  GTaskThreadFunc  func;
+  GTask             *task;
+  GTaskThreadFunc    func;
+  FerryNodeConnFunc  conn_func;
 } Job;
 
 static void
@@ -139,11 +140,24 @@ pool_func (gpointer data,
            gpointer user_data)
 {
   Job *job = data;
+  FerryNode *node = g_task_get_source_object (job->task);
 
-  job->func (job->task,
-             g_task_get_source_object (job->task),
-             g_task_get_task_data (job->task),
-             g_task_get_cancellable (job->task));
+  if (job->conn_func != NULL)
+    {
+      GError *error = NULL;
+      virConnectPtr conn = _ferry_node_dup_connection (node, &error);
+
+      if (conn == NULL)
+        g_task_return_error (job->task, error);
+      else
+        {
+          job->conn_func (job->task, node, conn, g_task_get_task_data (job->task),
+                          g_task_get_cancellable (job->task));
+          virConnectClose (conn);
+        }
+    }
+  else
+    job->func (job->task, node, g_task_get_task_data (job->task), g_task_get_cancellable (job->task));
   g_object_unref (job->task);
   g_free (job);
 }
@@ -157,6 +171,22 @@ _ferry_node_run_in_worker (FerryNode       *self,
 
   job->task = g_object_ref (task);
   job->func = func;
+  g_thread_pool_push (self->pool, job, NULL);
+}
+
+void
+_ferry_node_run_with_connection (FerryNode         *self,
+                                 GTask             *task,
+                                 FerryNodeConnFunc  func)
+{
+  Job *job;
+
+  g_return_if_fail (FERRY_IS_NODE (self));
+  g_return_if_fail (g_task_get_source_object (task) == (gpointer) self);
+
+  job = g_new0 (Job, 1);
+  job->task = g_object_ref (task);
+  job->conn_func = func;
   g_thread_pool_push (self->pool, job, NULL);
 }
 

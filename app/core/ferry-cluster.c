@@ -34,8 +34,8 @@
 
 #include "ferry-cluster.h"
 #include "ferry-config-private.h"
+#include "ferry-domain-xml.h"
 #include "ferry-uri.h"
-#include "ferry-xml.h"
 
 #define EXPORT_GROUP      "Ferry Cluster"
 #define MEMBER_PREFIX     "Member "
@@ -202,18 +202,13 @@ pool_path_is_valid (const char *path)
   return TRUE;
 }
 
+/* The <cpu> element that goes into its VMs' domain XML. */
 static gboolean
 cpu_xml_is_valid (const char *xml)
 {
-  g_autoptr(xmlDoc) doc = NULL;
-  xmlNode *root;
-
   if (strlen (xml) > CPU_XML_MAX || !g_utf8_validate (xml, -1, NULL))
     return FALSE;
-  if (!(doc = ferry_xml_parse (xml, NULL)))
-    return FALSE;
-  root = xmlDocGetRootElement (doc);
-  return root != NULL && xmlStrEqual (root->name, (const xmlChar *) "cpu");
+  return ferry_domain_xml_check_cpu_xml (xml, NULL);
 }
 
 gboolean

@@ -40,10 +40,10 @@
 #include "ferry-console-target-private.h"
 #include "ferry-core.h"
 #include "ferry-credentials-private.h"
+#include "ferry-domain-xml.h"
 #include "ferry-libvirt.h"
 #include "ferry-node-private.h"
 #include "ferry-uri.h"
-#include "ferry-xml.h"
 
 G_DEFINE_QUARK (ferry-console-error-quark, ferry_console_error)
 
@@ -107,41 +107,36 @@ _ferry_console_parse_vnc (const char  *xml,
                           const char  *vm_name,
                           GError     **error)
 {
-  g_autoptr(xmlDoc) doc = NULL;
-  g_autoptr(xmlXPathContext) ctx = NULL;
-  g_autoptr(GPtrArray) nodes = NULL;
+  g_autoptr(FerryDomainXml) dom = NULL;
   g_autoptr(FerryConsoleVnc) vnc = NULL;
-  g_autofree char *port = NULL;
-  gint64 port_number;
-  xmlNode *node = NULL;
+  const FerryDomainGraphics *graphics = NULL;
+  GPtrArray *all;
   int index = -1;
 
-  doc = ferry_xml_parse (xml, error);
-  if (doc == NULL)
+  if ((dom = ferry_domain_xml_new (xml, error)) == NULL)
     return NULL;
-  ctx = xmlXPathNewContext (doc);
 
   /* Only a live XML has a domain id (and real ports). */
-  if (!ferry_xml_has_node (ctx, NULL, "/domain[@id]"))
+  if (!ferry_domain_xml_is_active (dom))
     {
       g_set_error (error, FERRY_CONSOLE_ERROR, FERRY_CONSOLE_ERROR_NOT_RUNNING,
                    _("“%s” is not running"), vm_name);
       return NULL;
     }
 
-  nodes = ferry_xml_get_nodes (ctx, NULL, "/domain/devices/graphics");
-  for (guint i = 0; i < nodes->len; i++)
+  /* Every <graphics>, whatever its type: the index is libvirt's. */
+  all = ferry_domain_xml_get_graphics (dom);
+  for (guint i = 0; i < all->len && graphics == NULL; i++)
     {
-      g_autofree char *type = ferry_xml_get_string (ctx, g_ptr_array_index (nodes, i), "@type");
+      const FerryDomainGraphics *g = g_ptr_array_index (all, i);
 
-      if (g_strcmp0 (type, "vnc") == 0)
+      if (g_strcmp0 (g->type, "vnc") == 0)
         {
-          node = g_ptr_array_index (nodes, i);
+          graphics = g;
           index = (int) i;
-          break;
         }
     }
-  if (node == NULL)
+  if (graphics == NULL)
     {
       g_set_error (error, FERRY_CONSOLE_ERROR, FERRY_CONSOLE_ERROR_NO_VNC,
                    _("“%s” has no VNC display"), vm_name);
@@ -150,21 +145,12 @@ _ferry_console_parse_vnc (const char  *xml,
 
   vnc = g_new0 (FerryConsoleVnc, 1);
   vnc->index = index;
-  vnc->port = -1;
-  port = ferry_xml_get_string (ctx, node, "@port");
-  if (port != NULL && g_ascii_string_to_signed (port, 10, 1, 65535, &port_number, NULL))
-    vnc->port = (int) port_number;
-  vnc->listen = ferry_xml_get_string (ctx, node, "@listen");
-  if (vnc->listen == NULL)
-    /* type='address', and type='network' once resolved in the live XML */
-    vnc->listen = ferry_xml_get_string (ctx, node, "listen[@address][1]/@address");
-  vnc->socket = ferry_xml_get_string (ctx, node, "@socket");
-  if (vnc->socket == NULL)
-    vnc->socket = ferry_xml_get_string (ctx, node, "listen[@type='socket'][1]/@socket");
-  vnc->no_listen = ferry_xml_has_node (ctx, node, "listen[@type='none']");
-  vnc->password = ferry_xml_get_string (ctx, node, "@passwd");
-  if (vnc->password != NULL && vnc->password[0] == '\0')
-    g_clear_pointer (&vnc->password, free_secret);
+  vnc->port = graphics->port;
+  vnc->listen = g_strdup (graphics->listen);
+  vnc->socket = g_strdup (graphics->socket);
+  vnc->no_listen = graphics->no_listen;
+  /* A secret: _ferry_console_vnc_free() wipes this copy. */
+  vnc->password = g_strdup (graphics->password);
 
   if (vnc->port <= 0 && vnc->socket == NULL && !vnc->no_listen)
     {

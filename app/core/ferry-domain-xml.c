@@ -669,6 +669,59 @@ ferry_domain_xml_dup_bridges (FerryDomainXml *self)
 }
 
 char *
+ferry_domain_xml_metadata_attribute (const char *element_xml,
+                                     const char *ns,
+                                     const char *attribute)
+{
+  g_autoptr(xmlDoc) doc = NULL;
+  xmlNode *root;
+  xmlChar *value;
+  char *result = NULL;
+
+  g_return_val_if_fail (ns != NULL, NULL);
+  g_return_val_if_fail (attribute != NULL, NULL);
+
+  /* A lone element is no GVirConfigDomain, and GVirConfigObject has no
+   * public attribute getter: read it from our own parse. */
+  if (element_xml == NULL || (doc = ferry_xml_parse (element_xml, NULL)) == NULL)
+    return NULL;
+  root = xmlDocGetRootElement (doc);
+  if (root->ns == NULL || root->ns->href == NULL ||
+      !xmlStrEqual (root->ns->href, (const xmlChar *) ns))
+    return NULL;
+  if ((value = xmlGetNoNsProp (root, (const xmlChar *) attribute)) != NULL)
+    {
+      result = g_strdup (nonempty ((const char *) value));
+      xmlFree (value);
+    }
+  return result;
+}
+
+gboolean
+ferry_domain_xml_check_cpu_xml (const char  *cpu_xml,
+                                GError     **error)
+{
+  g_autoptr(xmlDoc) check = NULL;
+  g_autoptr(GVirConfigDomainCpu) cpu = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (cpu_xml != NULL, FALSE);
+
+  /* Ours first, for the same reason as in ferry_domain_xml_new(). */
+  if ((check = ferry_xml_parse (cpu_xml, error)) == NULL)
+    return FALSE;
+  /* libvirt-gconfig checks that the root element is a <cpu>. */
+  if ((cpu = gvir_config_domain_cpu_new_from_xml (cpu_xml, &local_error)) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The CPU description could not be read (%s)"),
+                   local_error != NULL ? local_error->message : _("unknown error"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
 ferry_domain_xml_dup_metadata (FerryDomainXml *self,
                                const char     *ns)
 {

@@ -123,6 +123,18 @@ GStrv       ferry_domain_xml_dup_disk_paths        (FerryDomainXml  *self,
 GStrv       ferry_domain_xml_dup_networks          (FerryDomainXml  *self);
 GStrv       ferry_domain_xml_dup_bridges           (FerryDomainXml  *self);
 
+/* Ferry's metadata element alone, as virDomainGetMetadata returns it: the
+ * value of its unprefixed @attribute, or NULL when that is absent or
+ * empty, when the element is not in namespace @ns, or when @element_xml is
+ * not XML. */
+char       *ferry_domain_xml_metadata_attribute    (const char      *element_xml,
+                                                    const char      *ns,
+                                                    const char      *attribute);
+/* Whether @cpu_xml is a <cpu> element, as ferry_domain_xml_set_cpu_xml()
+ * takes it; a G_IO_ERROR_INVALID_DATA when not. */
+gboolean    ferry_domain_xml_check_cpu_xml         (const char      *cpu_xml,
+                                                    GError         **error);
+
 /* Ferry's own <metadata> element in namespace @ns, as XML, or NULL. */
 char       *ferry_domain_xml_dup_metadata          (FerryDomainXml  *self,
                                                     const char      *ns);

@@ -14,13 +14,12 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <libvirt/virterror.h>
-#include <libxml/xpathInternals.h>
 
 #include "ferry-core.h"
+#include "ferry-domain-xml.h"
 #include "ferry-ha.h"
 #include "ferry-libvirt.h"
 #include "ferry-node-private.h"
-#include "ferry-xml.h"
 
 G_DEFINE_QUARK (ferry-ha-error-quark, ferry_ha_error)
 
@@ -42,43 +41,31 @@ GPtrArray *
 ferry_ha_list_disks (const char  *domain_xml,
                      GError     **error)
 {
-  g_autoptr(xmlDoc) doc = NULL;
-  g_autoptr(xmlXPathContext) ctx = NULL;
-  g_autoptr(GPtrArray) nodes = NULL;
+  g_autoptr(FerryDomainXml) dom = NULL;
   g_autoptr(GPtrArray) disks = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_ha_disk_free);
+  GPtrArray *all;
 
-  if ((doc = ferry_xml_parse (domain_xml, error)) == NULL)
+  if ((dom = ferry_domain_xml_new (domain_xml, error)) == NULL)
     return NULL;
-  ctx = xmlXPathNewContext (doc);
-  nodes = ferry_xml_get_nodes (ctx, NULL, "/domain/devices/disk");
-  for (guint i = 0; i < nodes->len; i++)
+  all = ferry_domain_xml_get_disks (dom);
+  for (guint i = 0; i < all->len; i++)
     {
-      xmlNode *node = g_ptr_array_index (nodes, i);
-      g_autofree char *device = ferry_xml_get_string (ctx, node, "string(@device)");
-      g_autofree char *type = ferry_xml_get_string (ctx, node, "string(@type)");
+      const FerryDomainDisk *from = g_ptr_array_index (all, i);
       FerryHaDisk *disk;
 
       disk = g_new0 (FerryHaDisk, 1);
-      disk->target = ferry_xml_get_string (ctx, node, "string(target/@dev)");
-      disk->type = g_strdup (type && *type ? type : "file");
-      if (g_strcmp0 (disk->type, "file") == 0)
-        disk->path = ferry_xml_get_string (ctx, node, "string(source/@file)");
-      else if (g_strcmp0 (disk->type, "block") == 0)
-        disk->path = ferry_xml_get_string (ctx, node, "string(source/@dev)");
-      else if (g_strcmp0 (disk->type, "volume") == 0)
-        {
-          g_autofree char *pool = ferry_xml_get_string (ctx, node, "string(source/@pool)");
-          g_autofree char *volume = ferry_xml_get_string (ctx, node, "string(source/@volume)");
-
-          if (pool && *pool && volume && *volume)
-            disk->path = g_strdup_printf ("%s/%s", pool, volume);
-        }
-      if (disk->path != NULL && *disk->path == '\0')
-        g_clear_pointer (&disk->path, g_free);
+      disk->target = g_strdup (from->target);
+      disk->type = g_strdup (from->type);
+      /* What the lock manager and QEMU lock: a file or device path, or
+       * the volume of a pool; nothing for network or directory disks. */
+      if (strcmp (from->type, "file") == 0 || strcmp (from->type, "block") == 0)
+        disk->path = g_strdup (from->source);
+      else if (strcmp (from->type, "volume") == 0 && from->pool != NULL && from->volume != NULL)
+        disk->path = g_strdup_printf ("%s/%s", from->pool, from->volume);
 
       /* An empty CD-ROM or floppy drive opens nothing. */
-      if ((g_strcmp0 (device, "cdrom") == 0 || g_strcmp0 (device, "floppy") == 0) &&
-          disk->path == NULL && g_strcmp0 (disk->type, "network") != 0)
+      if ((strcmp (from->device, "cdrom") == 0 || strcmp (from->device, "floppy") == 0) &&
+          disk->path == NULL && strcmp (disk->type, "network") != 0)
         {
           ferry_ha_disk_free (disk);
           continue;
@@ -97,18 +84,21 @@ ferry_ha_metadata_element (void)
 gboolean
 ferry_ha_xml_is_enabled (const char *xml)
 {
-  g_autoptr(xmlDoc) doc = NULL;
-  g_autoptr(xmlXPathContext) ctx = NULL;
   g_autofree char *enabled = NULL;
 
-  if (xml == NULL || (doc = ferry_xml_parse (xml, NULL)) == NULL)
+  if (xml == NULL)
     return FALSE;
-  ctx = xmlXPathNewContext (doc);
-  xmlXPathRegisterNs (ctx, BAD_CAST "f", BAD_CAST FERRY_HA_XMLNS);
-  /* Either the whole domain or the bare element from virDomainGetMetadata
-   * (which carries the namespace too). */
-  enabled = ferry_xml_get_string (ctx, NULL,
-                                  "string((/domain/metadata/f:ha | /f:ha)[1]/@enabled)");
+  /* Either the bare element from virDomainGetMetadata (which carries the
+   * namespace too) or the whole domain. */
+  enabled = ferry_domain_xml_metadata_attribute (xml, FERRY_HA_XMLNS, "enabled");
+  if (enabled == NULL)
+    {
+      g_autoptr(FerryDomainXml) dom = ferry_domain_xml_new (xml, NULL);
+      g_autofree char *element = NULL;
+
+      if (dom != NULL && (element = ferry_domain_xml_dup_metadata (dom, FERRY_HA_XMLNS)) != NULL)
+        enabled = ferry_domain_xml_metadata_attribute (element, FERRY_HA_XMLNS, "enabled");
+    }
   return g_strcmp0 (enabled, "yes") == 0;
 }
 

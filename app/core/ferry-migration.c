@@ -27,12 +27,12 @@
 #include <libvirt/virterror.h>
 
 #include "ferry-core.h"
+#include "ferry-domain-xml.h"
 #include "ferry-libvirt.h"
 #include "ferry-migration.h"
 #include "ferry-node-private.h"
 #include "ferry-reconcile.h"
 #include "ferry-vm-private.h"
-#include "ferry-xml.h"
 
 #define MONITOR_INTERVAL_US (500 * G_TIME_SPAN_MILLISECOND)
 #define MONITOR_FAST_INTERVAL_US (100 * G_TIME_SPAN_MILLISECOND)
@@ -484,6 +484,7 @@ copy_disks_offline (virConnectPtr   sconn,
                     GError        **error)
 {
   g_autofree char *xml = virDomainGetXMLDesc (domain, VIR_DOMAIN_XML_INACTIVE);
+  g_autoptr(FerryDomainXml) dom = NULL;
   g_auto(GStrv) paths = NULL;
 
   if (xml == NULL)
@@ -491,12 +492,10 @@ copy_disks_offline (virConnectPtr   sconn,
       ferry_libvirt_set_error (error, _("Could not read the definition of “%s”"), vm_name);
       return FALSE;
     }
-  paths = ferry_xml_eval_strings (xml,
-                                  "/domain/devices/disk[@device='disk' or not(@device)]"
-                                  "[not(readonly)]/source/@file",
-                                  error);
-  if (paths == NULL)
+  if ((dom = ferry_domain_xml_new (xml, error)) == NULL)
     return FALSE;
+  paths = ferry_domain_xml_dup_disk_paths (dom, FERRY_DISK_HARD_DISKS | FERRY_DISK_WRITABLE |
+                                                FERRY_DISK_FILES);
   for (guint i = 0; paths[i] != NULL; i++)
     if (!copy_volume (sconn, dconn, paths[i], vm_name, error))
       return FALSE;

@@ -8,10 +8,10 @@
 #include <libvirt/virterror.h>
 
 #include "ferry-core.h"
+#include "ferry-domain-xml.h"
 #include "ferry-libvirt.h"
 #include "ferry-node-private.h"
 #include "ferry-vm-details.h"
-#include "ferry-xml.h"
 
 
 G_DEFINE_BOXED_TYPE (FerryVmDetails, ferry_vm_details, ferry_vm_details_ref, ferry_vm_details_unref)
@@ -108,255 +108,130 @@ ferry_vm_details_find_disk (const FerryVmDetails *details,
 }
 
 /* ---------------------------------------------------------------------- */
-/* Parsing                                                                 */
-
-static gboolean
-get_uint (xmlXPathContext *ctx,
-          const char      *xpath,
-          guint           *value)
-{
-  guint64 v;
-
-  if (!ferry_xml_get_uint64 (ctx, NULL, xpath, &v) || v > G_MAXUINT)
-    return FALSE;
-  *value = (guint) v;
-  return TRUE;
-}
-
-typedef struct
-{
-  guint64     order;
-  const char *dev;
-} BootEntry;
-
-static int
-compare_boot_entries (gconstpointer a,
-                      gconstpointer b)
-{
-  const BootEntry *x = a, *y = b;
-
-  return x->order < y->order ? -1 : x->order > y->order;
-}
-
-/* <os><boot dev=…/> or, in its place, <boot order='N'/> on devices. */
-static GStrv
-parse_boot_order (xmlXPathContext *ctx)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_autoptr(GPtrArray) boots = ferry_xml_get_nodes (ctx, NULL, "/domain/os/boot[@dev]");
-  g_autoptr(GPtrArray) devices = NULL;
-  g_autoptr(GArray) entries = NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; i < boots->len; i++)
-    {
-      char *dev = ferry_xml_get_string (ctx, g_ptr_array_index (boots, i), "@dev");
-
-      if (dev != NULL)
-        g_ptr_array_add (names, dev);
-    }
-
-  if (names->len == 0)
-    {
-      devices = ferry_xml_get_nodes (ctx, NULL,
-                                     "/domain/devices/disk[boot/@order] | "
-                                     "/domain/devices/interface[boot/@order]");
-      entries = g_array_new (FALSE, FALSE, sizeof (BootEntry));
-      for (guint i = 0; i < devices->len; i++)
-        {
-          xmlNode *node = g_ptr_array_index (devices, i);
-          g_autofree char *device = ferry_xml_get_string (ctx, node, "@device");
-          BootEntry entry = { 0, NULL };
-
-          if (!ferry_xml_get_uint64 (ctx, node, "boot/@order", &entry.order))
-            continue;
-          if (xmlStrEqual (node->name, (const xmlChar *) "interface"))
-            entry.dev = "network";
-          else if (g_strcmp0 (device, "cdrom") == 0)
-            entry.dev = "cdrom";
-          else if (g_strcmp0 (device, "floppy") == 0)
-            entry.dev = "fd";
-          else
-            entry.dev = "hd";
-          g_array_append_val (entries, entry);
-        }
-      g_array_sort (entries, compare_boot_entries);
-      for (guint i = 0; i < entries->len; i++)
-        {
-          const char *dev = g_array_index (entries, BootEntry, i).dev;
-          gboolean seen = FALSE;
-
-          for (guint j = 0; j < names->len && !seen; j++)
-            seen = strcmp (g_ptr_array_index (names, j), dev) == 0;
-          if (!seen)
-            g_ptr_array_add (names, g_strdup (dev));
-        }
-    }
-
-  for (guint i = 0; i < names->len; i++)
-    g_strv_builder_add (builder, g_ptr_array_index (names, i));
-  return g_strv_builder_end (builder);
-}
+/* From the domain's XML                                                   */
 
 static void
-parse_disks (xmlXPathContext *ctx,
-             FerryVmDetails  *details)
+copy_disks (FerryVmDetails *details,
+            FerryDomainXml *dom)
 {
-  g_autoptr(GPtrArray) nodes = ferry_xml_get_nodes (ctx, NULL, "/domain/devices/disk");
+  GPtrArray *disks = ferry_domain_xml_get_disks (dom);
 
-  for (guint i = 0; i < nodes->len; i++)
+  for (guint i = 0; i < disks->len; i++)
     {
-      xmlNode *node = g_ptr_array_index (nodes, i);
+      const FerryDomainDisk *from = g_ptr_array_index (disks, i);
       FerryVmDisk *disk = g_new0 (FerryVmDisk, 1);
-      g_autofree char *type = ferry_xml_get_string (ctx, node, "@type");
 
-      disk->target = ferry_xml_get_string (ctx, node, "target/@dev");
-      disk->bus = ferry_xml_get_string (ctx, node, "target/@bus");
-      disk->device = ferry_xml_get_string (ctx, node, "@device");
-      if (disk->device == NULL)
-        disk->device = g_strdup ("disk");
-      if (g_strcmp0 (type, "volume") == 0)
-        {
-          disk->pool = ferry_xml_get_string (ctx, node, "source/@pool");
-          disk->volume = ferry_xml_get_string (ctx, node, "source/@volume");
-        }
-      else if (g_strcmp0 (type, "block") == 0)
-        disk->source = ferry_xml_get_string (ctx, node, "source/@dev");
-      else if (g_strcmp0 (type, "dir") == 0)
-        disk->source = ferry_xml_get_string (ctx, node, "source/@dir");
-      else if (g_strcmp0 (type, "network") == 0)
-        disk->source = ferry_xml_get_string (ctx, node, "source/@name");
-      else
-        disk->source = ferry_xml_get_string (ctx, node, "source/@file");
-      disk->format = ferry_xml_get_string (ctx, node, "driver/@type");
-      disk->readonly = ferry_xml_has_node (ctx, node, "readonly");
+      disk->target = g_strdup (from->target);
+      disk->bus = g_strdup (from->bus);
+      disk->device = g_strdup (from->device);
+      disk->source = g_strdup (from->source);
+      disk->pool = g_strdup (from->pool);
+      disk->volume = g_strdup (from->volume);
+      disk->format = g_strdup (from->format);
+      disk->readonly = from->readonly;
       g_ptr_array_add (details->disks, disk);
     }
 }
 
 static void
-parse_nics (xmlXPathContext *ctx,
-            FerryVmDetails  *details)
+copy_nics (FerryVmDetails *details,
+           FerryDomainXml *dom)
 {
-  g_autoptr(GPtrArray) nodes = ferry_xml_get_nodes (ctx, NULL, "/domain/devices/interface");
+  GPtrArray *interfaces = ferry_domain_xml_get_interfaces (dom);
 
-  for (guint i = 0; i < nodes->len; i++)
+  for (guint i = 0; i < interfaces->len; i++)
     {
-      xmlNode *node = g_ptr_array_index (nodes, i);
+      const FerryDomainInterface *from = g_ptr_array_index (interfaces, i);
       FerryVmNic *nic = g_new0 (FerryVmNic, 1);
 
-      nic->type = ferry_xml_get_string (ctx, node, "@type");
-      if (g_strcmp0 (nic->type, "network") == 0)
-        nic->source = ferry_xml_get_string (ctx, node, "source/@network");
-      else if (g_strcmp0 (nic->type, "bridge") == 0)
-        nic->source = ferry_xml_get_string (ctx, node, "source/@bridge");
-      else if (g_strcmp0 (nic->type, "direct") == 0)
-        nic->source = ferry_xml_get_string (ctx, node, "source/@dev");
-      nic->mac = ferry_xml_get_string (ctx, node, "mac/@address");
-      nic->model = ferry_xml_get_string (ctx, node, "model/@type");
+      nic->type = g_strdup (from->type);
+      /* The page names a source for these kinds only; others (vdpa,
+       * vhostuser…) point at host paths that say nothing to a user. */
+      if (g_strcmp0 (from->type, "network") == 0 || g_strcmp0 (from->type, "bridge") == 0 ||
+          g_strcmp0 (from->type, "direct") == 0)
+        nic->source = g_strdup (from->source);
+      nic->mac = g_strdup (from->mac);
+      nic->model = g_strdup (from->model);
       g_ptr_array_add (details->nics, nic);
     }
 }
 
 static void
-parse_graphics (xmlXPathContext *ctx,
-                FerryVmDetails  *details)
+copy_graphics (FerryVmDetails *details,
+               FerryDomainXml *dom)
 {
-  g_autoptr(GPtrArray) nodes = ferry_xml_get_nodes (ctx, NULL, "/domain/devices/graphics");
+  GPtrArray *graphics = ferry_domain_xml_get_graphics (dom);
 
-  for (guint i = 0; i < nodes->len; i++)
+  for (guint i = 0; i < graphics->len; i++)
     {
-      xmlNode *node = g_ptr_array_index (nodes, i);
-      FerryVmGraphics *graphics = g_new0 (FerryVmGraphics, 1);
-      g_autofree char *autoport = ferry_xml_get_string (ctx, node, "@autoport");
-      g_autofree char *port = ferry_xml_get_string (ctx, node, "@port");
-      gint64 port_number;
+      const FerryDomainGraphics *from = g_ptr_array_index (graphics, i);
+      FerryVmGraphics *g = g_new0 (FerryVmGraphics, 1);
 
-      graphics->type = ferry_xml_get_string (ctx, node, "@type");
-      graphics->listen = ferry_xml_get_string (ctx, node, "@listen");
-      if (graphics->listen == NULL)
-        graphics->listen = ferry_xml_get_string (ctx, node, "listen[@type='address']/@address");
-      graphics->socket = ferry_xml_get_string (ctx, node, "@socket");
-      if (graphics->socket == NULL)
-        graphics->socket = ferry_xml_get_string (ctx, node, "listen[@type='socket']/@socket");
-      graphics->autoport = g_strcmp0 (autoport, "yes") == 0;
+      g->type = g_strdup (from->type);
+      g->listen = g_strdup (from->listen);
+      g->socket = g_strdup (from->socket);
+      g->autoport = from->autoport;
       /* A port in an inactive XML is only a wish (or -1 for "auto"). */
-      if (details->active && port != NULL &&
-          g_ascii_string_to_signed (port, 10, 1, 65535, &port_number, NULL))
-        graphics->port = (int) port_number;
-      g_ptr_array_add (details->graphics, graphics);
+      if (details->active && from->port > 0)
+        g->port = from->port;
+      g_ptr_array_add (details->graphics, g);
     }
+}
+
+/* firmware='efi' (auto-selection), or the older explicit OVMF loader. */
+static char *
+firmware_of (FerryDomainXml *dom)
+{
+  const char *firmware = ferry_domain_xml_get_firmware (dom);
+  const char *loader = ferry_domain_xml_get_loader (dom);
+
+  if (firmware != NULL)
+    return g_strdup (firmware);
+  if (g_strcmp0 (ferry_domain_xml_get_loader_type (dom), "pflash") == 0 ||
+      (loader != NULL && (strstr (loader, "OVMF") != NULL || strstr (loader, "AAVMF") != NULL ||
+                          strstr (loader, "edk2") != NULL)))
+    return g_strdup ("efi");
+  return g_strdup ("bios");
 }
 
 FerryVmDetails *
 ferry_vm_details_parse (const char  *xml,
                         GError     **error)
 {
-  g_autoptr(xmlDoc) doc = NULL;
-  g_autoptr(xmlXPathContext) ctx = NULL;
+  g_autoptr(FerryDomainXml) dom = NULL;
   g_autoptr(FerryVmDetails) details = NULL;
-  g_autofree char *vcpu_current = NULL;
-  g_autofree char *loader = NULL;
-  g_autofree char *loader_type = NULL;
-  xmlNode *root;
 
   g_return_val_if_fail (xml != NULL, NULL);
 
-  doc = ferry_xml_parse (xml, error);
-  if (doc == NULL)
+  if ((dom = ferry_domain_xml_new (xml, error)) == NULL)
     return NULL;
-  root = xmlDocGetRootElement (doc);
-  if (!xmlStrEqual (root->name, (const xmlChar *) "domain"))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           _("The XML description is not that of a virtual machine"));
-      return NULL;
-    }
 
-  ctx = xmlXPathNewContext (doc);
   details = ferry_vm_details_new ();
+  details->active = ferry_domain_xml_is_active (dom);
+  details->uuid = g_strdup (ferry_domain_xml_get_uuid (dom));
+  details->name = g_strdup (ferry_domain_xml_get_name (dom));
+  details->title = g_strdup (ferry_domain_xml_get_title (dom));
+  details->description = g_strdup (ferry_domain_xml_get_description (dom));
+  details->os_type = g_strdup (ferry_domain_xml_get_os_type (dom));
+  details->arch = g_strdup (ferry_domain_xml_get_arch (dom));
+  details->machine = g_strdup (ferry_domain_xml_get_machine (dom));
+  details->firmware = firmware_of (dom);
 
-  details->active = ferry_xml_has_node (ctx, NULL, "/domain[@id]");
-  details->uuid = ferry_xml_get_string (ctx, NULL, "/domain/uuid");
-  details->name = ferry_xml_get_string (ctx, NULL, "/domain/name");
-  details->title = ferry_xml_get_string (ctx, NULL, "/domain/title");
-  details->description = ferry_xml_get_string (ctx, NULL, "/domain/description");
-  details->os_type = ferry_xml_get_string (ctx, NULL, "/domain/os/type");
-  details->arch = ferry_xml_get_string (ctx, NULL, "/domain/os/type/@arch");
-  details->machine = ferry_xml_get_string (ctx, NULL, "/domain/os/type/@machine");
-
-  /* firmware='efi' (auto-selection), or the older explicit OVMF loader. */
-  details->firmware = ferry_xml_get_string (ctx, NULL, "/domain/os/@firmware");
-  if (details->firmware == NULL)
-    {
-      loader = ferry_xml_get_string (ctx, NULL, "/domain/os/loader");
-      loader_type = ferry_xml_get_string (ctx, NULL, "/domain/os/loader/@type");
-      if (g_strcmp0 (loader_type, "pflash") == 0 ||
-          (loader != NULL && (strstr (loader, "OVMF") != NULL || strstr (loader, "AAVMF") != NULL ||
-                              strstr (loader, "edk2") != NULL)))
-        details->firmware = g_strdup ("efi");
-      else
-        details->firmware = g_strdup ("bios");
-    }
-
-  details->cpu_mode = ferry_xml_get_string (ctx, NULL, "/domain/cpu/@mode");
-  details->cpu_model = ferry_xml_get_string (ctx, NULL, "/domain/cpu/model");
+  details->cpu_mode = g_strdup (ferry_domain_xml_get_cpu_mode (dom));
+  details->cpu_model = g_strdup (ferry_domain_xml_get_cpu_model (dom));
+  /* libvirt's default mode when a model is given. */
   if (details->cpu_mode == NULL && details->cpu_model != NULL)
     details->cpu_mode = g_strdup ("custom");
 
-  get_uint (ctx, "/domain/vcpu", &details->max_vcpus);
-  vcpu_current = ferry_xml_get_string (ctx, NULL, "/domain/vcpu/@current");
-  if (vcpu_current == NULL || !get_uint (ctx, "/domain/vcpu/@current", &details->vcpus))
-    details->vcpus = details->max_vcpus;
+  details->vcpus = ferry_domain_xml_get_vcpus (dom);
+  details->max_vcpus = ferry_domain_xml_get_max_vcpus (dom);
+  details->memory = ferry_domain_xml_get_memory (dom);
+  details->max_memory = ferry_domain_xml_get_max_memory (dom);
 
-  ferry_xml_get_bytes (ctx, NULL, "/domain/memory", 1024, &details->max_memory);
-  if (!ferry_xml_get_bytes (ctx, NULL, "/domain/currentMemory", 1024, &details->memory))
-    details->memory = details->max_memory;
-
-  details->boot_order = parse_boot_order (ctx);
-  parse_disks (ctx, details);
-  parse_nics (ctx, details);
-  parse_graphics (ctx, details);
+  details->boot_order = g_strdupv ((GStrv) ferry_domain_xml_get_boot_order (dom));
+  copy_disks (details, dom);
+  copy_nics (details, dom);
+  copy_graphics (details, dom);
 
   return g_steal_pointer (&details);
 }

@@ -18,11 +18,11 @@
 #include <libvirt/virterror.h>
 
 #include "ferry-core.h"
+#include "ferry-domain-xml.h"
 #include "ferry-libvirt.h"
 #include "ferry-migration.h"
 #include "ferry-node-private.h"
 #include "ferry-vm-private.h"
-#include "ferry-xml.h"
 
 struct _FerryVm
 {
@@ -372,17 +372,19 @@ delete_domain (virConnectPtr   conn,
   if (with_storage)
     {
       char *xml = virDomainGetXMLDesc (domain, VIR_DOMAIN_XML_INACTIVE);
+      g_autoptr(FerryDomainXml) dom = NULL;
 
       if (xml == NULL)
         {
           ferry_libvirt_set_error (error, _("Could not read the configuration of “%s”"), name);
           return FALSE;
         }
-      paths = ferry_xml_eval_strings (xml,
-                                      "/domain/devices/disk[@device='disk' or not(@device)]"
-                                      "/source/@file",
-                                      NULL);
+      dom = ferry_domain_xml_new (xml, error);
       free (xml);
+      /* Not deleted at all rather than deleted without the disks asked for. */
+      if (dom == NULL)
+        return FALSE;
+      paths = ferry_domain_xml_dup_disk_paths (dom, FERRY_DISK_HARD_DISKS | FERRY_DISK_FILES);
     }
 
   if (virDomainGetState (domain, &state, NULL, 0) == 0 &&

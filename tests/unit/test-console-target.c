@@ -53,6 +53,10 @@ test_parse (void)
     /* listen type none: only virDomainOpenGraphicsFD reaches it */
     { LIVE_HEAD "<graphics type='vnc'><listen type='none'/></graphics>" TAIL,
       0, -1, NULL, NULL, NULL, TRUE },
+    /* a kind libvirt-gconfig has no class for still counts in the index */
+    { LIVE_HEAD "<graphics type='egl-headless'/><graphics type='dbus'/>"
+      "<graphics type='vnc' port='5906' passwd='pw'/>" TAIL,
+      2, 5906, NULL, NULL, "pw", FALSE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -90,7 +94,14 @@ test_parse_errors (void)
       FERRY_CONSOLE_ERROR, FERRY_CONSOLE_ERROR_NO_VNC, "“web” has no VNC display" },
     { LIVE_HEAD "<graphics type='vnc' port='-1' autoport='yes'/>" TAIL,
       FERRY_CONSOLE_ERROR, FERRY_CONSOLE_ERROR_NO_VNC, "The VNC display of “web” has no port" },
+    { LIVE_HEAD "<graphics type='vnc' port='99999'/>" TAIL,
+      FERRY_CONSOLE_ERROR, FERRY_CONSOLE_ERROR_NO_VNC, "The VNC display of “web” has no port" },
+    { LIVE_HEAD "<graphics type='vnc' port='5901x'/>" TAIL,
+      FERRY_CONSOLE_ERROR, FERRY_CONSOLE_ERROR_NO_VNC, "The VNC display of “web” has no port" },
     { "<domain", G_IO_ERROR, G_IO_ERROR_INVALID_DATA, NULL },
+    { "not xml", G_IO_ERROR, G_IO_ERROR_INVALID_DATA, NULL },
+    /* not a domain at all, even with an id */
+    { "<network id='3'><name>web</name></network>", G_IO_ERROR, G_IO_ERROR_INVALID_DATA, NULL },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -275,6 +275,72 @@ test_edits (void)
   g_assert_finalize_object (g_steal_pointer (&again));
 }
 
+/* The element virDomainGetMetadata returns, on its own. */
+static void
+test_metadata_attribute (void)
+{
+  const char *ns = "https://example.invalid/ha";
+  struct {
+    const char *xml;
+    const char *expected;
+  } cases[] = {
+    { "<ferry:ha xmlns:ferry='https://example.invalid/ha' enabled='yes'/>", "yes" },
+    { "<ha xmlns='https://example.invalid/ha' enabled='no'><x/></ha>", "no" },
+    { "<ha xmlns='https://example.invalid/ha' enabled=''/>", NULL },
+    { "<ha xmlns='https://example.invalid/ha'/>", NULL },
+    /* The same name in another namespace, or in none, is not ours. */
+    { "<x:ha xmlns:x='https://example.org/ha' enabled='yes'/>", NULL },
+    { "<ha enabled='yes'/>", NULL },
+    /* Only the unprefixed attribute. */
+    { "<f:ha xmlns:f='https://example.invalid/ha' xmlns:o='https://example.org/o' o:enabled='yes'/>", NULL },
+    { "<ha xmlns='https://example.invalid/ha' enabled='yes'", NULL },
+    { "", NULL },
+    { NULL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *value = ferry_domain_xml_metadata_attribute (cases[i].xml, ns, "enabled");
+
+      g_test_message ("case %u", i);
+      g_assert_cmpstr (value, ==, cases[i].expected);
+    }
+}
+
+static void
+test_check_cpu_xml (void)
+{
+  const char *good[] = {
+    "<cpu mode='host-model'/>",
+    "<cpu mode='custom' match='exact'><model fallback='forbid'>Westmere</model>"
+    "<feature policy='require' name='aes'/></cpu>",
+    /* newer than libvirt-gconfig: still a <cpu> */
+    "<cpu mode='maximum'/>",
+  };
+  const char *bad[] = {
+    "",
+    "<cpu",
+    "<domain><cpu/></domain>",
+    "not xml",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (ferry_domain_xml_check_cpu_xml (good[i], &error));
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("bad case %u", i);
+      g_assert_false (ferry_domain_xml_check_cpu_xml (bad[i], &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -287,5 +353,7 @@ main (int   argc,
   g_test_add_func ("/domain-xml/newer-values", test_newer_values);
   g_test_add_func ("/domain-xml/bad-input", test_bad_input);
   g_test_add_func ("/domain-xml/edits", test_edits);
+  g_test_add_func ("/domain-xml/metadata-attribute", test_metadata_attribute);
+  g_test_add_func ("/domain-xml/check-cpu-xml", test_check_cpu_xml);
   return g_test_run ();
 }

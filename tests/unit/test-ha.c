@@ -55,7 +55,48 @@ test_disks (void)
   g_assert_cmpstr (d->path, ==, "/srv/iso/x.iso");
 
   g_assert_null (ferry_ha_list_disks ("<domain", &error));
-  g_assert_nonnull (error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+  g_assert_null (ferry_ha_list_disks ("<pool type='dir'><name>x</name></pool>", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+}
+
+/* Disks that open nothing a lock manager sees, and kinds newer than
+ * libvirt-gconfig: listed without a path, or (empty drives) left out. */
+static void
+test_disks_odd (void)
+{
+  g_autoptr(GPtrArray) disks = NULL;
+  g_autoptr(GError) error = NULL;
+  FerryHaDisk *d;
+
+  disks = ferry_ha_list_disks ("<domain type='kvm'><name>odd</name><devices>"
+                               "<disk device='disk'><source file='/srv/shared/untyped.img'/><target dev='vda'/></disk>"
+                               "<disk type='dir' device='disk'><source dir='/srv/tree'/><target dev='vdb'/></disk>"
+                               "<disk type='volume' device='disk'><source pool='shared'/><target dev='vdc'/></disk>"
+                               "<disk type='nvme' device='disk'><source type='pci'/><target dev='vdd'/></disk>"
+                               "<disk type='volume' device='cdrom'><target dev='sda'/></disk>"
+                               "<disk type='block' device='floppy'><target dev='fda'/></disk>"
+                               "<disk type='network' device='cdrom'><source protocol='http' name='/x.iso'/>"
+                               "<target dev='sdb'/></disk>"
+                               "</devices></domain>", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (disks->len, ==, 5);
+  d = g_ptr_array_index (disks, 0);
+  g_assert_cmpstr (d->type, ==, "file");          /* the default */
+  g_assert_cmpstr (d->path, ==, "/srv/shared/untyped.img");
+  d = g_ptr_array_index (disks, 1);
+  g_assert_cmpstr (d->type, ==, "dir");
+  g_assert_null (d->path);
+  d = g_ptr_array_index (disks, 2);
+  g_assert_cmpstr (d->type, ==, "volume");
+  g_assert_null (d->path);                        /* no volume named */
+  d = g_ptr_array_index (disks, 3);
+  g_assert_cmpstr (d->type, ==, "nvme");
+  g_assert_null (d->path);
+  d = g_ptr_array_index (disks, 4);
+  g_assert_cmpstr (d->target, ==, "sdb");         /* a network CD-ROM stays */
+  g_assert_cmpstr (d->type, ==, "network");
 }
 
 static void
@@ -71,6 +112,12 @@ test_flag (void)
   g_assert_false (ferry_ha_xml_is_enabled ("<domain><metadata><x:ha xmlns:x='https://example.org/ha' "
                                            "enabled='yes'/></metadata></domain>"));
   g_assert_false (ferry_ha_xml_is_enabled ("<domain><name>x</name></domain>"));
+  g_assert_false (ferry_ha_xml_is_enabled ("<domain><name>x</name><metadata>"
+                                           "<ferry:ha xmlns:ferry='https://ferryvm.github.io/xmlns/ha/1.0' "
+                                           "enabled='no'/></metadata></domain>"));
+  g_assert_false (ferry_ha_xml_is_enabled ("<ha enabled='yes'/>"));
+  g_assert_false (ferry_ha_xml_is_enabled ("<ha xmlns=\"https://ferryvm.github.io/xmlns/ha/1.0\" enabled=\"yes\""));
+  g_assert_false (ferry_ha_xml_is_enabled (""));
   g_assert_false (ferry_ha_xml_is_enabled (NULL));
   g_assert_false (ferry_ha_xml_is_enabled ("not xml"));
   g_assert_cmpstr (ferry_ha_metadata_element (), ==, "<ha enabled=\"yes\"/>");
@@ -213,6 +260,7 @@ main (int   argc,
   ferry_core_init ();
 
   g_test_add_func ("/ha/disks", test_disks);
+  g_test_add_func ("/ha/disks-odd", test_disks_odd);
   g_test_add_func ("/ha/flag", test_flag);
   g_test_add_func ("/ha/refusal", test_refusal);
   g_test_add_func ("/ha/cache", test_cache);

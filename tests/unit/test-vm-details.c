@@ -189,6 +189,67 @@ test_parse_minimal (void)
   g_assert_cmpuint (d->graphics->len, ==, 0);
 }
 
+/* What a newer host may send, and values out of range: read as they are
+ * or left at their defaults, without a warning (the test runs with fatal
+ * criticals). */
+static void
+test_parse_newer (void)
+{
+  const char *xml =
+    "<domain type='hvf' id='2'><name>new</name>"
+    "<memory>lots</memory><vcpu current='many'>2</vcpu>"
+    "<os firmware='something'><type arch='riscv64'>hvm</type></os>"
+    "<cpu mode='maximum'/>"
+    "<devices>"
+    "<disk type='nvme' device='disk'><source type='pci'/><target dev='vda' bus='nvme'/></disk>"
+    "<disk><source file='/x.img'/><target dev='vdb'/></disk>"
+    "<interface type='vdpa'><mac address='52:54:00:00:00:02'/><source dev='/dev/vhost-vdpa-0'/></interface>"
+    "<interface type='direct'><source dev='eth0' mode='bridge'/></interface>"
+    "<graphics type='egl-headless'/>"
+    "<graphics type='vnc' port='99999' autoport='yes'/>"
+    "</devices></domain>";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FerryVmDetails) d = ferry_vm_details_parse (xml, &error);
+  const FerryVmDisk *disk;
+  const FerryVmNic *nic;
+  const FerryVmGraphics *graphics;
+
+  g_assert_no_error (error);
+  g_assert_true (d->active);
+  g_assert_cmpstr (d->firmware, ==, "something");
+  g_assert_cmpstr (d->arch, ==, "riscv64");
+  g_assert_cmpstr (d->cpu_mode, ==, "maximum");
+  g_assert_null (d->cpu_model);
+  g_assert_cmpuint (d->vcpus, ==, 2);
+  g_assert_cmpuint (d->max_vcpus, ==, 2);
+  g_assert_cmpuint (d->memory, ==, 0);
+
+  g_assert_cmpuint (d->disks->len, ==, 2);
+  disk = ferry_vm_details_find_disk (d, "vda");
+  g_assert_cmpstr (disk->bus, ==, "nvme");
+  g_assert_null (disk->source);
+  disk = ferry_vm_details_find_disk (d, "vdb");   /* no type: a file */
+  g_assert_cmpstr (disk->device, ==, "disk");
+  g_assert_cmpstr (disk->source, ==, "/x.img");
+
+  g_assert_cmpuint (d->nics->len, ==, 2);
+  nic = g_ptr_array_index (d->nics, 0);
+  g_assert_cmpstr (nic->type, ==, "vdpa");
+  g_assert_cmpstr (nic->mac, ==, "52:54:00:00:00:02");
+  g_assert_null (nic->source);                    /* a host path, not shown */
+  nic = g_ptr_array_index (d->nics, 1);
+  g_assert_cmpstr (nic->source, ==, "eth0");
+
+  g_assert_cmpuint (d->graphics->len, ==, 2);
+  graphics = g_ptr_array_index (d->graphics, 0);
+  g_assert_cmpstr (graphics->type, ==, "egl-headless");
+  g_assert_cmpint (graphics->port, ==, 0);
+  graphics = g_ptr_array_index (d->graphics, 1);
+  g_assert_cmpstr (graphics->type, ==, "vnc");
+  g_assert_cmpint (graphics->port, ==, 0);        /* out of range */
+  g_assert_true (graphics->autoport);
+}
+
 static void
 test_parse_invalid (void)
 {
@@ -196,6 +257,8 @@ test_parse_invalid (void)
     "",
     "<domain><name>x</name>",
     "<network><name>default</name></network>",
+    "not xml",
+    "<domain><name>x</name><devices><disk type='file'><source file='/a'/></disk></devices>",
     /* An external entity is neither fetched nor expanded. */
     "<!DOCTYPE domain [<!ENTITY e SYSTEM 'http://127.0.0.1:9/x'>]><pool>&e;</pool>",
   };
@@ -390,6 +453,7 @@ main (int   argc,
   g_test_add_func ("/vm-details/parse", test_parse);
   g_test_add_func ("/vm-details/parse-inactive", test_parse_inactive);
   g_test_add_func ("/vm-details/parse-minimal", test_parse_minimal);
+  g_test_add_func ("/vm-details/parse-newer", test_parse_newer);
   g_test_add_func ("/vm-details/parse-invalid", test_parse_invalid);
   g_test_add_func ("/vm-details/running", test_running);
   g_test_add_func ("/vm-details/shut-off", test_shut_off);

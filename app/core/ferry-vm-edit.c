@@ -1,7 +1,8 @@
 /* ferry-vm-edit.c — changing an existing VM's settings
  *
  * A shut-off VM is edited in its definition: the inactive XML, changed
- * with libxml2 and defined again. A running VM changes memory and vCPUs
+ * through FerryDomainXml (libvirt-gconfig; ferry-domain-xml-edit.c for
+ * what it cannot write) and defined again. A running VM changes memory and vCPUs
  * through libvirt's live APIs (which also update the definition), and
  * anything that cannot change live only in the definition.
  *
@@ -13,11 +14,11 @@
 #include <libvirt/virterror.h>
 
 #include "ferry-core.h"
+#include "ferry-domain-xml-edit.h"
 #include "ferry-libvirt.h"
 #include "ferry-node-private.h"
 #include "ferry-vm-details.h"
 #include "ferry-vm-edit.h"
-#include "ferry-xml.h"
 
 
 FerryVmEdit *
@@ -142,140 +143,130 @@ ferry_vm_edit_validate (const FerryVmEdit  *edit,
 /* ---------------------------------------------------------------------- */
 /* Changing the XML                                                        */
 
-static xmlNode *
-first_node (xmlXPathContext *ctx,
-            const char      *xpath)
-{
-  g_autoptr(GPtrArray) nodes = ferry_xml_get_nodes (ctx, NULL, xpath);
-
-  return nodes->len > 0 ? g_ptr_array_index (nodes, 0) : NULL;
-}
-
-static xmlNode *
-ensure_child (xmlNode    *parent,
-              const char *name)
-{
-  for (xmlNode *child = parent->children; child != NULL; child = child->next)
-    if (child->type == XML_ELEMENT_NODE && xmlStrEqual (child->name, BAD_CAST name))
-      return child;
-  return xmlNewChild (parent, NULL, BAD_CAST name, NULL);
-}
-
-static void
-set_text (xmlNode    *node,
-          const char *text)
-{
-  /* xmlNodeSetContent would read entities in @text; xmlNodeAddContent
-   * takes it literally. */
-  xmlNodeSetContent (node, NULL);
-  xmlNodeAddContent (node, BAD_CAST text);
-}
-
-static void
-remove_nodes (xmlXPathContext *ctx,
-              const char      *xpath)
-{
-  g_autoptr(GPtrArray) nodes = ferry_xml_get_nodes (ctx, NULL, xpath);
-
-  for (guint i = 0; i < nodes->len; i++)
-    {
-      xmlNode *node = g_ptr_array_index (nodes, i);
-
-      xmlUnlinkNode (node);
-      xmlFreeNode (node);
-    }
-}
-
 /* Shut off, the VM gets exactly what was asked, maximum and current
  * alike, except that a vCPU hotplug reserve (current < maximum, set on
- * purpose) is kept when the new count fits in it. */
+ * purpose; libvirt writes current= only then) is kept when the new count
+ * fits in it. */
 static void
-edit_vcpus (xmlXPathContext *ctx,
-            guint            vcpus)
+edit_vcpus (FerryDomainXml     *dx,
+            guint               vcpus,
+            FerryDomainXmlEdit *gaps)
 {
-  xmlNode *vcpu = ensure_child (xmlDocGetRootElement (ctx->doc), "vcpu");
-  g_autofree char *text = g_strdup_printf ("%u", vcpus);
-  guint64 max = 0;
+  guint max = ferry_domain_xml_get_max_vcpus (dx);
 
-  if (xmlHasProp (vcpu, BAD_CAST "current") != NULL &&
-      ferry_xml_get_uint64 (ctx, vcpu, ".", &max) && vcpus < max)
+  if (ferry_domain_xml_get_vcpus (dx) < max && vcpus < max)
     {
-      xmlSetProp (vcpu, BAD_CAST "current", BAD_CAST text);
-      return;
+      gaps->vcpus = max;
+      gaps->current_vcpus = vcpus;
     }
-  xmlUnsetProp (vcpu, BAD_CAST "current");
-  set_text (vcpu, text);
+  else
+    gaps->vcpus = vcpus;
 }
 
 static void
-edit_memory (xmlXPathContext *ctx,
-             guint64          memory)
+edit_memory (FerryDomainXml     *dx,
+             guint64             memory,
+             FerryDomainXmlEdit *gaps)
 {
-  xmlNode *root = xmlDocGetRootElement (ctx->doc);
-  g_autofree char *kib = g_strdup_printf ("%" G_GUINT64_FORMAT, (memory + 1023) / 1024);
-  const char *names[] = { "memory", "currentMemory" };
+  guint64 kib = (memory + 1023) / 1024;
 
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      xmlNode *node = ensure_child (root, names[i]);
-
-      set_text (node, kib);
-      xmlSetProp (node, BAD_CAST "unit", BAD_CAST "KiB");
-    }
+  gvir_config_domain_set_current_memory (ferry_domain_xml_get_config (dx), kib);
+  /* Not gvir_config_domain_set_memory(): see ferry-domain-xml-edit.c. */
+  gaps->memory_kib = kib;
 }
 
+static GVirConfigDomainCpuMode
+cpu_mode_from_string (const char *mode)
+{
+  /* ferry_vm_edit_validate() lets no other value through. */
+  if (strcmp (mode, "host-model") == 0)
+    return GVIR_CONFIG_DOMAIN_CPU_MODE_HOST_MODEL;
+  if (strcmp (mode, "host-passthrough") == 0)
+    return GVIR_CONFIG_DOMAIN_CPU_MODE_HOST_PASSTHROUGH;
+  return GVIR_CONFIG_DOMAIN_CPU_MODE_CUSTOM;
+}
+
+/* The rest of <cpu> (topology, features) stays as it was. */
 static gboolean
-edit_cpu (xmlXPathContext    *ctx,
-          const FerryVmEdit  *edit,
-          const char         *name,
-          GError            **error)
+edit_cpu (FerryDomainXml      *dx,
+          const FerryVmEdit   *edit,
+          const char          *name,
+          FerryDomainXmlEdit  *gaps,
+          GError             **error)
 {
-  xmlNode *cpu = ensure_child (xmlDocGetRootElement (ctx->doc), "cpu");
-  g_autofree char *old_mode = ferry_xml_get_string (ctx, cpu, "@mode");
-  g_autofree char *old_model = ferry_xml_get_string (ctx, cpu, "model");
+  GVirConfigDomain *config = ferry_domain_xml_get_config (dx);
+  g_autoptr(GVirConfigDomainCpu) cpu = gvir_config_domain_get_cpu (config);
+  g_autoptr(GVirConfigDomainCpuModel) cpu_model = NULL;
+  const char *old_mode = ferry_domain_xml_get_cpu_mode (dx);
   const char *mode = edit->cpu_mode;
-  const char *model = edit->cpu_model ? edit->cpu_model : old_model;
-  xmlNode *node;
+  const char *model = edit->cpu_model ? edit->cpu_model : ferry_domain_xml_get_cpu_model (dx);
+  gboolean added = cpu == NULL;
 
   if (mode == NULL)
     mode = edit->cpu_model != NULL ? "custom" : (old_mode ? old_mode : "custom");
-
-  remove_nodes (ctx, "/domain/cpu/model");
-  xmlSetProp (cpu, BAD_CAST "mode", BAD_CAST mode);
-  if (strcmp (mode, "custom") != 0)
-    {
-      /* match/check belong to a custom model. */
-      xmlUnsetProp (cpu, BAD_CAST "match");
-      xmlUnsetProp (cpu, BAD_CAST "check");
-      return TRUE;
-    }
-
-  if (model == NULL)
+  if (strcmp (mode, "custom") == 0 && model == NULL)
     {
       g_set_error (error, FERRY_VM_SPEC_ERROR, FERRY_VM_SPEC_ERROR_CPU,
                    _("Choose a CPU model for “%s”."), name);
       return FALSE;
     }
-  xmlSetProp (cpu, BAD_CAST "match", BAD_CAST "exact");
-  node = xmlNewTextChild (cpu, NULL, BAD_CAST "model", BAD_CAST model);
-  xmlSetProp (node, BAD_CAST "fallback", BAD_CAST "allow");
+
+  if (added)
+    cpu = gvir_config_domain_cpu_new ();
+  gvir_config_domain_cpu_set_mode (cpu, cpu_mode_from_string (mode));
+  if (strcmp (mode, "custom") != 0)
+    {
+      gvir_config_domain_cpu_set_model (cpu, NULL);
+      /* match/check belong to a custom model. */
+      gaps->drop_cpu_match = TRUE;
+    }
+  else
+    {
+      gvir_config_domain_cpu_set_match_policy (cpu, GVIR_CONFIG_DOMAIN_CPU_MATCH_POLICY_EXACT);
+      /* A new <model>: without fallback=, which is libvirt's default
+       * ("allow"). */
+      cpu_model = gvir_config_domain_cpu_model_new ();
+      gvir_config_capabilities_cpu_model_set_name (GVIR_CONFIG_CAPABILITIES_CPU_MODEL (cpu_model), model);
+      gvir_config_domain_cpu_set_model (cpu, cpu_model);
+    }
+  /* gvir_config_domain_get_cpu() returns the domain's own element; only a
+   * new one needs attaching. */
+  if (added)
+    gvir_config_domain_set_cpu (config, cpu);
   return TRUE;
 }
 
 static void
-edit_boot_order (xmlXPathContext *ctx,
-                 const char      *const *order)
+edit_boot_order (FerryDomainXml     *dx,
+                 const char * const *order,
+                 FerryDomainXmlEdit *gaps)
 {
-  xmlNode *os = ensure_child (xmlDocGetRootElement (ctx->doc), "os");
+  GVirConfigDomain *config = ferry_domain_xml_get_config (dx);
+  g_autoptr(GVirConfigDomainOs) os = gvir_config_domain_get_os (config);
+  g_autoptr(GList) devices = NULL;
 
-  /* libvirt refuses <os><boot> and per-device <boot order> together. */
-  remove_nodes (ctx, "/domain/os/boot | /domain/devices/*/boot");
+  /* ferry_vm_edit_validate() lets only these three through. */
   for (guint i = 0; order[i] != NULL; i++)
     {
-      xmlNode *boot = xmlNewChild (os, NULL, BAD_CAST "boot", NULL);
+      GVirConfigDomainOsBootDevice dev = GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_HD;
 
-      xmlSetProp (boot, BAD_CAST "dev", BAD_CAST order[i]);
+      if (strcmp (order[i], "cdrom") == 0)
+        dev = GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_CDROM;
+      else if (strcmp (order[i], "network") == 0)
+        dev = GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_NETWORK;
+      devices = g_list_append (devices, GINT_TO_POINTER (dev));
     }
+
+  if (os == NULL)
+    {
+      os = gvir_config_domain_os_new ();
+      gvir_config_domain_os_set_boot_devices (os, devices);
+      gvir_config_domain_set_os (config, os);
+    }
+  else
+    gvir_config_domain_os_set_boot_devices (os, devices);
+  /* libvirt refuses <os><boot> and per-device <boot order> together. */
+  gaps->drop_device_boot = TRUE;
 }
 
 /* The inactive definition with @edit's changes (the live-capable ones
@@ -287,8 +278,9 @@ edited_definition (virDomainPtr        domain,
                    const char         *name,
                    GError            **error)
 {
-  g_autoptr(xmlDoc) doc = NULL;
-  g_autoptr(xmlXPathContext) ctx = NULL;
+  g_autoptr(FerryDomainXml) dx = NULL;
+  g_autofree char *edited = NULL;
+  FerryDomainXmlEdit gaps = { 0 };
   char *xml;
 
   FERRY_ASSERT_WORKER_THREAD ();
@@ -299,28 +291,22 @@ edited_definition (virDomainPtr        domain,
       ferry_libvirt_set_error (error, _("Could not read the configuration of “%s”"), name);
       return NULL;
     }
-  doc = ferry_xml_parse (xml, error);
+  dx = ferry_domain_xml_new (xml, error);
   free (xml);
-  if (doc == NULL)
+  if (dx == NULL)
     return NULL;
-  ctx = xmlXPathNewContext (doc);
-  if (first_node (ctx, "/domain") == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           _("The XML description is not that of a virtual machine"));
-      return NULL;
-    }
 
   if (with_live_fields && edit->vcpus > 0)
-    edit_vcpus (ctx, edit->vcpus);
+    edit_vcpus (dx, edit->vcpus, &gaps);
   if (with_live_fields && edit->memory > 0)
-    edit_memory (ctx, edit->memory);
-  if ((edit->cpu_mode != NULL || edit->cpu_model != NULL) && !edit_cpu (ctx, edit, name, error))
+    edit_memory (dx, edit->memory, &gaps);
+  if ((edit->cpu_mode != NULL || edit->cpu_model != NULL) && !edit_cpu (dx, edit, name, &gaps, error))
     return NULL;
   if (edit->boot_order != NULL)
-    edit_boot_order (ctx, (const char * const *) edit->boot_order);
+    edit_boot_order (dx, (const char * const *) edit->boot_order, &gaps);
 
-  return ferry_xml_to_string (doc);
+  edited = ferry_domain_xml_to_string (dx);
+  return ferry_domain_xml_edit_apply (edited, &gaps, error);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -1,7 +1,8 @@
 /* ferry-vm-spec.c — what a new VM should be, and creating it
  *
- * The domain XML is built with libxml2's tree API, which escapes every
- * value: names, paths and network names never become markup.
+ * The domain and volume XML are built with libvirt-gconfig's setters,
+ * which escape every value: names, paths and network names never become
+ * markup.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,6 +12,7 @@
 #include <libvirt/virterror.h>
 
 #include "ferry-core.h"
+#include "ferry-domain-xml-edit.h"
 #include "ferry-libvirt.h"
 #include "ferry-node-private.h"
 #include "ferry-vm-spec.h"
@@ -313,39 +315,123 @@ ferry_vm_spec_validate (const FerryVmSpec        *spec,
 /* ---------------------------------------------------------------------- */
 /* XML                                                                     */
 
-static xmlNode *
-add_element (xmlNode    *parent,
-             const char *name,
-             const char *content)
+static void
+set_os (GVirConfigDomain  *domain,
+        const FerryVmSpec *spec,
+        const char        *disk_path)
 {
-  /* xmlNewTextChild escapes @content; xmlNewChild would not. */
-  return xmlNewTextChild (parent, NULL, BAD_CAST name, BAD_CAST content);
+  g_autoptr(GVirConfigDomainOs) os = gvir_config_domain_os_new ();
+  g_autoptr(GList) boot = NULL;
+
+  if (g_strcmp0 (spec->firmware, "efi") == 0)
+    gvir_config_domain_os_set_firmware (os, GVIR_CONFIG_DOMAIN_OS_FIRMWARE_EFI);
+  gvir_config_domain_os_set_os_type (os, GVIR_CONFIG_DOMAIN_OS_TYPE_HVM);
+  /* After the type: the arch is an attribute of <type>. */
+  gvir_config_domain_os_set_arch (os, "x86_64");
+
+  if (spec->install_iso != NULL)
+    boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_CDROM));
+  if (disk_path != NULL)
+    boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_HD));
+  if (disk_path == NULL ||
+      (spec->install_iso == NULL && spec->import_disk == NULL && spec->network_type != NULL))
+    /* An empty new disk: boot from the network (PXE) once it fails. */
+    boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_NETWORK));
+  gvir_config_domain_os_set_boot_devices (os, boot);
+
+  gvir_config_domain_set_os (domain, os);
 }
 
-static xmlNode *
-add_element_with_attrs (xmlNode    *parent,
-                        const char *name,
-                        ...) G_GNUC_NULL_TERMINATED;
-
-/* add_element_with_attrs (parent, "target", "dev", "vda", "bus", "virtio", NULL) */
-static xmlNode *
-add_element_with_attrs (xmlNode    *parent,
-                        const char *name,
-                        ...)
+static void
+add_disk (GVirConfigDomain                    *domain,
+          GVirConfigDomainDiskGuestDeviceType  device,
+          GVirConfigDomainDiskFormat           format,
+          const char                          *path,
+          const char                          *target,
+          GVirConfigDomainDiskBus              bus)
 {
-  xmlNode *node = add_element (parent, name, NULL);
-  const char *attr;
-  va_list args;
+  g_autoptr(GVirConfigDomainDisk) disk = gvir_config_domain_disk_new ();
+  g_autoptr(GVirConfigDomainDiskDriver) driver = gvir_config_domain_disk_driver_new ();
 
-  va_start (args, name);
-  while ((attr = va_arg (args, const char *)) != NULL)
+  /* The type first: set_source() names the attribute after it. */
+  gvir_config_domain_disk_set_type (disk, GVIR_CONFIG_DOMAIN_DISK_FILE);
+  gvir_config_domain_disk_set_guest_device_type (disk, device);
+  gvir_config_domain_disk_driver_set_name (driver, "qemu");
+  gvir_config_domain_disk_driver_set_format (driver, format);
+  gvir_config_domain_disk_set_driver (disk, driver);
+  gvir_config_domain_disk_set_source (disk, path);
+  gvir_config_domain_disk_set_target_dev (disk, target);
+  gvir_config_domain_disk_set_target_bus (disk, bus);
+  if (device == GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM)
+    gvir_config_domain_disk_set_readonly (disk, TRUE);
+  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (disk));
+}
+
+static void
+add_interface (GVirConfigDomain  *domain,
+               const FerryVmSpec *spec)
+{
+  g_autoptr(GVirConfigDomainInterface) iface = NULL;
+  const char *source = spec->network_source ? spec->network_source : "";
+
+  if (strcmp (spec->network_type, "network") == 0)
     {
-      const char *value = va_arg (args, const char *);
+      GVirConfigDomainInterfaceNetwork *network = gvir_config_domain_interface_network_new ();
 
-      xmlNewProp (node, BAD_CAST attr, BAD_CAST value);
+      gvir_config_domain_interface_network_set_source (network, source);
+      iface = GVIR_CONFIG_DOMAIN_INTERFACE (network);
     }
-  va_end (args);
-  return node;
+  else
+    {
+      GVirConfigDomainInterfaceBridge *bridge = gvir_config_domain_interface_bridge_new ();
+
+      gvir_config_domain_interface_bridge_set_source (bridge, source);
+      iface = GVIR_CONFIG_DOMAIN_INTERFACE (bridge);
+    }
+  gvir_config_domain_interface_set_model (iface, "virtio");
+  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (iface));
+}
+
+/* What every new VM has besides its disks and network. Where
+ * libvirt-gconfig 4.0 has no setter (a VNC <listen> child and listen=, a
+ * serial or console target port=), the device starts from a constant XML
+ * string through its own constructor. */
+static void
+add_standard_devices (GVirConfigDomain *domain,
+                      gboolean          kvm)
+{
+  g_autoptr(GVirConfigDomainInput) tablet = gvir_config_domain_input_new ();
+  g_autoptr(GVirConfigDomainGraphicsVnc) vnc = NULL;
+  g_autoptr(GVirConfigDomainVideo) video = gvir_config_domain_video_new ();
+  g_autoptr(GVirConfigDomainSerial) serial = NULL;
+  g_autoptr(GVirConfigDomainConsole) console = NULL;
+
+  /* An absolute pointer: the console's pointer matches the guest's, and
+   * it survives migration. */
+  gvir_config_domain_input_set_device_type (tablet, GVIR_CONFIG_DOMAIN_INPUT_DEVICE_TABLET);
+  gvir_config_domain_input_set_bus (tablet, GVIR_CONFIG_DOMAIN_INPUT_BUS_USB);
+  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (tablet));
+
+  /* VNC on the host's loopback only: Ferry's console tunnels to it. */
+  vnc = gvir_config_domain_graphics_vnc_new_from_xml ("<graphics type='vnc' listen='127.0.0.1' autoport='yes'>"
+                                                      "<listen type='address' address='127.0.0.1'/>"
+                                                      "</graphics>", NULL);
+  g_assert (vnc != NULL);
+  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (vnc));
+
+  /* virtio-vga for KVM guests; plain VGA under TCG, cheapest to emulate. */
+  gvir_config_domain_video_set_model (video, kvm ? GVIR_CONFIG_DOMAIN_VIDEO_MODEL_VIRTIO
+                                                 : GVIR_CONFIG_DOMAIN_VIDEO_MODEL_VGA);
+  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (video));
+
+  serial = gvir_config_domain_serial_new_from_xml ("<serial type='pty'><target port='0'/></serial>", NULL);
+  g_assert (serial != NULL);
+  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (serial));
+  console = gvir_config_domain_console_new_from_xml ("<console type='pty'>"
+                                                     "<target type='serial' port='0'/>"
+                                                     "</console>", NULL);
+  g_assert (console != NULL);
+  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (console));
 }
 
 char *
@@ -353,13 +439,11 @@ ferry_vm_spec_to_xml (const FerryVmSpec  *spec,
                       const char         *disk_path,
                       GError            **error)
 {
-  g_autoptr(xmlDoc) doc = NULL;
-  g_autofree char *memory_kib = NULL;
-  g_autofree char *vcpus = NULL;
+  static const char *features[] = { "acpi", "apic", NULL };
+  g_autoptr(GVirConfigDomain) domain = NULL;
+  g_autoptr(GVirConfigDomainClock) clock = NULL;
+  guint64 memory_kib;
   gboolean kvm;
-  gboolean installing;
-  xmlNode *root, *node, *os, *devices;
-  xmlNs *ns;
 
   g_return_val_if_fail (spec != NULL, NULL);
 
@@ -384,112 +468,66 @@ ferry_vm_spec_to_xml (const FerryVmSpec  *spec,
     }
 
   kvm = strcmp (spec->virttype, "kvm") == 0;
-  installing = spec->install_iso != NULL;
-  memory_kib = g_strdup_printf ("%" G_GUINT64_FORMAT, (spec->memory + 1023) / 1024);
-  vcpus = g_strdup_printf ("%u", MAX (spec->vcpus, 1));
+  memory_kib = (spec->memory + 1023) / 1024;
 
-  doc = xmlNewDoc (BAD_CAST "1.0");
-  root = xmlNewDocNode (doc, NULL, BAD_CAST "domain", NULL);
-  xmlDocSetRootElement (doc, root);
-  xmlNewProp (root, BAD_CAST "type", BAD_CAST spec->virttype);
-
-  add_element (root, "name", spec->name);
+  domain = gvir_config_domain_new ();
+  gvir_config_domain_set_virt_type (domain, kvm ? GVIR_CONFIG_DOMAIN_VIRT_KVM : GVIR_CONFIG_DOMAIN_VIRT_QEMU);
+  gvir_config_domain_set_name (domain, spec->name);
 
   /* Who made it: lets Ferry (and admins) tell its VMs apart. */
-  node = add_element (root, "metadata", NULL);
-  node = add_element (node, "vm", NULL);
-  ns = xmlNewNs (node, BAD_CAST FERRY_XML_NS, BAD_CAST "ferry");
-  xmlSetNs (node, ns);
-  xmlNewTextChild (node, ns, BAD_CAST "created-by", BAD_CAST "ferry");
+  if (!gvir_config_domain_set_custom_xml_ns_children (domain, "<vm><created-by>ferry</created-by></vm>",
+                                                      "ferry", FERRY_XML_NS, NULL))
+    g_assert_not_reached ();
 
-  node = add_element (root, "memory", memory_kib);
-  xmlNewProp (node, BAD_CAST "unit", BAD_CAST "KiB");
-  node = add_element (root, "currentMemory", memory_kib);
-  xmlNewProp (node, BAD_CAST "unit", BAD_CAST "KiB");
-  add_element (root, "vcpu", vcpus);
+  gvir_config_domain_set_memory (domain, memory_kib);
+  gvir_config_domain_set_current_memory (domain, memory_kib);
+  gvir_config_domain_set_vcpus (domain, MAX (spec->vcpus, 1));
+  set_os (domain, spec, disk_path);
+  gvir_config_domain_set_features (domain, (GStrv) features);
 
-  os = add_element (root, "os", NULL);
-  if (g_strcmp0 (spec->firmware, "efi") == 0)
-    xmlNewProp (os, BAD_CAST "firmware", BAD_CAST "efi");
-  node = add_element (os, "type", "hvm");
-  xmlNewProp (node, BAD_CAST "arch", BAD_CAST "x86_64");
-  if (installing)
-    add_element_with_attrs (os, "boot", "dev", "cdrom", NULL);
+  clock = gvir_config_domain_clock_new ();
+  gvir_config_domain_clock_set_offset (clock, GVIR_CONFIG_DOMAIN_CLOCK_UTC);
+  gvir_config_domain_set_clock (domain, clock);
+  gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_POWEROFF,
+                                    GVIR_CONFIG_DOMAIN_LIFECYCLE_DESTROY);
+  gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_REBOOT,
+                                    GVIR_CONFIG_DOMAIN_LIFECYCLE_RESTART);
+  gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_CRASH,
+                                    GVIR_CONFIG_DOMAIN_LIFECYCLE_DESTROY);
+
   if (disk_path != NULL)
-    add_element_with_attrs (os, "boot", "dev", "hd", NULL);
-  if (disk_path == NULL || (!installing && spec->import_disk == NULL && spec->network_type != NULL))
-    /* An empty new disk: boot from the network (PXE) once it fails. */
-    add_element_with_attrs (os, "boot", "dev", "network", NULL);
+    add_disk (domain, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK,
+              g_strcmp0 (spec->new_disk_format, "raw") == 0 ? GVIR_CONFIG_DOMAIN_DISK_FORMAT_RAW
+                                                            : GVIR_CONFIG_DOMAIN_DISK_FORMAT_QCOW2,
+              disk_path, "vda", GVIR_CONFIG_DOMAIN_DISK_BUS_VIRTIO);
+  if (spec->install_iso != NULL)
+    add_disk (domain, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM, GVIR_CONFIG_DOMAIN_DISK_FORMAT_RAW,
+              spec->install_iso, "sda", GVIR_CONFIG_DOMAIN_DISK_BUS_SATA);
+  if (spec->network_type != NULL)
+    add_interface (domain, spec);
+  add_standard_devices (domain, kvm);
 
-  node = add_element (root, "features", NULL);
-  add_element (node, "acpi", NULL);
-  add_element (node, "apic", NULL);
-
-  /* The host's CPU model, migratable between similar hosts; TCG emulates
-   * its own default CPU and has no use for it. */
   if (spec->cpu_xml != NULL)
     {
       /* A cluster's baseline CPU (ferry-cluster-ops.c): the VM can run on
-       * every node of the cluster. */
-      g_autoptr(xmlDoc) cpu_doc = ferry_xml_parse (spec->cpu_xml, NULL);
-      xmlNode *cpu = cpu_doc ? xmlDocGetRootElement (cpu_doc) : NULL;
+       * every node of the cluster. It came from a host, so it is read as
+       * FerryDomainXml reads any CPU; if that fails, the default below. */
+      g_autofree char *xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
+      g_autoptr(FerryDomainXml) dx = ferry_domain_xml_new (xml, NULL);
 
-      if (cpu != NULL && xmlStrEqual (cpu->name, BAD_CAST "cpu"))
-        xmlAddChild (root, xmlDocCopyNode (cpu, root->doc, 1));
-      else if (kvm)
-        add_element_with_attrs (root, "cpu", "mode", "host-model", NULL);
+      if (dx != NULL && ferry_domain_xml_set_cpu_xml (dx, spec->cpu_xml, NULL))
+        return ferry_domain_xml_to_string (dx);
     }
-  else if (kvm)
-    add_element_with_attrs (root, "cpu", "mode", "host-model", NULL);
-
-  add_element_with_attrs (root, "clock", "offset", "utc", NULL);
-  add_element (root, "on_poweroff", "destroy");
-  add_element (root, "on_reboot", "restart");
-  add_element (root, "on_crash", "destroy");
-
-  devices = add_element (root, "devices", NULL);
-  if (disk_path != NULL)
+  /* The host's CPU model, migratable between similar hosts; TCG emulates
+   * its own default CPU and has no use for it. */
+  if (kvm)
     {
-      const char *format = is_disk_format (spec->new_disk_format) ? spec->new_disk_format : "qcow2";
+      g_autoptr(GVirConfigDomainCpu) cpu = gvir_config_domain_cpu_new ();
 
-      node = add_element_with_attrs (devices, "disk", "type", "file", "device", "disk", NULL);
-      add_element_with_attrs (node, "driver", "name", "qemu", "type", format, NULL);
-      add_element_with_attrs (node, "source", "file", disk_path, NULL);
-      add_element_with_attrs (node, "target", "dev", "vda", "bus", "virtio", NULL);
+      gvir_config_domain_cpu_set_mode (cpu, GVIR_CONFIG_DOMAIN_CPU_MODE_HOST_MODEL);
+      gvir_config_domain_set_cpu (domain, cpu);
     }
-  if (installing)
-    {
-      node = add_element_with_attrs (devices, "disk", "type", "file", "device", "cdrom", NULL);
-      add_element_with_attrs (node, "driver", "name", "qemu", "type", "raw", NULL);
-      add_element_with_attrs (node, "source", "file", spec->install_iso, NULL);
-      add_element_with_attrs (node, "target", "dev", "sda", "bus", "sata", NULL);
-      add_element (node, "readonly", NULL);
-    }
-  if (spec->network_type != NULL)
-    {
-      gboolean network = strcmp (spec->network_type, "network") == 0;
-
-      node = add_element_with_attrs (devices, "interface", "type", spec->network_type, NULL);
-      add_element_with_attrs (node, "source", network ? "network" : "bridge",
-                              spec->network_source ? spec->network_source : "", NULL);
-      add_element_with_attrs (node, "model", "type", "virtio", NULL);
-    }
-  /* An absolute pointer: the console's pointer matches the guest's, and
-   * it survives migration. */
-  add_element_with_attrs (devices, "input", "type", "tablet", "bus", "usb", NULL);
-  /* VNC on the host's loopback only: Ferry's console tunnels to it. */
-  node = add_element_with_attrs (devices, "graphics",
-                                 "type", "vnc", "listen", "127.0.0.1", "autoport", "yes", NULL);
-  add_element_with_attrs (node, "listen", "type", "address", "address", "127.0.0.1", NULL);
-  node = add_element (devices, "video", NULL);
-  /* virtio-vga for KVM guests; plain VGA under TCG, cheapest to emulate. */
-  add_element_with_attrs (node, "model", "type", kvm ? "virtio" : "vga", NULL);
-  node = add_element_with_attrs (devices, "serial", "type", "pty", NULL);
-  add_element_with_attrs (node, "target", "port", "0", NULL);
-  node = add_element_with_attrs (devices, "console", "type", "pty", NULL);
-  add_element_with_attrs (node, "target", "type", "serial", "port", "0", NULL);
-
-  return ferry_xml_to_string (doc);
+  return gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -518,21 +556,21 @@ volume_xml (const char *name,
             guint64     size,
             const char *format)
 {
-  g_autoptr(xmlDoc) doc = xmlNewDoc (BAD_CAST "1.0");
-  g_autofree char *capacity = g_strdup_printf ("%" G_GUINT64_FORMAT, size);
-  xmlNode *root = xmlNewDocNode (doc, NULL, BAD_CAST "volume", NULL);
-  xmlNode *node;
+  GVirConfigStorageVol *vol = gvir_config_storage_vol_new ();
+  GVirConfigStorageVolTarget *target = gvir_config_storage_vol_target_new ();
+  char *xml;
 
-  xmlDocSetRootElement (doc, root);
-  add_element (root, "name", name);
-  node = add_element (root, "capacity", capacity);
-  xmlNewProp (node, BAD_CAST "unit", BAD_CAST "bytes");
+  /* Sizes without a unit are bytes to libvirt. */
+  gvir_config_storage_vol_set_name (vol, name);
+  gvir_config_storage_vol_set_capacity (vol, size);
   /* Sparse: space is taken as the guest writes. */
-  node = add_element (root, "allocation", "0");
-  xmlNewProp (node, BAD_CAST "unit", BAD_CAST "bytes");
-  node = add_element (root, "target", NULL);
-  add_element_with_attrs (node, "format", "type", format, NULL);
-  return ferry_xml_to_string (doc);
+  gvir_config_storage_vol_set_allocation (vol, 0);
+  gvir_config_storage_vol_target_set_format (target, format);
+  gvir_config_storage_vol_set_target (vol, target);
+  xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (vol));
+  g_object_unref (target);
+  g_object_unref (vol);
+  return xml;
 }
 
 static char *

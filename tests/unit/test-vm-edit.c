@@ -5,7 +5,9 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <libvirt/libvirt.h>
 
+#include "ferry-domain-xml.h"
 #include "ferry-test-util.h"
 
 #define GiB (G_GUINT64_CONSTANT (1024) * 1024 * 1024)
@@ -384,6 +386,93 @@ test_running (void)
   g_assert_true (d->autostart);
 }
 
+/* What Ferry has no field for stays as the user set it: vCPU pinning, the
+ * memory's core-dump setting, the CPU's topology and features. The test
+ * driver's shared test:///default instance lets the test read the
+ * definition back through its own connection. */
+static void
+test_keeps_other_settings (void)
+{
+  static const char *pinned_xml =
+    "<domain type='qemu'><name>pinned</name><uuid>ffffffff-0000-4000-8000-000000000004</uuid>"
+    "<memory unit='MiB' dumpCore='off'>1024</memory>"
+    "<vcpu placement='static' cpuset='0-1' current='2'>4</vcpu>"
+    "<os><type arch='x86_64'>hvm</type></os>"
+    "<cpu mode='custom' match='minimum' check='full'><model fallback='forbid'>Haswell</model>"
+    "<topology sockets='1' dies='1' cores='2' threads='2'/><feature policy='disable' name='vmx'/></cpu>"
+    "<devices><disk type='file' device='disk'><source file='/e.qcow2'/><target dev='vda' bus='virtio'/>"
+    "<boot order='1'/></disk>"
+    "<interface type='network'><source network='default'/><boot order='2'/></interface>"
+    "</devices></domain>";
+  virConnectPtr conn = virConnectOpen ("test:///default");
+  virDomainPtr domain = virDomainDefineXML (conn, pinned_xml);
+  g_autoptr(FerryInventory) inventory = ferry_inventory_new ();
+  g_autoptr(FerryNode) node = NULL;
+  g_autoptr(FerryVmEdit) edit = ferry_vm_edit_new ();
+  g_autoptr(FerryDomainXml) dx = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *boot_hd[] = { "hd", NULL };
+  FerryVm *vm;
+  char *xml;
+
+  g_assert_nonnull (domain);
+  node = ferry_test_add_connected_node (inventory, "test:///default");
+  vm = ferry_inventory_find_vm_by_name (inventory, "pinned");
+  g_assert_nonnull (vm);
+
+  edit->vcpus = 3;                      /* fits in the reserve of 4 */
+  edit->memory = 768 * MiB;
+  edit->cpu_mode = g_strdup ("host-passthrough");
+  edit->boot_order = g_strsplit ("hd", ",", -1);
+  g_assert_true (apply_edit (vm, edit, NULL, &error));
+  g_assert_no_error (error);
+
+  xml = virDomainGetXMLDesc (domain, VIR_DOMAIN_XML_INACTIVE);
+  g_test_message ("%s", xml);
+  dx = ferry_domain_xml_new (xml, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ferry_domain_xml_get_vcpus (dx), ==, 3);
+  g_assert_cmpuint (ferry_domain_xml_get_max_vcpus (dx), ==, 4);
+  g_assert_cmpuint (ferry_domain_xml_get_memory (dx), ==, 768 * MiB);
+  g_assert_cmpuint (ferry_domain_xml_get_max_memory (dx), ==, 768 * MiB);
+  g_assert_cmpstr (ferry_domain_xml_get_cpu_mode (dx), ==, "host-passthrough");
+  g_assert_null (ferry_domain_xml_get_cpu_model (dx));
+  g_assert_true (g_strv_equal (ferry_domain_xml_get_boot_order (dx), boot_hd));
+  for (guint i = 0; i < ferry_domain_xml_get_disks (dx)->len; i++)
+    g_assert_cmpuint (((FerryDomainDisk *) g_ptr_array_index (ferry_domain_xml_get_disks (dx), i))->boot_order, ==, 0);
+  /* libvirt's own formatting of what has no getter. */
+  g_assert_nonnull (strstr (xml, "cpuset='0-1'"));
+  g_assert_nonnull (strstr (xml, "dumpCore='off'"));
+  g_assert_nonnull (strstr (xml, "cores='2'"));
+  g_assert_nonnull (strstr (xml, "name='vmx'"));
+  g_assert_null (strstr (xml, "match="));
+  g_assert_null (strstr (xml, "check="));
+  g_assert_null (strstr (xml, "<boot order="));
+  free (xml);
+  g_assert_finalize_object (g_steal_pointer (&dx));
+
+  /* Back to a custom model: exact match, the topology still there. */
+  ferry_vm_edit_free (g_steal_pointer (&edit));
+  edit = ferry_vm_edit_new ();
+  edit->cpu_model = g_strdup ("EPYC");
+  g_assert_true (apply_edit (vm, edit, NULL, &error));
+  g_assert_no_error (error);
+  xml = virDomainGetXMLDesc (domain, VIR_DOMAIN_XML_INACTIVE);
+  dx = ferry_domain_xml_new (xml, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ferry_domain_xml_get_cpu_mode (dx), ==, "custom");
+  g_assert_cmpstr (ferry_domain_xml_get_cpu_model (dx), ==, "EPYC");
+  g_assert_nonnull (strstr (xml, "match='exact'"));
+  g_assert_nonnull (strstr (xml, "fallback='allow'"));
+  g_assert_nonnull (strstr (xml, "cores='2'"));
+  free (xml);
+  g_assert_finalize_object (g_steal_pointer (&dx));
+
+  virDomainUndefine (domain);
+  virDomainFree (domain);
+  virConnectClose (conn);
+}
+
 static void
 test_no_libvirt_on_main_thread (void)
 {
@@ -404,6 +493,7 @@ main (int   argc,
   g_test_add_func ("/vm-edit/shut-off", test_shut_off);
   g_test_add_func ("/vm-edit/shut-off-reserve", test_shut_off_reserve);
   g_test_add_func ("/vm-edit/running", test_running);
+  g_test_add_func ("/vm-edit/keeps-other-settings", test_keeps_other_settings);
   g_test_add_func ("/vm-edit/no-libvirt-on-main-thread", test_no_libvirt_on_main_thread);
 
   ret = g_test_run ();

@@ -5,7 +5,10 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
 
+#include "ferry-domain-xml.h"
 #include "ferry-test-util.h"
 #include "ferry-xml.h"
 
@@ -428,6 +431,163 @@ test_xml_escaping (void)
   g_assert_error (error, FERRY_VM_SPEC_ERROR, FERRY_VM_SPEC_ERROR_DISK);
 }
 
+/* libvirt (here its test driver) defines what Ferry writes, and reads it
+ * back as meant. */
+static FerryDomainXml *
+define_and_read_back (virConnectPtr  conn,
+                      const char    *xml)
+{
+  g_autoptr(GError) error = NULL;
+  FerryDomainXml *dx;
+  virDomainPtr domain;
+  char *back;
+
+  domain = virDomainDefineXML (conn, xml);
+  if (domain == NULL)
+    g_error ("libvirt refused the XML: %s\n%s", virGetLastErrorMessage (), xml);
+  back = virDomainGetXMLDesc (domain, VIR_DOMAIN_XML_INACTIVE);
+  g_assert_nonnull (back);
+  g_test_message ("%s", back);
+  dx = ferry_domain_xml_new (back, &error);
+  g_assert_no_error (error);
+  free (back);
+  g_assert_cmpint (virDomainUndefine (domain), ==, 0);
+  virDomainFree (domain);
+  return dx;
+}
+
+static void
+test_xml_defines (void)
+{
+  virConnectPtr conn = virConnectOpen ("test:///default");
+  g_autoptr(FerryVmSpec) spec = make_spec ();
+  g_autoptr(FerryDomainXml) dx = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *metadata = NULL;
+  const char *install_boot[] = { "cdrom", "hd", NULL };
+  const char *pxe_boot[] = { "network", NULL };
+  const char *path = "/tank/a&b <c> 'd' \"e\".qcow2";
+  FerryDomainDisk *disk;
+  FerryDomainInterface *iface;
+  FerryDomainGraphics *graphics;
+  GPtrArray *disks;
+
+  g_assert_nonnull (conn);
+
+  /* An ISO install on KVM with UEFI. */
+  xml = ferry_vm_spec_to_xml (spec, path, &error);
+  g_assert_no_error (error);
+  dx = define_and_read_back (conn, xml);
+  g_assert_cmpstr (ferry_domain_xml_get_name (dx), ==, "new-vm");
+  g_assert_cmpstr (ferry_domain_xml_get_virt_type (dx), ==, "kvm");
+  g_assert_cmpuint (ferry_domain_xml_get_vcpus (dx), ==, 2);
+  g_assert_cmpuint (ferry_domain_xml_get_max_vcpus (dx), ==, 2);
+  g_assert_cmpuint (ferry_domain_xml_get_memory (dx), ==, GiB);
+  g_assert_cmpuint (ferry_domain_xml_get_max_memory (dx), ==, GiB);
+  g_assert_cmpstr (ferry_domain_xml_get_os_type (dx), ==, "hvm");
+  g_assert_cmpstr (ferry_domain_xml_get_arch (dx), ==, "x86_64");
+  g_assert_cmpstr (ferry_domain_xml_get_firmware (dx), ==, "efi");
+  g_assert_true (g_strv_equal (ferry_domain_xml_get_boot_order (dx), install_boot));
+  g_assert_cmpstr (ferry_domain_xml_get_cpu_mode (dx), ==, "host-model");
+  disks = ferry_domain_xml_get_disks (dx);
+  g_assert_cmpuint (disks->len, ==, 2);
+  disk = g_ptr_array_index (disks, 0);
+  g_assert_cmpstr (disk->type, ==, "file");
+  g_assert_cmpstr (disk->device, ==, "disk");
+  g_assert_cmpstr (disk->source, ==, path);
+  g_assert_cmpstr (disk->format, ==, "qcow2");
+  g_assert_cmpstr (disk->target, ==, "vda");
+  g_assert_cmpstr (disk->bus, ==, "virtio");
+  g_assert_false (disk->readonly);
+  disk = g_ptr_array_index (disks, 1);
+  g_assert_cmpstr (disk->device, ==, "cdrom");
+  g_assert_cmpstr (disk->source, ==, "/tank/debian.iso");
+  g_assert_cmpstr (disk->format, ==, "raw");
+  g_assert_cmpstr (disk->target, ==, "sda");
+  g_assert_cmpstr (disk->bus, ==, "sata");
+  g_assert_true (disk->readonly);
+  g_assert_cmpuint (ferry_domain_xml_get_interfaces (dx)->len, ==, 1);
+  iface = g_ptr_array_index (ferry_domain_xml_get_interfaces (dx), 0);
+  g_assert_cmpstr (iface->type, ==, "network");
+  g_assert_cmpstr (iface->source, ==, "default");
+  g_assert_cmpstr (iface->model, ==, "virtio");
+  g_assert_cmpuint (ferry_domain_xml_get_graphics (dx)->len, ==, 1);
+  graphics = g_ptr_array_index (ferry_domain_xml_get_graphics (dx), 0);
+  g_assert_cmpstr (graphics->type, ==, "vnc");
+  g_assert_cmpstr (graphics->listen, ==, "127.0.0.1");
+  g_assert_true (graphics->autoport);
+  metadata = ferry_domain_xml_dup_metadata (dx, "https://github.com/ferryvm/ferry/ns/1");
+  g_assert_nonnull (metadata);
+  g_assert_nonnull (strstr (metadata, "created-by>ferry<"));
+  g_assert_finalize_object (g_steal_pointer (&dx));
+  g_clear_pointer (&xml, g_free);
+
+  /* An imported raw disk under TCG, BIOS, on a bridge: no CPU element. */
+  g_clear_pointer (&spec->install_iso, g_free);
+  spec->new_disk_size = 0;
+  spec->import_disk = g_strdup ("/tank/disk1.img");
+  g_free (spec->new_disk_format);
+  spec->new_disk_format = g_strdup ("raw");
+  g_free (spec->virttype);
+  spec->virttype = g_strdup ("qemu");
+  g_free (spec->firmware);
+  spec->firmware = g_strdup ("bios");
+  g_free (spec->network_type);
+  spec->network_type = g_strdup ("bridge");
+  g_free (spec->network_source);
+  spec->network_source = g_strdup ("br0");
+  xml = ferry_vm_spec_to_xml (spec, spec->import_disk, &error);
+  g_assert_no_error (error);
+  dx = define_and_read_back (conn, xml);
+  g_assert_cmpstr (ferry_domain_xml_get_virt_type (dx), ==, "qemu");
+  g_assert_null (ferry_domain_xml_get_firmware (dx));
+  g_assert_null (ferry_domain_xml_get_cpu_mode (dx));
+  g_assert_null (ferry_domain_xml_dup_cpu_xml (dx));
+  g_assert_cmpuint (ferry_domain_xml_get_disks (dx)->len, ==, 1);
+  disk = g_ptr_array_index (ferry_domain_xml_get_disks (dx), 0);
+  g_assert_cmpstr (disk->format, ==, "raw");
+  iface = g_ptr_array_index (ferry_domain_xml_get_interfaces (dx), 0);
+  g_assert_cmpstr (iface->type, ==, "bridge");
+  g_assert_cmpstr (iface->source, ==, "br0");
+  g_assert_finalize_object (g_steal_pointer (&dx));
+  g_clear_pointer (&xml, g_free);
+
+  /* No disk, a cluster's CPU: PXE boot, the CPU as given. */
+  g_clear_pointer (&spec->import_disk, g_free);
+  g_free (spec->virttype);
+  spec->virttype = g_strdup ("kvm");
+  spec->cpu_xml = g_strdup ("<cpu mode='custom' match='exact'><model fallback='forbid'>EPYC</model></cpu>");
+  xml = ferry_vm_spec_to_xml (spec, NULL, &error);
+  g_assert_no_error (error);
+  dx = define_and_read_back (conn, xml);
+  g_assert_cmpuint (ferry_domain_xml_get_disks (dx)->len, ==, 0);
+  g_assert_true (g_strv_equal (ferry_domain_xml_get_boot_order (dx), pxe_boot));
+  g_assert_cmpstr (ferry_domain_xml_get_cpu_mode (dx), ==, "custom");
+  g_assert_cmpstr (ferry_domain_xml_get_cpu_model (dx), ==, "EPYC");
+  g_assert_finalize_object (g_steal_pointer (&dx));
+  g_clear_pointer (&xml, g_free);
+
+  /* A CPU that is no <cpu>, or no XML at all: the default CPU instead. */
+  g_free (spec->cpu_xml);
+  spec->cpu_xml = g_strdup ("<model>EPYC</model>");
+  xml = ferry_vm_spec_to_xml (spec, NULL, &error);
+  g_assert_no_error (error);
+  dx = define_and_read_back (conn, xml);
+  g_assert_cmpstr (ferry_domain_xml_get_cpu_mode (dx), ==, "host-model");
+  g_assert_finalize_object (g_steal_pointer (&dx));
+  g_clear_pointer (&xml, g_free);
+  g_free (spec->cpu_xml);
+  spec->cpu_xml = g_strdup ("<cpu mode='custom'");
+  xml = ferry_vm_spec_to_xml (spec, NULL, &error);
+  g_assert_no_error (error);
+  dx = define_and_read_back (conn, xml);
+  g_assert_cmpstr (ferry_domain_xml_get_cpu_mode (dx), ==, "host-model");
+  g_assert_finalize_object (g_steal_pointer (&dx));
+
+  virConnectClose (conn);
+}
+
 /* ---------------------------------------------------------------------- */
 /* On libvirt's test driver                                                */
 
@@ -844,6 +1004,7 @@ main (int   argc,
   g_test_add_func ("/vm-spec/xml-install", test_xml_install);
   g_test_add_func ("/vm-spec/xml-qemu-import", test_xml_qemu_import);
   g_test_add_func ("/vm-spec/xml-escaping", test_xml_escaping);
+  g_test_add_func ("/vm-spec/xml-defines", test_xml_defines);
   g_test_add_func ("/vm-spec/resources", test_resources);
   g_test_add_func ("/vm-spec/create-install", test_create_install);
   g_test_add_func ("/vm-spec/create-import", test_create_import);

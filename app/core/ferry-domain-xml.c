@@ -1,19 +1,24 @@
 /* ferry-domain-xml.c — a libvirt domain description, read and edited
  *
  * libvirt-gconfig holds the document: the typed top-level values (name,
- * UUID, title, description, memory, vCPUs, OS arch and machine, CPU model),
- * Ferry's <metadata>, and every edit, which it writes back as XML.
+ * UUID, title, description, maximum vCPUs, OS arch and machine, CPU
+ * model), and every edit (Ferry's <metadata>, the CPU), which it writes
+ * back as XML.
  *
- * Two kinds of value are read with XPath over our own parse of the same
- * text instead (ferry-xml.c, libxml2), because libvirt-gconfig 4.0 has no
- * total API for them (test-domain-xml shows each case):
+ * The rest is read with XPath over our own parse of the same text
+ * (ferry-xml.c, libxml2), because libvirt-gconfig 4.0 has no total API for
+ * it (test-domain-xml shows each case):
  *  - devices: gvir_config_domain_get_devices() silently drops the kinds it
  *    has no class for, such as <interface type='direct'>, <graphics
  *    type='egl-headless'> or a <disk> without a type attribute;
  *  - attributes it only offers as enums (domain type, disk type, device
  *    and bus, CPU mode, OS firmware): an enum getter logs a critical
  *    warning for any value newer than the library, and the XML comes from
- *    whatever libvirt version the host runs.
+ *    whatever libvirt version the host runs;
+ *  - memory: its getters know only some of libvirt's units;
+ *  - values without a getter: <vcpu current>, <emulator>, boot order;
+ *  - reading <metadata>: its custom-XML getter loses a namespace declared
+ *    on <domain> or <metadata> rather than on the element.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -47,6 +52,7 @@ struct _FerryDomainXml
   GPtrArray        *disks;
   GPtrArray        *interfaces;
   GPtrArray        *graphics;
+  GHashTable       *metadata;    /* namespace URI → its element, as XML */
 };
 
 G_DEFINE_FINAL_TYPE (FerryDomainXml, ferry_domain_xml, G_TYPE_OBJECT)
@@ -119,6 +125,7 @@ ferry_domain_xml_finalize (GObject *object)
   g_clear_pointer (&self->disks, g_ptr_array_unref);
   g_clear_pointer (&self->interfaces, g_ptr_array_unref);
   g_clear_pointer (&self->graphics, g_ptr_array_unref);
+  g_clear_pointer (&self->metadata, g_hash_table_unref);
 
   G_OBJECT_CLASS (ferry_domain_xml_parent_class)->finalize (object);
 }
@@ -135,6 +142,7 @@ ferry_domain_xml_init (FerryDomainXml *self)
   self->disks = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_domain_disk_free);
   self->interfaces = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_domain_interface_free);
   self->graphics = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_domain_graphics_free);
+  self->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -315,6 +323,30 @@ read_boot_order (FerryDomainXml  *self,
   return g_strv_builder_end (builder);
 }
 
+static void
+read_metadata (FerryDomainXml  *self,
+               xmlXPathContext *ctx)
+{
+  g_autoptr(GPtrArray) nodes = ferry_xml_get_nodes (ctx, NULL, "/domain/metadata/*");
+
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      xmlNode *node = g_ptr_array_index (nodes, i);
+      g_autoptr(xmlDoc) doc = NULL;
+
+      /* The first element of each namespace, as libvirt keeps it. */
+      if (node->ns == NULL || node->ns->href == NULL ||
+          g_hash_table_contains (self->metadata, node->ns->href))
+        continue;
+      /* A copy into a document of its own declares the namespaces the
+       * element uses on the element itself. */
+      doc = xmlNewDoc ((const xmlChar *) "1.0");
+      xmlDocSetRootElement (doc, xmlDocCopyNode (node, doc, 1));
+      g_hash_table_insert (self->metadata, g_strdup ((const char *) node->ns->href),
+                           ferry_xml_to_string (doc));
+    }
+}
+
 static gboolean
 read_document (FerryDomainXml  *self,
                const char      *xml,
@@ -351,6 +383,17 @@ read_document (FerryDomainXml  *self,
   if (ferry_xml_get_uint64 (ctx, NULL, "/domain/vcpu/@current", &value) && value > 0 &&
       value <= self->max_vcpus)
     self->vcpus = (guint) value;
+
+  /* libvirt-gconfig's memory getters know only some of the units libvirt
+   * accepts (a critical warning for "K", "mib", "PiB"…, 0 for "bytes"). */
+  ferry_xml_get_bytes (ctx, NULL, "/domain/memory", 1024, &self->max_memory);
+  if (!ferry_xml_get_bytes (ctx, NULL, "/domain/currentMemory", 1024, &self->memory) || self->memory == 0)
+    self->memory = self->max_memory;
+
+  /* Ferry's metadata, kept with its namespace declaration wherever the
+   * document made it: libvirt-gconfig's custom-XML getter drops a
+   * declaration made on <domain> or <metadata>. */
+  read_metadata (self, ctx);
 
   read_disks (self, ctx);
   read_interfaces (self, ctx);
@@ -398,13 +441,6 @@ ferry_domain_xml_new (const char  *xml,
   if (!read_document (self, xml, error))
     return NULL;
 
-  /* libvirt-gconfig converts memory units: KiB here. */
-  self->max_memory = gvir_config_domain_get_memory (self->config);
-  self->memory = gvir_config_domain_get_current_memory (self->config);
-  self->max_memory = self->max_memory > G_MAXUINT64 / 1024 ? G_MAXUINT64 : self->max_memory * 1024;
-  self->memory = self->memory > G_MAXUINT64 / 1024 ? G_MAXUINT64 : self->memory * 1024;
-  if (self->memory == 0)
-    self->memory = self->max_memory;
 
   cpu = gvir_config_domain_get_cpu (self->config);
   if (cpu != NULL &&
@@ -727,7 +763,7 @@ ferry_domain_xml_dup_metadata (FerryDomainXml *self,
 {
   g_return_val_if_fail (FERRY_IS_DOMAIN_XML (self), NULL);
   g_return_val_if_fail (ns != NULL, NULL);
-  return gvir_config_domain_get_custom_xml (self->config, ns);
+  return g_strdup (g_hash_table_lookup (self->metadata, ns));
 }
 
 gboolean

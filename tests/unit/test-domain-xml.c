@@ -341,6 +341,49 @@ test_check_cpu_xml (void)
     }
 }
 
+/* Every unit libvirt accepts, without a warning (fatal criticals). */
+static void
+test_memory_units (void)
+{
+  const struct { const char *unit; const char *value; guint64 bytes; } cases[] = {
+    { "KiB", "1024", 1ull << 20 }, { "K", "1", 1024 }, { "kib", "2", 2048 },
+    { "MiB", "1", 1ull << 20 }, { "mib", "3", 3ull << 20 }, { "bytes", "4096", 4096 },
+    { "b", "512", 512 }, { "GiB", "2", 2ull << 30 }, { "PiB", "1", 1ull << 50 },
+    { NULL, "8", 8192 },   /* KiB by default */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *unit = cases[i].unit ? g_strdup_printf (" unit='%s'", cases[i].unit) : g_strdup ("");
+      g_autofree char *xml = g_strdup_printf ("<domain type='kvm'><name>m</name><memory%s>%s</memory></domain>",
+                                              unit, cases[i].value);
+      g_autoptr(FerryDomainXml) dom = ferry_domain_xml_new (xml, NULL);
+
+      g_assert_nonnull (dom);
+      g_assert_cmpuint (ferry_domain_xml_get_max_memory (dom), ==, cases[i].bytes);
+      g_assert_cmpuint (ferry_domain_xml_get_memory (dom), ==, cases[i].bytes);
+      g_assert_finalize_object (g_steal_pointer (&dom));
+    }
+}
+
+/* A namespace declared on <domain> instead of the element: the element
+ * comes back with its declaration. */
+static void
+test_metadata_namespace (void)
+{
+  g_autoptr(FerryDomainXml) dom =
+    ferry_domain_xml_new ("<domain type='kvm' xmlns:f='https://example.invalid/ha'><name>n</name>"
+                          "<metadata><f:ha enabled='yes'/><f:ha enabled='no'/></metadata></domain>", NULL);
+  g_autofree char *ha = ferry_domain_xml_dup_metadata (dom, "https://example.invalid/ha");
+  g_autofree char *none = ferry_domain_xml_dup_metadata (dom, "https://example.invalid/other");
+
+  g_assert_nonnull (ha);
+  g_assert_nonnull (strstr (ha, "xmlns:f=\"https://example.invalid/ha\""));
+  g_assert_nonnull (strstr (ha, "enabled=\"yes\""));
+  g_assert_null (none);
+  g_assert_finalize_object (g_steal_pointer (&dom));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -353,6 +396,8 @@ main (int   argc,
   g_test_add_func ("/domain-xml/newer-values", test_newer_values);
   g_test_add_func ("/domain-xml/bad-input", test_bad_input);
   g_test_add_func ("/domain-xml/edits", test_edits);
+  g_test_add_func ("/domain-xml/memory-units", test_memory_units);
+  g_test_add_func ("/domain-xml/metadata-namespace", test_metadata_namespace);
   g_test_add_func ("/domain-xml/metadata-attribute", test_metadata_attribute);
   g_test_add_func ("/domain-xml/check-cpu-xml", test_check_cpu_xml);
   return g_test_run ();

@@ -74,16 +74,6 @@ ferry_console_transport_to_string (FerryConsoleTransport transport)
 /* ---------------------------------------------------------------------- */
 /* Pure parts                                                              */
 
-static void
-free_secret (char *secret)
-{
-  if (secret != NULL)
-    {
-      explicit_bzero (secret, strlen (secret));
-      g_free (secret);
-    }
-}
-
 void
 _ferry_console_vnc_free (FerryConsoleVnc *vnc)
 {
@@ -91,7 +81,7 @@ _ferry_console_vnc_free (FerryConsoleVnc *vnc)
     return;
   g_free (vnc->listen);
   g_free (vnc->socket);
-  free_secret (vnc->password);
+  ferry_secret_free (vnc->password);
   g_free (vnc);
 }
 
@@ -530,7 +520,7 @@ console_result_free (ConsoleResult *result)
 {
   if (result->fd >= 0)
     close (result->fd);
-  free_secret (result->password);
+  ferry_secret_free (result->password);
   g_free (result);
 }
 

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 #ifdef __GLIBC__
 # include <malloc.h>
 #endif
@@ -73,5 +74,15 @@ ferry_core_assert_worker_thread (const char *func)
     {
       g_atomic_int_inc (&violations);
       g_critical ("%s: libvirt called on the main thread", func);
+    }
+}
+
+void
+ferry_secret_free (char *secret)
+{
+  if (secret != NULL)
+    {
+      explicit_bzero (secret, strlen (secret));
+      g_free (secret);
     }
 }

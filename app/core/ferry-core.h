@@ -18,4 +18,8 @@ guint64  ferry_core_get_libvirt_calls_on_main_thread (void);
 #define FERRY_ASSERT_WORKER_THREAD() ferry_core_assert_worker_thread (G_STRFUNC)
 void     ferry_core_assert_worker_thread (const char *func);
 
+/* Frees a string that held a secret (a password, a VNC key), wiped first
+ * so that it does not linger in freed memory. NULL is fine. */
+void     ferry_secret_free (char *secret);
+
 G_END_DECLS

@@ -61,22 +61,12 @@ static GParamSpec *properties[N_PROPS];
 G_DEFINE_FINAL_TYPE (FerryCredentialRequest, ferry_credential_request, G_TYPE_OBJECT)
 
 static void
-wipe (char *secret)
-{
-  if (secret != NULL)
-    {
-      explicit_bzero (secret, strlen (secret));
-      g_free (secret);
-    }
-}
-
-static void
 field_clear (gpointer data)
 {
   Field *field = data;
 
   g_clear_pointer (&field->prompt, g_free);
-  g_clear_pointer (&field->value, wipe);
+  g_clear_pointer (&field->value, ferry_secret_free);
 }
 
 /* libssh shows a SHA-256 hash as "35:4e:…" (32 bytes in hex); ssh and
@@ -392,7 +382,7 @@ ferry_credential_request_set_field_value (FerryCredentialRequest *self,
   old = field->value;
   field->value = g_strdup (value);
   g_mutex_unlock (&self->lock);
-  wipe (old);
+  ferry_secret_free (old);
 }
 
 gboolean

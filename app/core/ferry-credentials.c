@@ -52,22 +52,12 @@ typedef struct
 } Login;
 
 static void
-wipe (char *secret)
-{
-  if (secret != NULL)
-    {
-      explicit_bzero (secret, strlen (secret));
-      g_free (secret);
-    }
-}
-
-static void
 login_free (gpointer data)
 {
   Login *login = data;
 
   g_free (login->username);
-  wipe (login->password);
+  ferry_secret_free (login->password);
   g_free (login);
 }
 
@@ -533,7 +523,7 @@ auth_reset_attempt (FerryAuth *auth)
   auth->remember = FALSE;
   auth->host_key_refused = FALSE;
   g_clear_pointer (&auth->username, g_free);
-  g_clear_pointer (&auth->password, wipe);
+  g_clear_pointer (&auth->password, ferry_secret_free);
 }
 
 void
@@ -726,7 +716,7 @@ auth_callback (virConnectCredentialPtr cred,
     return -1;
 
   g_clear_pointer (&auth->username, g_free);
-  g_clear_pointer (&auth->password, wipe);
+  g_clear_pointer (&auth->password, ferry_secret_free);
   for (unsigned int i = 0; i < ncred; i++)
     {
       g_autofree char *value = _ferry_credential_request_dup_field_value (request, i);
@@ -737,7 +727,7 @@ auth_callback (virConnectCredentialPtr cred,
       else if (login)
         auth->password = g_steal_pointer (&value);
       else
-        wipe (g_steal_pointer (&value));
+        ferry_secret_free (g_steal_pointer (&value));
     }
   auth->source = SOURCE_USER;
   auth->remember = login && _ferry_credential_request_wants_remember (request);

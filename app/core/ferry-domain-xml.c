@@ -26,6 +26,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "ferry-core.h"
 #include "ferry-domain-xml.h"
 #include "ferry-xml.h"
 
@@ -85,16 +86,6 @@ ferry_domain_interface_free (FerryDomainInterface *iface)
   g_free (iface);
 }
 
-static void
-free_secret (char *secret)
-{
-  if (secret != NULL)
-    {
-      explicit_bzero (secret, strlen (secret));
-      g_free (secret);
-    }
-}
-
 void
 ferry_domain_graphics_free (FerryDomainGraphics *graphics)
 {
@@ -103,7 +94,7 @@ ferry_domain_graphics_free (FerryDomainGraphics *graphics)
   g_free (graphics->type);
   g_free (graphics->listen);
   g_free (graphics->socket);
-  free_secret (graphics->password);
+  ferry_secret_free (graphics->password);
   g_free (graphics);
 }
 

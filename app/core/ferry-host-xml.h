@@ -122,8 +122,9 @@ FerryNetworkXml *ferry_network_xml_parse    (const char       *xml,
                                              GError          **error);
 void             ferry_network_xml_free     (FerryNetworkXml  *network);
 /* @xml as a definition for another host: no UUID and no MAC address (the
- * copy gets its own), and no bridge name unless the network is bridged to
- * a host bridge (forward mode='bridge'), which must keep its name. */
+ * copy gets its own), and no bridge name (libvirt picks a free one; nodes
+ * may share a kernel) unless the network is bridged to a host bridge
+ * (forward mode='bridge'), which must keep its name. */
 char            *ferry_network_xml_for_copy (const char       *xml,
                                              GError          **error);
 

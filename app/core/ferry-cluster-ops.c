@@ -25,9 +25,10 @@
 
 #include "ferry-cluster-ops.h"
 #include "ferry-core.h"
+#include "ferry-domain-xml.h"
+#include "ferry-host-xml.h"
 #include "ferry-libvirt.h"
 #include "ferry-node-private.h"
-#include "ferry-xml.h"
 
 static const char *virttype_names[FERRY_N_VIRTTYPES] = { "qemu", "kvm" };
 
@@ -297,35 +298,8 @@ version_string (unsigned long version)
 
 /* --------------------------------------------------------------- probe */
 
-/* The host-model CPU of domain capabilities as a CPU definition for
- * virConnectBaselineHypervisorCPU (what `virsh hypervisor-cpu-baseline`
- * does with a domcapabilities file). */
-static char *
-domcaps_host_cpu (xmlDoc *doc)
-{
-  g_autoptr(xmlXPathContext) ctx = xmlXPathNewContext (doc);
-  g_autoptr(GPtrArray) modes = ferry_xml_get_nodes (ctx, NULL,
-                                                   "/domainCapabilities/cpu/mode[@name='host-model'][@supported='yes']");
-  g_autoptr(xmlDoc) out = NULL;
-  g_autoptr(xmlBuffer) buffer = NULL;
-  xmlNode *cpu;
-
-  if (modes == NULL || modes->len == 0 ||
-      !ferry_xml_has_node (ctx, g_ptr_array_index (modes, 0), "model"))
-    return NULL;
-  out = xmlNewDoc ((const xmlChar *) "1.0");
-  cpu = xmlNewNode (NULL, (const xmlChar *) "cpu");
-  xmlDocSetRootElement (out, cpu);
-  xmlNewProp (cpu, (const xmlChar *) "mode", (const xmlChar *) "custom");
-  xmlNewProp (cpu, (const xmlChar *) "match", (const xmlChar *) "exact");
-  for (xmlNode *child = ((xmlNode *) g_ptr_array_index (modes, 0))->children; child; child = child->next)
-    if (child->type == XML_ELEMENT_NODE)
-      xmlAddChild (cpu, xmlDocCopyNode (child, out, 1));
-  buffer = xmlBufferCreate ();
-  xmlNodeDump (buffer, out, cpu, 0, 0);
-  return g_strdup ((const char *) xmlBufferContent (buffer));
-}
-
+/* The host-model CPU (for virConnectBaselineHypervisorCPU) and the usable
+ * CPU models of @virttype guests. */
 static void
 probe_domcaps (virConnectPtr   conn,
                FerryNodeProbe *probe,
@@ -333,16 +307,15 @@ probe_domcaps (virConnectPtr   conn,
 {
   g_autofree char *xml = virConnectGetDomainCapabilities (conn, NULL, probe->arch, NULL,
                                                           virttype_names[virttype], 0);
-  g_autoptr(xmlDoc) doc = NULL;
+  g_autoptr(FerryDomcapsXml) domcaps = NULL;
 
-  if (xml == NULL || !(doc = ferry_xml_parse (xml, NULL)))
+  if (xml == NULL || !(domcaps = ferry_domcaps_xml_parse (xml, NULL)))
     {
       virResetLastError ();
       return;
     }
-  probe->host_cpu[virttype] = domcaps_host_cpu (doc);
-  probe->models[virttype] =
-    ferry_xml_eval_strings (xml, "/domainCapabilities/cpu/mode[@name='custom']/model[@usable='yes']", NULL);
+  probe->host_cpu[virttype] = g_steal_pointer (&domcaps->host_cpu_xml);
+  probe->models[virttype] = g_steal_pointer (&domcaps->usable_models);
 }
 
 /* A pool whose volumes are files on the host's own file systems: "dir" or
@@ -398,7 +371,8 @@ probe_clock (virConnectPtr   conn,
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *xml = NULL;
   g_autofree char *volume_xml = NULL;
-  g_auto(GStrv) stamps = NULL;
+  g_autoptr(FerryVolumeXml) desc = NULL;
+  const char *stamp_text = NULL;
   gint64 before, after;
   double stamp;
 
@@ -435,15 +409,9 @@ probe_clock (virConnectPtr   conn,
   virStoragePoolFree (pool);
   virResetLastError ();
 
-  if (volume_xml != NULL)
-    {
-      stamps = ferry_xml_eval_strings (volume_xml, "/volume/target/timestamps/ctime", NULL);
-      if (stamps == NULL || stamps[0] == NULL)
-        g_clear_pointer (&stamps, g_strfreev);
-      if (stamps == NULL)
-        stamps = ferry_xml_eval_strings (volume_xml, "/volume/target/timestamps/mtime", NULL);
-    }
-  if (stamps == NULL || !parse_stamp (stamps[0], &stamp))
+  if (volume_xml != NULL && (desc = ferry_volume_xml_parse (volume_xml, NULL)) != NULL)
+    stamp_text = desc->ctime != NULL ? desc->ctime : desc->mtime;
+  if (!parse_stamp (stamp_text, &stamp))
     {
       probe->clock_error = g_strdup (_("its storage did not report the file’s time"));
       return;
@@ -456,18 +424,16 @@ probe_clock (virConnectPtr   conn,
 static FerryVmFacts *
 vm_facts (virDomainPtr domain)
 {
-  g_autoptr(xmlDoc) doc = NULL;
-  g_autoptr(xmlXPathContext) ctx = NULL;
-  g_autoptr(GPtrArray) cpus = NULL;
-  g_autoptr(GPtrArray) disks = NULL;
+  g_autoptr(FerryDomainXml) desc = NULL;
   g_autoptr(GStrvBuilder) disk_paths = g_strv_builder_new ();
   g_autofree char *xml = NULL;
+  GPtrArray *disks;
   FerryVmFacts *facts;
   char uuid[VIR_UUID_STRING_BUFLEN];
   int persistent = virDomainIsPersistent (domain);
 
   xml = virDomainGetXMLDesc (domain, persistent == 1 ? VIR_DOMAIN_XML_INACTIVE : 0);
-  if (xml == NULL || virDomainGetUUIDString (domain, uuid) < 0 || !(doc = ferry_xml_parse (xml, NULL)))
+  if (xml == NULL || virDomainGetUUIDString (domain, uuid) < 0 || !(desc = ferry_domain_xml_new (xml, NULL)))
     return NULL;
 
   facts = g_new0 (FerryVmFacts, 1);
@@ -475,45 +441,29 @@ vm_facts (virDomainPtr domain)
   facts->name = g_strdup (virDomainGetName (domain));
   facts->active = virDomainIsActive (domain) == 1;
   facts->persistent = persistent == 1;
-  ctx = xmlXPathNewContext (doc);
-  facts->virttype = ferry_xml_get_string (ctx, NULL, "/domain/@type");
-  disks = ferry_xml_get_nodes (ctx, NULL, "/domain/devices/disk[@device='disk' or not(@device)]/source");
-  for (guint i = 0; disks != NULL && i < disks->len; i++)
+  facts->virttype = g_strdup (ferry_domain_xml_get_virt_type (desc));
+  /* Files and block devices as paths, volumes as "pool:POOL/VOLUME"
+   * (ferry-cluster-page.c tells shared storage by them); CD-ROMs apart. */
+  disks = ferry_domain_xml_get_disks (desc);
+  for (guint i = 0; i < disks->len; i++)
     {
-      xmlNode *source = g_ptr_array_index (disks, i);
-      g_autofree char *path = ferry_xml_get_string (ctx, source, "@file | @dev");
-      g_autofree char *pool = ferry_xml_get_string (ctx, source, "@pool");
-      g_autofree char *volume = ferry_xml_get_string (ctx, source, "@volume");
+      FerryDomainDisk *disk = g_ptr_array_index (disks, i);
 
-      if (path != NULL && path[0] != '\0')
-        g_strv_builder_add (disk_paths, path);
-      else if (pool != NULL && pool[0] != '\0')
+      if (strcmp (disk->device, "disk") != 0)
+        continue;
+      if (strcmp (disk->type, "volume") == 0 && disk->pool != NULL)
         {
-          g_autofree char *ref = g_strdup_printf ("pool:%s/%s", pool, volume ? volume : "");
+          g_autofree char *ref = g_strdup_printf ("pool:%s/%s", disk->pool, disk->volume ? disk->volume : "");
 
           g_strv_builder_add (disk_paths, ref);
         }
+      else if ((strcmp (disk->type, "file") == 0 || strcmp (disk->type, "block") == 0) && disk->source != NULL)
+        g_strv_builder_add (disk_paths, disk->source);
     }
   facts->disks = g_strv_builder_end (disk_paths);
-  facts->networks = ferry_xml_eval_strings (xml, "/domain/devices/interface[@type='network']/source/@network", NULL);
-  cpus = ferry_xml_get_nodes (ctx, NULL, "/domain/cpu");
-  if (cpus != NULL && cpus->len > 0)
-    {
-      g_autoptr(xmlBuffer) buffer = xmlBufferCreate ();
-
-      xmlNodeDump (buffer, doc, g_ptr_array_index (cpus, 0), 0, 0);
-      facts->cpu_xml = g_strdup ((const char *) xmlBufferContent (buffer));
-    }
+  facts->networks = ferry_domain_xml_dup_networks (desc);
+  facts->cpu_xml = ferry_domain_xml_dup_cpu_xml (desc);
   return facts;
-}
-
-static char *
-first_string (const char *xml,
-              const char *xpath)
-{
-  g_auto(GStrv) values = ferry_xml_eval_strings (xml, xpath, NULL);
-
-  return g_strdup (values != NULL && values[0] != NULL && *values[0] != '\0' ? values[0] : NULL);
 }
 
 static void
@@ -530,13 +480,17 @@ probe_pools (virConnectPtr   conn,
       if (xml != NULL)
         {
           FerryPoolFacts *facts = g_new0 (FerryPoolFacts, 1);
+          g_autoptr(FerryPoolXml) desc = ferry_pool_xml_parse (xml, NULL);
 
           facts->name = g_strdup (virStoragePoolGetName (pools[i]));
           facts->active = virStoragePoolIsActive (pools[i]) == 1;
-          facts->type = first_string (xml, "/pool/@type");
-          facts->path = first_string (xml, "/pool/target/path");
-          facts->nfs_host = first_string (xml, "/pool/source/host/@name");
-          facts->nfs_export = first_string (xml, "/pool/source/dir/@path");
+          if (desc != NULL)
+            {
+              facts->type = g_steal_pointer (&desc->type);
+              facts->path = g_steal_pointer (&desc->target_path);
+              facts->nfs_host = g_steal_pointer (&desc->source_host);
+              facts->nfs_export = g_steal_pointer (&desc->source_dir);
+            }
           g_ptr_array_add (probe->pools, facts);
         }
       virStoragePoolFree (pools[i]);
@@ -553,9 +507,8 @@ probe_thread (GTask        *task,
 {
   FerryNode *node = source_object;
   g_autoptr(FerryNodeProbe) probe = g_new0 (FerryNodeProbe, 1);
-  g_autofree char *caps = NULL;
-  g_autofree char *kvm_xpath = NULL;
-  g_auto(GStrv) kvm = NULL;
+  g_autofree char *caps_xml = NULL;
+  g_autoptr(FerryCapsXml) caps = NULL;
   virConnectPtr conn;
   virDomainPtr *domains = NULL;
   virNetworkPtr *networks = NULL;
@@ -574,7 +527,7 @@ probe_thread (GTask        *task,
       return;
     }
 
-  if (!(caps = virConnectGetCapabilities (conn)))
+  if (!(caps_xml = virConnectGetCapabilities (conn)))
     {
       ferry_libvirt_set_error (&error, NULL);
       virConnectClose (conn);
@@ -582,17 +535,12 @@ probe_thread (GTask        *task,
       return;
     }
   probe->reachable = TRUE;
-  {
-    g_auto(GStrv) arch = ferry_xml_eval_strings (caps, "/capabilities/host/cpu/arch", NULL);
-    g_auto(GStrv) uuid = ferry_xml_eval_strings (caps, "/capabilities/host/uuid", NULL);
-
-    probe->arch = g_strdup (arch && arch[0] ? arch[0] : NULL);
-    probe->host_uuid = g_strdup (uuid && uuid[0] ? uuid[0] : NULL);
-  }
-  kvm_xpath = g_strdup_printf ("/capabilities/guest[arch/@name='%s']/arch/domain[@type='kvm']/@type",
-                               probe->arch ? probe->arch : "x86_64");
-  kvm = ferry_xml_eval_strings (caps, kvm_xpath, NULL);
-  probe->has_kvm = kvm != NULL && kvm[0] != NULL;
+  if ((caps = ferry_caps_xml_parse (caps_xml, NULL)) != NULL)
+    {
+      probe->arch = g_steal_pointer (&caps->host_arch);
+      probe->host_uuid = g_steal_pointer (&caps->host_uuid);
+      probe->has_kvm = ferry_caps_xml_has_domain_type (caps, probe->arch ? probe->arch : "x86_64", "kvm");
+    }
 
   if (virConnectGetLibVersion (conn, &version) == 0)
     probe->libvirt_version = version_string (version);
@@ -1027,27 +975,21 @@ static gboolean
 cpu_shape (const char *xml,
            CpuShape   *shape)
 {
-  g_autoptr(xmlDoc) doc = NULL;
-  g_autoptr(xmlXPathContext) ctx = NULL;
-  g_autoptr(GPtrArray) features = NULL;
+  g_autoptr(FerryCpuXml) cpu = NULL;
 
   memset (shape, 0, sizeof *shape);
-  if (xml == NULL || !(doc = ferry_xml_parse (xml, NULL)))
+  if (xml == NULL || !(cpu = ferry_cpu_xml_parse (xml, NULL)))
     return FALSE;
-  ctx = xmlXPathNewContext (doc);
-  shape->mode = ferry_xml_get_string (ctx, NULL, "/cpu/@mode");
-  if (shape->mode == NULL)
-    shape->mode = g_strdup ("custom");
-  shape->model = ferry_xml_get_string (ctx, NULL, "/cpu/model");
-  shape->vendor = ferry_xml_get_string (ctx, NULL, "/cpu/vendor");
+  shape->mode = g_steal_pointer (&cpu->mode);
+  shape->model = g_steal_pointer (&cpu->model);
+  shape->vendor = g_steal_pointer (&cpu->vendor);
   shape->features = g_ptr_array_new_with_free_func (g_free);
-  features = ferry_xml_get_nodes (ctx, NULL, "/cpu/feature");
-  for (guint i = 0; features != NULL && i < features->len; i++)
+  for (guint i = 0; i < cpu->features->len; i++)
     {
-      g_autofree char *policy = ferry_xml_get_string (ctx, g_ptr_array_index (features, i), "@policy");
-      g_autofree char *name = ferry_xml_get_string (ctx, g_ptr_array_index (features, i), "@name");
+      FerryCpuFeature *feature = g_ptr_array_index (cpu->features, i);
 
-      g_ptr_array_add (shape->features, g_strdup_printf ("%s:%s", policy ? policy : "require", name ? name : ""));
+      g_ptr_array_add (shape->features, g_strdup_printf ("%s:%s", feature->policy,
+                                                         feature->name ? feature->name : ""));
     }
   g_ptr_array_sort (shape->features, compare_strings);
   return TRUE;
@@ -1230,48 +1172,29 @@ ferry_cluster_baseline_finish (GAsyncResult  *result,
 
 /* ---------------------------------------------------------- apply CPU */
 
+static char *
+domain_with_cpu (FerryDomainXml  *domain,
+                 const char      *cpu_xml,
+                 GError         **error)
+{
+  g_autofree char *old = ferry_domain_xml_dup_cpu_xml (domain);
+  g_autofree char *cpu = NULL;
+
+  /* The VM's shape (sockets, cores, NUMA) is not the cluster's business. */
+  if (!(cpu = ferry_cpu_xml_keep_shape (cpu_xml, old, error)) ||
+      !ferry_domain_xml_set_cpu_xml (domain, cpu, error))
+    return NULL;
+  return ferry_domain_xml_to_string (domain);
+}
+
 char *
 ferry_cluster_domain_with_cpu (const char  *domain_xml,
                                const char  *cpu_xml,
                                GError     **error)
 {
-  g_autoptr(xmlDoc) doc = NULL;
-  g_autoptr(xmlDoc) cpu_doc = NULL;
-  g_autoptr(xmlXPathContext) ctx = NULL;
-  g_autoptr(GPtrArray) old = NULL;
-  xmlNode *root;
-  xmlNode *cpu;
+  g_autoptr(FerryDomainXml) domain = ferry_domain_xml_new (domain_xml, error);
 
-  if (!(doc = ferry_xml_parse (domain_xml, error)) || !(cpu_doc = ferry_xml_parse (cpu_xml, error)))
-    return NULL;
-  root = xmlDocGetRootElement (doc);
-  if (!xmlStrEqual (root->name, (const xmlChar *) "domain") ||
-      !xmlStrEqual (xmlDocGetRootElement (cpu_doc)->name, (const xmlChar *) "cpu"))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           _("Not a domain definition and a <cpu> element."));
-      return NULL;
-    }
-  cpu = xmlDocCopyNode (xmlDocGetRootElement (cpu_doc), doc, 1);
-  ctx = xmlXPathNewContext (doc);
-  old = ferry_xml_get_nodes (ctx, NULL, "/domain/cpu");
-  if (old != NULL && old->len > 0)
-    {
-      xmlNode *previous = g_ptr_array_index (old, 0);
-
-      /* The VM's shape (sockets, cores, NUMA) is not the cluster's business. */
-      for (xmlNode *child = previous->children; child != NULL; child = child->next)
-        if (child->type == XML_ELEMENT_NODE &&
-            (xmlStrEqual (child->name, (const xmlChar *) "topology") ||
-             xmlStrEqual (child->name, (const xmlChar *) "numa") ||
-             xmlStrEqual (child->name, (const xmlChar *) "cache")))
-          xmlAddChild (cpu, xmlDocCopyNode (child, doc, 1));
-      xmlReplaceNode (previous, cpu);
-      xmlFreeNode (previous);
-    }
-  else
-    xmlAddChild (root, cpu);
-  return ferry_xml_to_string (doc);
+  return domain != NULL ? domain_with_cpu (domain, cpu_xml, error) : NULL;
 }
 
 typedef struct
@@ -1318,8 +1241,7 @@ apply_thread (GTask        *task,
       g_autofree char *xml = NULL;
       g_autofree char *new_xml = NULL;
       g_autoptr(GError) local_error = NULL;
-      g_autoptr(xmlDoc) doc = NULL;
-      g_autoptr(GPtrArray) cpus = NULL;
+      g_autoptr(FerryDomainXml) domain = NULL;
 
       virDomainGetUUIDString (domains[i], uuid);
       if (data->uuids != NULL && !g_strv_contains ((const char * const *) data->uuids, uuid))
@@ -1332,25 +1254,16 @@ apply_thread (GTask        *task,
       result->node_name = g_strdup (ferry_node_get_name (node));
       /* SECURE: a redefinition must keep the VNC password. */
       xml = virDomainGetXMLDesc (domains[i], VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
-      if (xml != NULL && (doc = ferry_xml_parse (xml, NULL)) != NULL)
+      if (xml != NULL && (domain = ferry_domain_xml_new (xml, &local_error)) != NULL)
         {
-          g_autoptr(xmlXPathContext) ctx = xmlXPathNewContext (doc);
-          g_autoptr(xmlBuffer) buffer = xmlBufferCreate ();
+          g_autofree char *current = ferry_domain_xml_dup_cpu_xml (domain);
 
-          cpus = ferry_xml_get_nodes (ctx, NULL, "/domain/cpu");
-          if (cpus != NULL && cpus->len > 0)
+          if (current != NULL && ferry_cluster_cpu_equal (current, data->cpu_xml))
             {
-              g_autofree char *current = NULL;
-
-              xmlNodeDump (buffer, doc, g_ptr_array_index (cpus, 0), 0, 0);
-              current = g_strdup ((const char *) xmlBufferContent (buffer));
-              if (ferry_cluster_cpu_equal (current, data->cpu_xml))
-                {
-                  result->outcome = FERRY_CPU_APPLY_UNCHANGED;
-                  g_ptr_array_add (results, result);
-                  virDomainFree (domains[i]);
-                  continue;
-                }
+              result->outcome = FERRY_CPU_APPLY_UNCHANGED;
+              g_ptr_array_add (results, result);
+              virDomainFree (domains[i]);
+              continue;
             }
         }
       if (xml == NULL)
@@ -1359,7 +1272,7 @@ apply_thread (GTask        *task,
           result->outcome = FERRY_CPU_APPLY_FAILED;
           result->message = g_strdup (local_error->message);
         }
-      else if (!(new_xml = ferry_cluster_domain_with_cpu (xml, data->cpu_xml, &local_error)))
+      else if (domain == NULL || !(new_xml = domain_with_cpu (domain, data->cpu_xml, &local_error)))
         {
           result->outcome = FERRY_CPU_APPLY_FAILED;
           result->message = g_strdup (local_error->message);
@@ -1624,13 +1537,14 @@ define_pool_thread (GTask        *task,
   if (pool != NULL)
     {
       g_autofree char *xml = virStoragePoolGetXMLDesc (pool, 0);
-      g_auto(GStrv) paths = xml ? ferry_xml_eval_strings (xml, "/pool/target/path", NULL) : NULL;
+      g_autoptr(FerryPoolXml) desc = xml != NULL ? ferry_pool_xml_parse (xml, NULL) : NULL;
+      const char *path = desc != NULL ? desc->target_path : NULL;
 
-      if (paths == NULL || paths[0] == NULL || g_strcmp0 (paths[0], data->path) != 0)
+      if (path == NULL || g_strcmp0 (path, data->path) != 0)
         {
           g_set_error (&error, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_FAILED,
                        _("%s already has a pool “%s” at another path (%s)."), ferry_node_get_name (node),
-                       data->name, paths && paths[0] ? paths[0] : "?");
+                       data->name, path != NULL ? path : "?");
           goto out;
         }
     }
@@ -2097,42 +2011,6 @@ ferry_cluster_network_gaps (GPtrArray *nodes,
   return gaps;
 }
 
-char *
-ferry_cluster_network_xml_for_copy (const char  *xml,
-                                    GError     **error)
-{
-  g_autoptr(xmlDoc) doc = NULL;
-  g_autoptr(xmlXPathContext) ctx = NULL;
-  g_autoptr(GPtrArray) drop = NULL;
-  g_autoptr(GPtrArray) bridges = NULL;
-  xmlNode *root;
-
-  if (!(doc = ferry_xml_parse (xml, error)))
-    return NULL;
-  root = xmlDocGetRootElement (doc);
-  if (!xmlStrEqual (root->name, (const xmlChar *) "network"))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("Not a network definition."));
-      return NULL;
-    }
-  ctx = xmlXPathNewContext (doc);
-  drop = ferry_xml_get_nodes (ctx, NULL, "/network/uuid | /network/mac");
-  for (guint i = 0; drop != NULL && i < drop->len; i++)
-    {
-      xmlUnlinkNode (g_ptr_array_index (drop, i));
-      xmlFreeNode (g_ptr_array_index (drop, i));
-    }
-  /* A bridged network (forward mode='bridge') names a host bridge that
-   * must keep its name; a libvirt-made bridge gets a free one. */
-  if (!ferry_xml_has_node (ctx, NULL, "/network/forward[@mode='bridge']"))
-    {
-      bridges = ferry_xml_get_nodes (ctx, NULL, "/network/bridge");
-      for (guint i = 0; bridges != NULL && i < bridges->len; i++)
-        xmlUnsetProp (g_ptr_array_index (bridges, i), (const xmlChar *) "name");
-    }
-  return ferry_xml_to_string (doc);
-}
-
 typedef struct
 {
   char *name;
@@ -2175,7 +2053,7 @@ network_read_thread (GTask        *task,
     ferry_libvirt_set_error (&error, _("Could not read the network “%s” on %s"), copy->name,
                              ferry_node_get_name (source_object));
   else
-    copy->xml = ferry_cluster_network_xml_for_copy (xml, &error);
+    copy->xml = ferry_network_xml_for_copy (xml, &error);
   virResetLastError ();
   virConnectClose (conn);
   if (error != NULL)

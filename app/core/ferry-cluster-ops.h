@@ -259,11 +259,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FerryNetworkGap, ferry_network_gap_free)
  * lacks or does not run. @nodes and @probes are parallel. */
 GPtrArray *ferry_cluster_network_gaps (GPtrArray *nodes,
                                        GPtrArray *probes);
-/* Pure: a network definition for another host: no <uuid>, no <mac>, no
- * bridge name (libvirt picks a free one; nodes may share a kernel). */
-char      *ferry_cluster_network_xml_for_copy (const char  *xml,
-                                               GError     **error);
-
 /* Copies the network @name from @source to @destination (define, start,
  * autostart; an existing inactive one is only started). */
 void     ferry_cluster_copy_network_async  (FerryNode            *source,

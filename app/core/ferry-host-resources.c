@@ -9,9 +9,9 @@
 
 #include "ferry-core.h"
 #include "ferry-host-resources.h"
+#include "ferry-host-xml.h"
 #include "ferry-libvirt.h"
 #include "ferry-node-private.h"
-#include "ferry-xml.h"
 
 
 G_DEFINE_BOXED_TYPE (FerryHostResources, ferry_host_resources,
@@ -202,9 +202,7 @@ ferry_host_resources_find_volume_by_path (const FerryHostResources  *res,
 static FerryHostVolume *
 read_volume (virStorageVolPtr vol)
 {
-  g_autoptr(xmlDoc) doc = NULL;
-  g_autoptr(xmlXPathContext) ctx = NULL;
-  g_autofree char *format = NULL;
+  g_autoptr(FerryVolumeXml) desc = NULL;
   FerryHostVolume *volume;
   char *path;
   char *xml;
@@ -213,16 +211,13 @@ read_volume (virStorageVolPtr vol)
 
   path = virStorageVolGetPath (vol);
   xml = virStorageVolGetXMLDesc (vol, 0);
-  if (xml != NULL && (doc = ferry_xml_parse (xml, NULL)) != NULL)
+  if (xml != NULL)
+    desc = ferry_volume_xml_parse (xml, NULL);
+  volume = ferry_host_volume_new (virStorageVolGetName (vol), path, desc != NULL ? desc->format : NULL);
+  if (desc != NULL)
     {
-      ctx = xmlXPathNewContext (doc);
-      format = ferry_xml_get_string (ctx, NULL, "/volume/target/format/@type");
-    }
-  volume = ferry_host_volume_new (virStorageVolGetName (vol), path, format);
-  if (ctx != NULL)
-    {
-      ferry_xml_get_bytes (ctx, NULL, "/volume/capacity", 1, &volume->capacity);
-      ferry_xml_get_bytes (ctx, NULL, "/volume/allocation", 1, &volume->allocation);
+      volume->capacity = desc->capacity;
+      volume->allocation = desc->allocation;
     }
   free (path);
   free (xml);
@@ -243,8 +238,7 @@ compare_volumes (gconstpointer a,
 static FerryHostPool *
 read_pool (virStoragePoolPtr p)
 {
-  g_autoptr(xmlDoc) doc = NULL;
-  g_autoptr(xmlXPathContext) ctx = NULL;
+  g_autoptr(FerryPoolXml) desc = NULL;
   FerryHostPool *pool = ferry_host_pool_new (virStoragePoolGetName (p));
   virStoragePoolInfo info;
   virStorageVolPtr *vols = NULL;
@@ -260,11 +254,10 @@ read_pool (virStoragePoolPtr p)
     virResetLastError ();
 
   xml = virStoragePoolGetXMLDesc (p, 0);
-  if (xml != NULL && (doc = ferry_xml_parse (xml, NULL)) != NULL)
+  if (xml != NULL && (desc = ferry_pool_xml_parse (xml, NULL)) != NULL)
     {
-      ctx = xmlXPathNewContext (doc);
-      pool->type = ferry_xml_get_string (ctx, NULL, "/pool/@type");
-      pool->path = ferry_xml_get_string (ctx, NULL, "/pool/target/path");
+      pool->type = g_steal_pointer (&desc->type);
+      pool->path = g_steal_pointer (&desc->target_path);
     }
   free (xml);
 
@@ -292,8 +285,7 @@ read_pool (virStoragePoolPtr p)
 static FerryHostNetwork *
 read_network (virNetworkPtr net)
 {
-  g_autoptr(xmlDoc) doc = NULL;
-  g_autoptr(xmlXPathContext) ctx = NULL;
+  g_autoptr(FerryNetworkXml) desc = NULL;
   FerryHostNetwork *network = ferry_host_network_new (virNetworkGetName (net));
   char *xml;
 
@@ -301,14 +293,10 @@ read_network (virNetworkPtr net)
 
   network->active = virNetworkIsActive (net) == 1;
   xml = virNetworkGetXMLDesc (net, 0);
-  if (xml != NULL && (doc = ferry_xml_parse (xml, NULL)) != NULL)
+  if (xml != NULL && (desc = ferry_network_xml_parse (xml, NULL)) != NULL)
     {
-      ctx = xmlXPathNewContext (doc);
-      network->bridge = ferry_xml_get_string (ctx, NULL, "/network/bridge/@name");
-      network->forward_mode = ferry_xml_get_string (ctx, NULL, "/network/forward/@mode");
-      /* <forward/> without a mode is NAT. */
-      if (network->forward_mode == NULL && ferry_xml_has_node (ctx, NULL, "/network/forward"))
-        network->forward_mode = g_strdup ("nat");
+      network->bridge = g_steal_pointer (&desc->bridge);
+      network->forward_mode = g_steal_pointer (&desc->forward_mode);
     }
   free (xml);
   virResetLastError ();
@@ -337,9 +325,9 @@ read_bridges (virConnectPtr conn)
   for (int i = 0; i < n; i++)
     {
       char *xml = virInterfaceGetXMLDesc (ifaces[i], 0);
-      g_auto(GStrv) types = xml ? ferry_xml_eval_strings (xml, "/interface/@type", NULL) : NULL;
+      g_autoptr(FerryInterfaceXml) desc = xml != NULL ? ferry_interface_xml_parse (xml, NULL) : NULL;
 
-      if (types != NULL && types[0] != NULL && strcmp (types[0], "bridge") == 0)
+      if (desc != NULL && g_strcmp0 (desc->type, "bridge") == 0)
         g_strv_builder_add (builder, virInterfaceGetName (ifaces[i]));
       free (xml);
       virInterfaceFree (ifaces[i]);
@@ -354,12 +342,8 @@ read_domain_caps (virConnectPtr       conn,
                   FerryHostResources *res)
 {
   static const char *const virttypes[] = { "kvm", "qemu" };
-  g_autoptr(xmlDoc) doc = NULL;
-  g_autoptr(xmlXPathContext) ctx = NULL;
-  g_autoptr(GPtrArray) loaders = NULL;
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(FerryDomcapsXml) domcaps = NULL;
   char *xml = NULL;
-  guint64 max = 0;
 
   FERRY_ASSERT_WORKER_THREAD ();
 
@@ -367,34 +351,21 @@ read_domain_caps (virConnectPtr       conn,
   for (guint i = 0; i < G_N_ELEMENTS (virttypes) && xml == NULL; i++)
     xml = virConnectGetDomainCapabilities (conn, NULL, "x86_64", NULL, virttypes[i], 0);
   virResetLastError ();
-  if (xml == NULL || (doc = ferry_xml_parse (xml, NULL)) == NULL)
-    {
-      free (xml);
-      return;
-    }
+  if (xml != NULL)
+    domcaps = ferry_domcaps_xml_parse (xml, NULL);
   free (xml);
+  if (domcaps == NULL)
+    return;
 
-  ctx = xmlXPathNewContext (doc);
   res->has_domain_caps = TRUE;
-  res->virttype = ferry_xml_get_string (ctx, NULL, "/domainCapabilities/domain");
-  res->arch = ferry_xml_get_string (ctx, NULL, "/domainCapabilities/arch");
-  res->machine = ferry_xml_get_string (ctx, NULL, "/domainCapabilities/machine");
-  if (ferry_xml_get_uint64 (ctx, NULL, "/domainCapabilities/vcpu/@max", &max))
-    res->max_vcpus = (guint) MIN (max, G_MAXUINT);
-
-  loaders = ferry_xml_get_nodes (ctx, NULL, "/domainCapabilities/os/loader/value");
-  for (guint i = 0; i < loaders->len; i++)
-    {
-      g_autofree char *path = ferry_xml_get_string (ctx, g_ptr_array_index (loaders, i), ".");
-
-      if (path != NULL)
-        g_strv_builder_add (builder, path);
-    }
+  res->virttype = g_steal_pointer (&domcaps->domain);
+  res->arch = g_steal_pointer (&domcaps->arch);
+  res->machine = g_steal_pointer (&domcaps->machine);
+  res->max_vcpus = domcaps->max_vcpus;
   g_strfreev (res->loaders);
-  res->loaders = g_strv_builder_end (builder);
+  res->loaders = g_steal_pointer (&domcaps->loaders);
   res->uefi = res->loaders[0] != NULL ||
-              ferry_xml_has_node (ctx, NULL,
-                                  "/domainCapabilities/os/enum[@name='firmware']/value[.='efi']");
+              g_strv_contains ((const char * const *) domcaps->firmwares, "efi");
 }
 
 static void

@@ -10,8 +10,8 @@
 #include <libvirt/virterror.h>
 
 #include "ferry-core.h"
+#include "ferry-host-xml.h"
 #include "ferry-libvirt.h"
-#include "ferry-xml.h"
 
 G_DEFINE_QUARK (ferry-libvirt-error-quark, ferry_libvirt_error)
 
@@ -218,11 +218,9 @@ ferry_libvirt_find_pool_by_dir (virConnectPtr  conn,
   for (int i = 0; i < n; i++)
     {
       g_autofree char *xml = found == NULL ? virStoragePoolGetXMLDesc (pools[i], 0) : NULL;
-      g_auto(GStrv) paths = NULL;
+      g_autoptr(FerryPoolXml) desc = xml != NULL ? ferry_pool_xml_parse (xml, NULL) : NULL;
 
-      if (xml != NULL &&
-          (paths = ferry_xml_eval_strings (xml, "/pool/target/path", NULL)) != NULL &&
-          paths[0] != NULL && g_strcmp0 (paths[0], dir) == 0)
+      if (desc != NULL && desc->target_path != NULL && g_strcmp0 (desc->target_path, dir) == 0)
         found = pools[i];
       else
         virStoragePoolFree (pools[i]);

@@ -16,10 +16,11 @@
 #include <libvirt/virterror.h>
 
 #include "ferry-core.h"
+#include "ferry-domain-xml.h"
+#include "ferry-host-xml.h"
 #include "ferry-libvirt.h"
 #include "ferry-node-private.h"
 #include "ferry-preflight.h"
-#include "ferry-xml.h"
 
 #define ANSWER_TIMEOUT_MS 5000
 /* QEMU's own overhead on top of the guest's RAM. */
@@ -125,44 +126,24 @@ add_item (GArray                 *items,
 static char *
 host_uuid (virConnectPtr conn)
 {
-  g_autofree char *caps = virConnectGetCapabilities (conn);
-  g_auto(GStrv) uuids = NULL;
+  g_autofree char *xml = virConnectGetCapabilities (conn);
+  g_autoptr(FerryCapsXml) caps = xml != NULL ? ferry_caps_xml_parse (xml, NULL) : NULL;
 
-  if (caps == NULL)
-    return NULL;
-  uuids = ferry_xml_eval_strings (caps, "/capabilities/host/uuid", NULL);
-  return uuids != NULL && uuids[0] != NULL ? g_strdup (uuids[0]) : NULL;
-}
-
-static char *
-first_string (const char *xml,
-              const char *xpath)
-{
-  g_auto(GStrv) values = ferry_xml_eval_strings (xml, xpath, NULL);
-
-  return values != NULL && values[0] != NULL ? g_strdup (values[0]) : NULL;
+  return caps != NULL ? g_steal_pointer (&caps->host_uuid) : NULL;
 }
 
 /* ---------------------------------------------------------------------- */
 /* Step 1: the source                                                      */
 
+/* The <cpu> element when it has a <model> (even a nameless one, as older
+ * libvirt writes for host-model): what the destination compares with. */
 static char *
-cpu_element (const char *xml)
+cpu_element (FerryDomainXml *domain)
 {
-  g_autoptr(xmlDoc) doc = ferry_xml_parse (xml, NULL);
-  g_autoptr(xmlXPathContext) ctx = NULL;
-  g_autoptr(GPtrArray) nodes = NULL;
-  g_autoptr(xmlBuffer) buffer = NULL;
+  g_autofree char *cpu_xml = ferry_domain_xml_dup_cpu_xml (domain);
+  g_autoptr(FerryCpuXml) cpu = cpu_xml != NULL ? ferry_cpu_xml_parse (cpu_xml, NULL) : NULL;
 
-  if (doc == NULL)
-    return NULL;
-  ctx = xmlXPathNewContext (doc);
-  nodes = ferry_xml_get_nodes (ctx, NULL, "/domain/cpu[model]");
-  if (nodes == NULL || nodes->len == 0)
-    return NULL;
-  buffer = xmlBufferCreate ();
-  xmlNodeDump (buffer, doc, g_ptr_array_index (nodes, 0), 0, 0);
-  return g_strdup ((const char *) xmlBufferContent (buffer));
+  return cpu != NULL && cpu->has_model ? g_steal_pointer (&cpu_xml) : NULL;
 }
 
 static void
@@ -173,10 +154,10 @@ source_thread (GTask        *task,
 {
   Probe *probe = task_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(FerryDomainXml) desc = NULL;
   virConnectPtr conn = NULL;
   virDomainPtr domain;
   virDomainInfo info;
-  const char *xml;
 
   domain = _ferry_node_lookup_domain (probe->source, probe->uuid, probe->name, &conn, &error);
   if (domain == NULL)
@@ -202,19 +183,22 @@ source_thread (GTask        *task,
     }
   virResetLastError ();
 
-  xml = probe->xml;
-  probe->arch = first_string (xml, "/domain/os/type/@arch");
-  probe->machine = first_string (xml, "/domain/os/type/@machine");
-  probe->virt_type = first_string (xml, "/domain/@type");
-  probe->emulator = first_string (xml, "/domain/devices/emulator");
-  probe->cpu_mode = first_string (xml, "/domain/cpu/@mode");
-  probe->cpu_xml = cpu_element (xml);
-  probe->disk_paths = ferry_xml_eval_strings (xml,
-                                              "/domain/devices/disk[@device='disk' or not(@device)]"
-                                              "[not(readonly)]/source/@file",
-                                              NULL);
-  probe->networks = ferry_xml_eval_strings (xml, "/domain/devices/interface[@type='network']/source/@network", NULL);
-  probe->bridges = ferry_xml_eval_strings (xml, "/domain/devices/interface[@type='bridge']/source/@bridge", NULL);
+  /* Unreadable, it leaves the checks that need no definition (memory,
+   * host, name). */
+  if ((desc = ferry_domain_xml_new (probe->xml, NULL)) != NULL)
+    {
+      probe->arch = g_strdup (ferry_domain_xml_get_arch (desc));
+      probe->machine = g_strdup (ferry_domain_xml_get_machine (desc));
+      probe->virt_type = g_strdup (ferry_domain_xml_get_virt_type (desc));
+      probe->emulator = g_strdup (ferry_domain_xml_get_emulator (desc));
+      probe->cpu_mode = g_strdup (ferry_domain_xml_get_cpu_mode (desc));
+      probe->cpu_xml = cpu_element (desc);
+      /* Writable disk files: there already, or copied. */
+      probe->disk_paths = ferry_domain_xml_dup_disk_paths (desc, FERRY_DISK_HARD_DISKS | FERRY_DISK_WRITABLE |
+                                                                 FERRY_DISK_FILES);
+      probe->networks = ferry_domain_xml_dup_networks (desc);
+      probe->bridges = ferry_domain_xml_dup_bridges (desc);
+    }
   g_task_return_boolean (task, TRUE);
 }
 

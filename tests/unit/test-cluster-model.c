@@ -10,6 +10,9 @@
 #include "ferry-cluster.h"
 #include "ferry-cluster-ops.h"
 #include "ferry-core.h"
+#include "ferry-host-xml.h"
+#include "ferry-inventory.h"
+#include "ferry-test-util.h"
 
 static const char *cpu_a =
   "<cpu mode='custom' match='exact'>\n  <model fallback='forbid'>EPYC</model>\n  <vendor>AMD</vendor>\n"
@@ -437,7 +440,8 @@ test_cpu_helpers (void)
     "<feature policy='require' name='acpi'/><topology sockets='1' cores='2' threads='1'/></cpu>";
   const char *domain =
     "<domain type='qemu'><name>x</name><cpu mode='host-passthrough'><topology sockets='1' cores='2' threads='1'/></cpu>"
-    "<devices/></domain>";
+    "<devices><graphics type='vnc' passwd='s3cret'/><interface type='direct'><source dev='eth0'/></interface>"
+    "</devices></domain>";
   g_autofree char *summary = ferry_cluster_cpu_summary (cpu_a);
   g_autofree char *common = NULL;
   g_autofree char *with_cpu = NULL;
@@ -453,9 +457,15 @@ test_cpu_helpers (void)
   g_assert_nonnull (strstr (with_cpu, "EPYC"));
   g_assert_null (strstr (with_cpu, "host-passthrough"));
   g_assert_nonnull (strstr (with_cpu, "cores=\"2\""));   /* topology kept */
+  /* The rest as it was, the VNC password and devices libvirt-gconfig has
+   * no class for included. */
+  g_assert_nonnull (strstr (with_cpu, "passwd=\"s3cret\""));
+  g_assert_nonnull (strstr (with_cpu, "<source dev=\"eth0\"/>"));
   added = ferry_cluster_domain_with_cpu ("<domain type='qemu'><name>y</name></domain>", cpu_a, NULL);
   g_assert_nonnull (strstr (added, "<model fallback=\"forbid\">EPYC</model>"));
   g_assert_null (ferry_cluster_domain_with_cpu ("<domain/>", "<pool/>", NULL));
+  g_assert_null (ferry_cluster_domain_with_cpu ("<network/>", cpu_a, NULL));
+  g_assert_null (ferry_cluster_domain_with_cpu ("<domain", cpu_a, NULL));
 
   g_ptr_array_add (probes, probe_new ("node1", "u1", "9.0.0", "7.2.0"));
   g_ptr_array_add (probes, probe_new ("node2", "u2", "9.0.0", "7.2.0"));
@@ -516,8 +526,8 @@ test_networks (void)
     "<bridge name='ferrybr3' stp='on' delay='0'/><mac address='52:54:00:aa:bb:cc'/></network>";
   const char *bridged =
     "<network><name>lan</name><forward mode='bridge'/><bridge name='br0'/></network>";
-  g_autofree char *copy = ferry_cluster_network_xml_for_copy (net, NULL);
-  g_autofree char *bridged_copy = ferry_cluster_network_xml_for_copy (bridged, NULL);
+  g_autofree char *copy = ferry_network_xml_for_copy (net, NULL);
+  g_autofree char *bridged_copy = ferry_network_xml_for_copy (bridged, NULL);
   g_autoptr(GPtrArray) probes = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_node_probe_free);
   g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) gaps = NULL;
@@ -531,7 +541,7 @@ test_networks (void)
   g_assert_null (strstr (copy, "ferrybr3"));
   g_assert_nonnull (strstr (copy, "stp=\"on\""));
   g_assert_nonnull (strstr (bridged_copy, "br0"));
-  g_assert_null (ferry_cluster_network_xml_for_copy ("<pool/>", NULL));
+  g_assert_null (ferry_network_xml_for_copy ("<pool/>", NULL));
 
   for (guint i = 0; i < 3; i++)
     {
@@ -559,6 +569,69 @@ test_networks (void)
   g_assert_true (gap->source == g_ptr_array_index (nodes, 0));
   g_assert_cmpuint (gap->missing->len, ==, 2);
   g_assert_cmpstrv (gap->inactive, ((const char *[]) { "node2", NULL }));
+}
+
+static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+have_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+/* What a probe reads from a host's XML: the test driver's capabilities,
+ * domain, pools and networks. */
+static void
+test_probe_test_driver (void)
+{
+  g_autoptr(FerryInventory) inventory = ferry_inventory_new ();
+  g_autoptr(FerryNode) node = ferry_test_add_connected_node (inventory, "test:///default");
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) probes = NULL;
+  g_autoptr(GError) error = NULL;
+  FerryNodeProbe *probe;
+  FerryVmFacts *vm = NULL;
+  FerryPoolFacts *pool = NULL;
+  const char *disks[] = { "/guest/diskimage1", NULL };
+  const char *networks[] = { "default", NULL };
+
+  g_ptr_array_add (nodes, node);
+  ferry_cluster_probe_async (nodes, 10, NULL, store_result, &result);
+  g_assert_true (ferry_test_wait_until (have_result, &result, 10000));
+  probes = ferry_cluster_probe_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (probes->len, ==, 1);
+  probe = g_ptr_array_index (probes, 0);
+  g_assert_true (probe->reachable);
+  g_assert_cmpstr (probe->arch, ==, "i686");
+  g_assert_null (probe->host_uuid);          /* the test driver has none */
+  g_assert_false (probe->has_kvm);
+  g_assert_null (probe->host_cpu[FERRY_VIRTTYPE_QEMU]);   /* nor domain capabilities */
+
+  for (guint i = 0; i < probe->vms->len; i++)
+    if (g_strcmp0 (((FerryVmFacts *) g_ptr_array_index (probe->vms, i))->name, "test") == 0)
+      vm = g_ptr_array_index (probe->vms, i);
+  g_assert_nonnull (vm);
+  g_assert_cmpstr (vm->virttype, ==, "test");
+  g_assert_cmpstrv (vm->disks, disks);
+  g_assert_cmpstrv (vm->networks, networks);
+  g_assert_null (vm->cpu_xml);
+
+  for (guint i = 0; i < probe->pools->len; i++)
+    if (g_strcmp0 (((FerryPoolFacts *) g_ptr_array_index (probe->pools, i))->name, "default-pool") == 0)
+      pool = g_ptr_array_index (probe->pools, i);
+  g_assert_nonnull (pool);
+  g_assert_cmpstr (pool->type, ==, "dir");
+  g_assert_cmpstr (pool->path, ==, "/default-pool");
+  g_assert_null (pool->nfs_host);
+  g_assert_cmpuint (probe->networks->len, >=, 1);
 }
 
 /* Keep-apart groups: set, read back through the key file, refused names,
@@ -626,5 +699,6 @@ main (int   argc,
   g_test_add_func ("/cluster/pool-xml", test_pool_xml);
   g_test_add_func ("/cluster/networks", test_networks);
   g_test_add_func ("/cluster/keep-apart", test_keep_apart);
+  g_test_add_func ("/cluster/probe-test-driver", test_probe_test_driver);
   return g_test_run ();
 }

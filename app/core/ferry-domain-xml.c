@@ -407,6 +407,7 @@ ferry_domain_xml_new (const char  *xml,
 {
   g_autoptr(FerryDomainXml) self = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *root_xml = NULL;
   GVirConfigCapabilitiesCpuModel *model;
   g_autoptr(GVirConfigDomainCpu) cpu = NULL;
 
@@ -414,14 +415,18 @@ ferry_domain_xml_new (const char  *xml,
 
   self = g_object_new (FERRY_TYPE_DOMAIN_XML, NULL);
   /* Our parse first: it refuses what libvirt-gconfig's default libxml2
-   * options would read (network, DTDs), and says so in plain words. */
+   * options would read (network, DTDs), and says so in plain words; and
+   * libvirt-gconfig is given our parse's root element alone (it takes the
+   * document's first child, a comment or processing instruction included,
+   * for the root). */
   {
     g_autoptr(xmlDoc) check = ferry_xml_parse (xml, error);
 
     if (check == NULL)
       return NULL;
+    root_xml = ferry_xml_root_to_string (check);
   }
-  self->config = gvir_config_domain_new_from_xml (xml, &local_error);
+  self->config = gvir_config_domain_new_from_xml (root_xml, &local_error);
   if (self->config == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,

@@ -64,14 +64,6 @@ parse_document (const char  *xml,
     }
   if ((doc = ferry_xml_parse (xml, error)) == NULL)
     return NULL;
-  /* libvirt never sends one; its entities would be expanded by every
-   * string() below, and libvirt-gconfig would read the DTD as the root. */
-  if (doc->intSubset != NULL || doc->extSubset != NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           _("The XML description has a document type definition, which libvirt never sends"));
-      return NULL;
-    }
   element = xmlDocGetRootElement (doc);
   if (!xmlStrEqual (element->name, (const xmlChar *) root) || element->ns != NULL)
     {
@@ -90,14 +82,10 @@ gconfig_object (GType        type,
                 const char  *not_it,
                 GError     **error)
 {
-  g_autoptr(xmlBuffer) buffer = xmlBufferCreate ();
+  g_autofree char *text = ferry_xml_root_to_string (doc);
   g_autoptr(GError) local_error = NULL;
   GVirConfigObject *object;
-  const char *text;
 
-  /* Unformatted: indentation would become the content of elements. */
-  xmlNodeDump (buffer, doc, xmlDocGetRootElement (doc), 0, 0);
-  text = (const char *) xmlBufferContent (buffer);
   object = gvir_config_object_new_from_xml (type, root, NULL, text, &local_error);
   if (object == NULL)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s (%s)", not_it,

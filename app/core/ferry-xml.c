@@ -29,7 +29,7 @@ ferry_xml_eval_strings (const char  *xml,
    * a host we do not fully trust. */
   doc = xmlReadMemory (xml, (int) strlen (xml), "domain.xml", NULL,
                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-  if (doc == NULL)
+  if (doc == NULL || doc->intSubset != NULL || doc->extSubset != NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                            _("The XML description could not be parsed"));
@@ -93,13 +93,25 @@ ferry_xml_parse (const char  *xml,
 
   doc = xmlReadMemory (xml, (int) strlen (xml), "libvirt.xml", NULL,
                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-  if (doc == NULL || xmlDocGetRootElement (doc) == NULL)
+  /* libvirt never writes a DTD; one can only be a trick (entities that
+   * XPath's string() would expand, or a root libvirt-gconfig misreads). */
+  if (doc == NULL || xmlDocGetRootElement (doc) == NULL || doc->intSubset != NULL || doc->extSubset != NULL)
     {
       g_clear_pointer (&doc, xmlFreeDoc);
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                            _("The XML description could not be parsed"));
     }
   return doc;
+}
+
+char *
+ferry_xml_root_to_string (xmlDoc *doc)
+{
+  g_autoptr(xmlBuffer) buffer = xmlBufferCreate ();
+
+  /* Unformatted: indentation would become the content of elements. */
+  xmlNodeDump (buffer, doc, xmlDocGetRootElement (doc), 0, 0);
+  return g_strdup ((const char *) xmlBufferContent (buffer));
 }
 
 char *

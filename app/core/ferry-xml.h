@@ -27,6 +27,9 @@ xmlDoc  *ferry_xml_parse           (const char       *xml,
                                     GError          **error);
 /* The document as a string (no XML declaration), for libvirt. */
 char    *ferry_xml_to_string       (xmlDoc           *doc);
+/* The root element alone, unformatted: what libvirt-gconfig is given (it
+ * takes a document's first child, comment or DTD included, for its root). */
+char    *ferry_xml_root_to_string  (xmlDoc           *doc);
 
 /* The string value of each node @xpath selects in @ctx's document. */
 GStrv    ferry_xml_eval_strings_in (xmlXPathContext  *ctx,

@@ -13,11 +13,11 @@
 
 #include "ferry-core.h"
 #include "ferry-domain-xml-edit.h"
+#include "ferry-host-xml.h"
 #include "ferry-libvirt.h"
 #include "ferry-node-private.h"
 #include "ferry-vm-spec.h"
 #include "ferry-vm.h"
-#include "ferry-xml.h"
 
 #define FERRY_XML_NS "https://github.com/ferryvm/ferry/ns/1"
 
@@ -577,7 +577,7 @@ static char *
 volume_format (virStorageVolPtr vol)
 {
   char *xml;
-  g_auto(GStrv) formats = NULL;
+  g_autoptr(FerryVolumeXml) volume = NULL;
 
   FERRY_ASSERT_WORKER_THREAD ();
 
@@ -587,9 +587,9 @@ volume_format (virStorageVolPtr vol)
       virResetLastError ();
       return NULL;
     }
-  formats = ferry_xml_eval_strings (xml, "/volume/target/format/@type", NULL);
+  volume = ferry_volume_xml_parse (xml, NULL);
   free (xml);
-  return formats != NULL && formats[0] != NULL ? g_strdup (formats[0]) : NULL;
+  return volume != NULL ? g_strdup (volume->format) : NULL;
 }
 
 /* Undefines a domain we just defined; the flags drivers may refuse are

@@ -104,7 +104,7 @@ migrate_done (GObject      *object,
 {
   OpWait *w = user_data;
 
-  ferry_vm_migrate_finish (FERRY_VM (object), result, &w->error);
+  ferry_migration_run_finish (FERRY_MIGRATION (object), result, &w->error);
   w->done = TRUE;
 }
 
@@ -131,8 +131,10 @@ ferry_test_migrate (FerryVm   *vm,
                     guint      timeout_ms)
 {
   OpWait w = { FALSE, NULL };
+  /* A job with the defaults for the VM's state, as a drop makes. */
+  g_autoptr(FerryMigration) migration = ferry_migration_new (vm, destination, NULL);
 
-  ferry_vm_migrate_async (vm, destination, NULL, migrate_done, &w);
+  ferry_migration_run_async (migration, NULL, migrate_done, &w);
   g_assert_true (ferry_test_wait_until (op_finished, &w, timeout_ms));
   return w.error;
 }

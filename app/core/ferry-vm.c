@@ -20,7 +20,6 @@
 #include "ferry-core.h"
 #include "ferry-domain-xml.h"
 #include "ferry-libvirt.h"
-#include "ferry-migration.h"
 #include "ferry-node-private.h"
 #include "ferry-vm-private.h"
 
@@ -599,51 +598,6 @@ _ferry_vm_set_activity (FerryVm    *self,
       self->activity = g_strdup (activity);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVITY]);
     }
-}
-
-/* ---------------------------------------------------------------------- */
-/* Migration: a FerryMigration job with the defaults for the VM's state    */
-
-static void
-migration_done (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (ferry_migration_run_finish (FERRY_MIGRATION (object), result, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-void
-ferry_vm_migrate_async (FerryVm             *self,
-                        FerryNode           *destination,
-                        GCancellable        *cancellable,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data)
-{
-  g_autoptr(FerryMigration) migration = NULL;
-  GTask *task;
-
-  g_return_if_fail (FERRY_IS_VM (self));
-  g_return_if_fail (FERRY_IS_NODE (destination));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ferry_vm_migrate_async);
-  migration = ferry_migration_new (self, destination, NULL);
-  ferry_migration_run_async (migration, cancellable, migration_done, task);
-}
-
-gboolean
-ferry_vm_migrate_finish (FerryVm       *self,
-                         GAsyncResult  *result,
-                         GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -43,14 +43,6 @@ gboolean      ferry_vm_run_op_finish    (FerryVm              *self,
                                          GAsyncResult         *result,
                                          GError              **error);
 
-void          ferry_vm_migrate_async    (FerryVm              *self,
-                                         FerryNode            *destination,
-                                         GCancellable         *cancellable,
-                                         GAsyncReadyCallback   callback,
-                                         gpointer              user_data);
-gboolean      ferry_vm_migrate_finish   (FerryVm              *self,
-                                         GAsyncResult         *result,
-                                         GError              **error);
 
 /* Measures how fast a running VM dirties its memory (libvirt's dirty-rate
  * calculation over @seconds, 1..60): bytes per second. */

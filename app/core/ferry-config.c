@@ -1,4 +1,4 @@
-/* ferry-config.c — the persisted list of nodes
+/* ferry-config.c — the persisted list of nodes and clusters
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -26,9 +26,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "ferry-cluster.h"
 #include "ferry-config.h"
-#include "ferry-config-private.h"
 #include "ferry-uri.h"
 
 #define FORMAT_VERSION   1
@@ -75,68 +73,7 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_QUARK (ferry-config-error-quark, ferry_config_error)
 
-G_DEFINE_BOXED_TYPE (FerryNodeConfig, ferry_node_config,
-                     ferry_node_config_copy, ferry_node_config_free)
-
 G_DEFINE_FINAL_TYPE (FerryConfig, ferry_config, G_TYPE_OBJECT)
-
-/**
- * ferry_node_config_new:
- * @uri: the libvirt connection URI
- * @name: the name shown to the administrator
- * @migration_address: (nullable): host or IP for migration traffic, or %NULL
- *
- * Nothing is validated here; ferry_config_add_node() does that.
- *
- * Returns: (transfer full): a node entry with a freshly generated id
- */
-FerryNodeConfig *
-ferry_node_config_new (const char *uri,
-                       const char *name,
-                       const char *migration_address)
-{
-  FerryNodeConfig *node = g_new0 (FerryNodeConfig, 1);
-
-  node->id = g_uuid_string_random ();
-  node->uri = g_strdup (uri);
-  node->name = g_strdup (name);
-  if (migration_address != NULL && migration_address[0] != '\0')
-    node->migration_address = g_strdup (migration_address);
-
-  return node;
-}
-
-FerryNodeConfig *
-ferry_node_config_copy (const FerryNodeConfig *node)
-{
-  FerryNodeConfig *copy;
-
-  g_return_val_if_fail (node != NULL, NULL);
-
-  copy = g_new0 (FerryNodeConfig, 1);
-  copy->id = g_strdup (node->id);
-  copy->uri = g_strdup (node->uri);
-  copy->name = g_strdup (node->name);
-  copy->migration_address = g_strdup (node->migration_address);
-  copy->maintenance = node->maintenance;
-  copy->evacuated = g_strdupv (node->evacuated);
-
-  return copy;
-}
-
-void
-ferry_node_config_free (FerryNodeConfig *node)
-{
-  if (node == NULL)
-    return;
-
-  g_free (node->id);
-  g_free (node->uri);
-  g_free (node->name);
-  g_free (node->migration_address);
-  g_strfreev (node->evacuated);
-  g_free (node);
-}
 
 /* Only well-formed UUIDs: the list is read back from a hand-editable file. */
 static char **
@@ -151,40 +88,6 @@ evacuated_checked (char **uuids)
     if (g_uuid_string_is_valid (uuids[i]))
       g_strv_builder_add (builder, uuids[i]);
   return g_strv_builder_end (builder);
-}
-
-/* Ids end up in group names, so only what cannot break the "[...]" line. */
-gboolean
-_ferry_config_id_is_valid (const char *id)
-{
-  gsize len;
-
-  if (id == NULL)
-    return FALSE;
-
-  len = strlen (id);
-  if (len == 0 || len > 64)
-    return FALSE;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (!g_ascii_isalnum (id[i]) && id[i] != '-')
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-gboolean
-_ferry_text_has_control_chars (const char *text)
-{
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      if (g_unichar_iscntrl (g_utf8_get_char (p)))
-        return TRUE;
-    }
-
-  return FALSE;
 }
 
 static char *
@@ -216,7 +119,7 @@ check_name (const char  *name,
       return NULL;
     }
 
-  if (_ferry_text_has_control_chars (trimmed))
+  if (ferry_config_text_has_control_chars (trimmed))
     {
       g_set_error (error, FERRY_CONFIG_ERROR, FERRY_CONFIG_ERROR_INVALID_NAME,
                    _("The name cannot contain line breaks, tabs or other control characters."));
@@ -429,7 +332,7 @@ parse_node_group (GKeyFile   *key_file,
   }
 
   /* A hand-edited or clashing id gets a fresh one; ids are not user data. */
-  if (_ferry_config_id_is_valid (id) && find_by_id (nodes, id) < 0)
+  if (ferry_config_id_is_valid (id) && find_by_id (nodes, id) < 0)
     node->id = g_strdup (id);
   else
     node->id = g_uuid_string_random ();
@@ -773,7 +676,7 @@ ferry_config_add_node (FerryConfig            *self,
   if (!check_unique_uri (self->nodes, checked->uri, NULL, error))
     return FALSE;
 
-  if (!_ferry_config_id_is_valid (checked->id) || find_by_id (self->nodes, checked->id) >= 0)
+  if (!ferry_config_id_is_valid (checked->id) || find_by_id (self->nodes, checked->id) >= 0)
     {
       g_free (checked->id);
       checked->id = g_uuid_string_random ();

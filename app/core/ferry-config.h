@@ -1,4 +1,4 @@
-/* ferry-config.h — the persisted list of nodes
+/* ferry-config.h — the persisted list of nodes and clusters
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,6 +6,9 @@
 #pragma once
 
 #include <gio/gio.h>
+
+#include "ferry-cluster-config.h"
+#include "ferry-node-config.h"
 
 G_BEGIN_DECLS
 
@@ -22,29 +25,6 @@ typedef enum
 
 GQuark ferry_config_error_quark (void);
 
-#define FERRY_TYPE_NODE_CONFIG (ferry_node_config_get_type ())
-
-typedef struct
-{
-  char *id;
-  char *uri;
-  char *name;
-  char *migration_address;   /* NULL when not set */
-  gboolean maintenance;      /* no drops, no placements */
-  char **evacuated;          /* UUIDs of VMs moved away for maintenance, or NULL */
-} FerryNodeConfig;
-
-GType            ferry_node_config_get_type (void) G_GNUC_CONST;
-FerryNodeConfig *ferry_node_config_new      (const char            *uri,
-                                             const char            *name,
-                                             const char            *migration_address);
-FerryNodeConfig *ferry_node_config_copy     (const FerryNodeConfig *node);
-void             ferry_node_config_free     (FerryNodeConfig       *node);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (FerryNodeConfig, ferry_node_config_free)
-
-/* Defined in ferry-cluster.h. */
-typedef struct _FerryClusterConfig FerryClusterConfig;
 
 #define FERRY_TYPE_CONFIG (ferry_config_get_type ())
 

@@ -1,7 +1,7 @@
 /* ferry-askpass.c — Ferry's SSH_ASKPASS helper
  *
  * Installed in libexecdir and never run by people. Ferry makes a private
- * directory with two symbolic links to it (app/core/ferry-askpass-server.c):
+ * directory with two symbolic links to it (app/core/base/ferry-askpass-server.c):
  *
  *   …/askpass PROMPT   ssh runs this (SSH_ASKPASS) when it needs an answer:
  *                      the question goes to the running Ferry through the

@@ -65,6 +65,12 @@ hostname_step (FerryNode     *node,
   return value;
 }
 
+static gboolean
+is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
 static void
 test_values_and_errors (void)
 {
@@ -95,7 +101,15 @@ test_values_and_errors (void)
   g_ptr_array_unref (wait.results);
 
   ferry_inventory_remove_node (inventory, a);
-  g_assert_finalize_object (g_steal_pointer (&off));
+  /* The workers drop their steps (and the steps' node references) on
+   * their own threads, a moment after the answers came back. */
+  {
+    FerryNode *weak = off;
+
+    g_object_add_weak_pointer (G_OBJECT (weak), (gpointer *) &weak);
+    g_clear_object (&off);
+    g_assert_true (ferry_test_wait_until (is_null, &weak, 5000));
+  }
 }
 
 static void

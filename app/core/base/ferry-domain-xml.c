@@ -338,24 +338,13 @@ read_metadata (FerryDomainXml  *self,
     }
 }
 
-static gboolean
+static void
 read_document (FerryDomainXml  *self,
-               const char      *xml,
-               GError         **error)
+               xmlDoc          *doc)
 {
-  g_autoptr(xmlDoc) doc = NULL;
   g_autoptr(xmlXPathContext) ctx = NULL;
-  g_autofree char *vcpu_current = NULL;
   guint64 value;
 
-  if ((doc = ferry_xml_parse (xml, error)) == NULL)
-    return FALSE;
-  if (!xmlStrEqual (xmlDocGetRootElement (doc)->name, (const xmlChar *) "domain"))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           _("The XML description is not a virtual machine’s"));
-      return FALSE;
-    }
   ctx = xmlXPathNewContext (doc);
 
   self->virt_type = ferry_xml_get_string (ctx, NULL, "/domain/@type");
@@ -390,7 +379,6 @@ read_document (FerryDomainXml  *self,
   read_interfaces (self, ctx);
   read_graphics (self, ctx);
   self->boot_order = read_boot_order (self, ctx);
-  return TRUE;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -408,6 +396,7 @@ ferry_domain_xml_new (const char  *xml,
   g_autoptr(FerryDomainXml) self = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *root_xml = NULL;
+  g_autoptr(xmlDoc) doc = NULL;
   GVirConfigCapabilitiesCpuModel *model;
   g_autoptr(GVirConfigDomainCpu) cpu = NULL;
 
@@ -418,14 +407,16 @@ ferry_domain_xml_new (const char  *xml,
    * options would read (network, DTDs), and says so in plain words; and
    * libvirt-gconfig is given our parse's root element alone (it takes the
    * document's first child, a comment or processing instruction included,
-   * for the root). */
-  {
-    g_autoptr(xmlDoc) check = ferry_xml_parse (xml, error);
-
-    if (check == NULL)
+   * for the root). The same parse then serves the XPath reads. */
+  if ((doc = ferry_xml_parse (xml, error)) == NULL)
+    return NULL;
+  if (!xmlStrEqual (xmlDocGetRootElement (doc)->name, (const xmlChar *) "domain"))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("The XML description is not a virtual machine’s"));
       return NULL;
-    root_xml = ferry_xml_root_to_string (check);
-  }
+    }
+  root_xml = ferry_xml_root_to_string (doc);
   self->config = gvir_config_domain_new_from_xml (root_xml, &local_error);
   if (self->config == NULL)
     {
@@ -434,9 +425,7 @@ ferry_domain_xml_new (const char  *xml,
                    local_error != NULL ? local_error->message : _("unknown error"));
       return NULL;
     }
-  if (!read_document (self, xml, error))
-    return NULL;
-
+  read_document (self, doc);
 
   cpu = gvir_config_domain_get_cpu (self->config);
   if (cpu != NULL &&

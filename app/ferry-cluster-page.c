@@ -168,6 +168,7 @@ update_overview (FerryClusterPage *self)
       gboolean up = ferry_node_get_state (node) == FERRY_NODE_STATE_CONNECTED;
       double cpu_percent = last_value (node, FERRY_METRIC_CPU);
       double vm_cpu_percent = last_value (node, FERRY_METRIC_CPU_HOST);
+      double vm_wait_percent = last_value (node, FERRY_METRIC_CPU_WAIT);
       double used = last_value (node, FERRY_METRIC_MEMORY);
       guint64 total = ferry_node_get_memory (node);
       g_autoptr(GString) line = g_string_new (NULL);
@@ -192,7 +193,13 @@ update_overview (FerryClusterPage *self)
             mem_used += used;
           g_string_append_printf (line, _("%u of %u VMs running"), ferry_node_get_n_running (node),
                                   ferry_node_get_n_vms (node));
-          if (!isnan (cpu_percent) && !isnan (vm_cpu_percent))
+          /* Waiting below 1 % is noise: said only when it tells something. */
+          if (!isnan (cpu_percent) && !isnan (vm_cpu_percent) && !isnan (vm_wait_percent) && vm_wait_percent >= 1)
+            /* Translators: the host's busy share, the share its VMs use, and the share they waited for a
+               CPU (together: what balancing looks at) */
+            g_string_append_printf (line, _(" · CPU %.0f %% (VMs %.0f %% + %.0f %% waiting)"), cpu_percent,
+                                    vm_cpu_percent, vm_wait_percent);
+          else if (!isnan (cpu_percent) && !isnan (vm_cpu_percent))
             /* Translators: the host's busy share, then the share its VMs use (what balancing looks at) */
             g_string_append_printf (line, _(" · CPU %.0f %% (VMs %.0f %%)"), cpu_percent, vm_cpu_percent);
           else if (!isnan (cpu_percent))

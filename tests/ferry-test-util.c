@@ -532,6 +532,19 @@ ferry_test_remove_everywhere (FerryInventory *inventory,
         /* A stale copy whose volume another node already removed. */
         ferry_test_virsh_quiet (nodes[n], "undefine", name, NULL);
       }
+  /* A guest that moved is undefined on a node whose view of the shared
+   * pool may predate its volume: --remove-all-storage then leaves the
+   * file. Remove it through a refreshed pool, and let every node see that. */
+  {
+    g_autofree char *volume = g_strdup_printf ("%s.qcow2", name);
+
+    for (guint n = 0; n < n_nodes; n++)
+      if (ferry_node_get_state (nodes[n]) == FERRY_NODE_STATE_CONNECTED)
+        {
+          ferry_test_virsh_quiet (nodes[n], "pool-refresh", "shared", NULL);
+          ferry_test_virsh_quiet (nodes[n], "vol-delete", volume, "--pool=shared");
+        }
+  }
   deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
   while (ferry_test_count_named (inventory, name) > 0 && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);

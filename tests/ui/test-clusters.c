@@ -174,9 +174,12 @@ move_suggested (gpointer data)
 }
 
 /* Load balancing on the real nodes. A node's CPU load is the share of its
- * CPUs its guests use (what a move changes; the nodes share this
- * machine's CPUs, so the host's own busy share would be the same on all):
- * node1 with two guests that keep their vCPU busy is above 75 %. The busy
+ * CPUs its guests ask for: what they use plus what they wait for on the
+ * host's run queue (what a move changes; the nodes share this machine's
+ * CPUs, so the host's own busy share would be the same on all, and on a
+ * busy CI machine the guests get less than they ask, so what they use
+ * alone can stay below the threshold): node1 with two guests that keep
+ * their vCPU busy asks for all of its two CPUs, above 75 %. The busy
  * guests are removed whatever happens: left running, they would slow
  * every later test. */
 static void

@@ -45,6 +45,7 @@ enum {
   HAVE_VCPUS   = 1 << 1,
   HAVE_BLOCK   = 1 << 2,
   HAVE_NET     = 1 << 3,
+  HAVE_WAIT    = 1 << 4,
 };
 
 /* One domain's counters as one sample saw them. */
@@ -54,6 +55,7 @@ typedef struct
   unsigned int      id;
   guint             have;
   guint64           cpu_time;
+  guint64           vcpu_wait;      /* ns its vCPUs waited on a run queue */
   guint             vcpus;
   FerryStatsBalloon balloon;
   guint64           rd_bytes, wr_bytes, rd_reqs, wr_reqs;
@@ -199,6 +201,14 @@ parse_record (virDomainStatsRecordPtr  record,
         {
           d->vcpus = (guint) v;
           d->have |= HAVE_VCPUS;
+        }
+      else if (g_str_has_prefix (f, "vcpu.") && g_str_has_suffix (f, ".delay"))
+        {
+          /* The run queue's wait (schedstat), what the guest sees as
+           * steal time. libvirt's older "wait" field is another driver's
+           * and is not added to it. */
+          d->vcpu_wait += v;
+          d->have |= HAVE_WAIT;
         }
       else if (g_str_equal (f, "balloon.current"))
         {
@@ -437,6 +447,24 @@ apply_domain (NodeSampler        *ns,
       sums->have[FERRY_METRIC_CPU_HOST] = TRUE;
     }
 
+  if (d->have & HAVE_WAIT)
+    {
+      double ns_per_s = 0, wait = 0, host = 0;
+      gboolean ok = same && (p->have & HAVE_WAIT) &&
+                    ferry_stats_math_rate (TRUE, p->vcpu_wait, d->vcpu_wait, dt, &ns_per_s);
+      guint vcpus = (d->have & HAVE_VCPUS) && d->vcpus > 0 ? d->vcpus : ferry_vm_get_vcpus (vm);
+
+      /* The VM's own series as a share of its vCPUs; the node's sum as a
+       * share of the host's CPUs. */
+      if (ok && ferry_stats_math_cpu_percent (ns_per_s, vcpus, &wait))
+        {
+          _ferry_metrics_push (metrics, FERRY_METRIC_CPU_WAIT, time_us, wait);
+          if (ferry_stats_math_cpu_percent (ns_per_s, ferry_node_get_cpus (ns->node), &host))
+            sums->value[FERRY_METRIC_CPU_WAIT] += host;
+        }
+      sums->have[FERRY_METRIC_CPU_WAIT] = TRUE;
+    }
+
   if (ferry_stats_math_balloon_used (&d->balloon, &used))
     _ferry_metrics_push (metrics, FERRY_METRIC_MEMORY, time_us, used);
   if (d->balloon.have_current)
@@ -557,7 +585,8 @@ apply_sample (NodeSampler *ns,
         continue;
       if (sums.have[m] || data->domains->len == 0)
         _ferry_metrics_push (node_metrics, m, t,
-                             m == FERRY_METRIC_CPU_HOST ? MIN (sums.value[m], 100.0) : sums.value[m]);
+                             m == FERRY_METRIC_CPU_HOST || m == FERRY_METRIC_CPU_WAIT
+                             ? MIN (sums.value[m], 100.0) : sums.value[m]);
     }
 
   _ferry_metrics_commit (node_metrics);
@@ -621,7 +650,7 @@ cluster_tick_cb (gpointer user_data)
     {
       if (count[m] == 0)
         continue;
-      if (m == FERRY_METRIC_CPU || m == FERRY_METRIC_CPU_HOST)
+      if (m == FERRY_METRIC_CPU || m == FERRY_METRIC_CPU_HOST || m == FERRY_METRIC_CPU_WAIT)
         _ferry_metrics_push (metrics, m, now, sum[m] / count[m]);
       else
         _ferry_metrics_push (metrics, m, now, sum[m]);

@@ -207,6 +207,20 @@ recent (FerryMetrics *metrics,
   return n_finite > 0 ? sum / n_finite : latest (metrics, metric);
 }
 
+/* What the VMs ask of the CPUs: what they used plus what they waited
+ * for (FERRY_METRIC_CPU_WAIT). On a saturated host, what they used is
+ * only what the host could give. A driver that reports no waiting costs
+ * no series for it. */
+static double
+demand (FerryMetrics *metrics,
+        FerryMetric   used)
+{
+  double wait = isnan (ferry_metrics_get_last (metrics, FERRY_METRIC_CPU_WAIT))
+                ? 0 : recent (metrics, FERRY_METRIC_CPU_WAIT);
+
+  return CLAMP ((recent (metrics, used) + wait) / 100.0, 0, 1);
+}
+
 GPtrArray *
 ferry_balance_suggest (GPtrArray  *nodes,
                        GHashTable *last_moved,
@@ -231,7 +245,7 @@ ferry_balance_suggest (GPtrArray  *nodes,
       h.memory_total = ferry_node_get_memory (node);
       h.memory_used = (guint64) latest (m, FERRY_METRIC_MEMORY);
       h.cpus = MAX (ferry_node_get_cpus (node), 1);
-      h.cpu_load = CLAMP (recent (m, FERRY_METRIC_CPU_HOST) / 100.0, 0, 1);
+      h.cpu_load = demand (m, FERRY_METRIC_CPU_HOST);
       g_array_append_val (hosts, h);
 
       for (guint v = 0; v < g_list_model_get_n_items (list); v++)
@@ -250,7 +264,7 @@ ferry_balance_suggest (GPtrArray  *nodes,
           b.host = h.id;
           b.memory = ferry_vm_get_memory (vm);
           b.vcpus = ferry_vm_get_vcpus (vm);
-          b.cpu_load = CLAMP (recent (ferry_vm_get_metrics (vm), FERRY_METRIC_CPU) / 100.0, 0, 1);
+          b.cpu_load = demand (ferry_vm_get_metrics (vm), FERRY_METRIC_CPU);
           when = last_moved != NULL ? g_hash_table_lookup (last_moved, b.id) : NULL;
           b.last_moved_us = when != NULL ? *when : 0;
           g_array_append_val (vms, b);

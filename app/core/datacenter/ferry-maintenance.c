@@ -39,6 +39,16 @@ last_value (FerryMetrics *metrics,
   return isnan (v) ? 0 : v;
 }
 
+/* Used plus waited-for CPU (see FERRY_METRIC_CPU_WAIT): what the VMs ask. */
+static double
+cpu_demand (FerryMetrics *metrics,
+            FerryMetric   used)
+{
+  double wait = ferry_metrics_get_last (metrics, FERRY_METRIC_CPU_WAIT);
+
+  return CLAMP ((last_value (metrics, used) + (isnan (wait) ? 0 : wait)) / 100.0, 0, 1);
+}
+
 static GPtrArray *
 new_steps (void)
 {
@@ -112,7 +122,7 @@ ferry_maintenance_plan (FerryInventory *inventory,
       /* Before the first sample: assume a quarter in use rather than none. */
       hosts[i].memory_free = used > 0 ? (guint64) MAX ((double) total - used, 0) : total * 3 / 4;
       hosts[i].cpus = MAX (ferry_node_get_cpus (n), 1);
-      hosts[i].cpu_load = CLAMP (last_value (m, FERRY_METRIC_CPU_HOST) / 100.0, 0, 1);
+      hosts[i].cpu_load = cpu_demand (m, FERRY_METRIC_CPU_HOST);
     }
 
   for (guint i = 0; i < g_list_model_get_n_items (vms); i++)
@@ -131,7 +141,7 @@ ferry_maintenance_plan (FerryInventory *inventory,
       /* A shut-off VM needs no memory now, only a definition. */
       p.memory = live ? MAX (ferry_vm_get_memory (vm), ferry_vm_get_max_memory (vm)) : 0;
       p.vcpus = ferry_vm_get_vcpus (vm);
-      p.cpu_load = live ? CLAMP (last_value (ferry_vm_get_metrics (vm), FERRY_METRIC_CPU) / 100.0, 0, 1) : 0;
+      p.cpu_load = live ? cpu_demand (ferry_vm_get_metrics (vm), FERRY_METRIC_CPU) : 0;
       p.current_host = ferry_node_get_id (node);
       p.group = groups != NULL ? g_hash_table_lookup (groups, p.id) : NULL;
       g_array_append_val (placement_vms, p);

@@ -58,6 +58,7 @@ static const struct {
   [FERRY_METRIC_DISK_IOPS]    = { "disk-iops", N_("Disk operations"), FERRY_STATS_UNIT_PER_SECOND },
   [FERRY_METRIC_NET_RX]       = { "net-rx", N_("Network received"), FERRY_STATS_UNIT_BYTES_PER_SECOND },
   [FERRY_METRIC_NET_TX]       = { "net-tx", N_("Network sent"), FERRY_STATS_UNIT_BYTES_PER_SECOND },
+  [FERRY_METRIC_CPU_WAIT]     = { "cpu-wait", N_("CPU waiting"), FERRY_STATS_UNIT_PERCENT },
 };
 
 const char *

@@ -19,8 +19,15 @@ G_BEGIN_DECLS
 
 /* For a VM: CPU is the share of its own vCPUs, CPU_HOST the share of its
  * host's CPUs. For a node: CPU is the host's busy share, CPU_HOST the
- * share its VMs use; memory is the host's. For the cluster: CPU and
- * CPU_HOST are averages over the nodes, the rest are sums. */
+ * share its VMs use; memory is the host's. For the cluster: CPU,
+ * CPU_HOST and CPU_WAIT are averages over the nodes, the rest are sums.
+ *
+ * CPU_WAIT is what VMware calls "CPU ready": time a vCPU was runnable
+ * but waited for a host CPU (libvirt's vcpu.N.delay, the scheduler's run
+ * queue). For a VM, a share of its own vCPUs; for a node, the share of
+ * its CPUs its VMs spent waiting. Used + waiting is what the VMs demand,
+ * which is what balancing weighs: on a saturated host the used share is
+ * capped by what the host could give, not by what its VMs want. */
 typedef enum
 {
   FERRY_METRIC_CPU,
@@ -32,6 +39,7 @@ typedef enum
   FERRY_METRIC_DISK_IOPS,
   FERRY_METRIC_NET_RX,
   FERRY_METRIC_NET_TX,
+  FERRY_METRIC_CPU_WAIT,
   FERRY_N_METRICS
 } FerryMetric;
 

@@ -1,5 +1,6 @@
 /* test-cluster-model.c — clusters: saved config, the exchange file (bad input
- * refused), and the pure evaluation of checks, CPUs, pools and networks
+ * refused), the pure evaluation of checks, CPUs, pools and networks, and
+ * what the cluster operations report for nodes that do not answer
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,8 +11,10 @@
 #include "ferry-cluster.h"
 #include "ferry-cluster-ops.h"
 #include "ferry-core.h"
+#include "ferry-fanout.h"
 #include "ferry-host-xml.h"
 #include "ferry-inventory.h"
+#include "ferry-libvirt.h"
 #include "ferry-test-util.h"
 
 static const char *cpu_a =
@@ -634,6 +637,312 @@ test_probe_test_driver (void)
   g_assert_cmpuint (probe->networks->len, >=, 1);
 }
 
+/* A node that stopped answering: hold_step keeps its only worker busy
+ * until released. */
+static gint hold_released;
+
+static gpointer
+hold_step (FerryNode     *node,
+           virConnectPtr  conn,
+           guint          index,
+           gpointer       user_data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  while (!g_atomic_int_get (&hold_released))
+    g_usleep (10000);
+  return NULL;
+}
+
+static gpointer
+noop_step (FerryNode     *node,
+           virConnectPtr  conn,
+           guint          index,
+           gpointer       user_data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  return NULL;
+}
+
+static void
+fanout_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GPtrArray) results = ferry_fanout_run_finish (result, NULL);
+
+  g_atomic_int_set ((gint *) user_data, 1);
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return g_atomic_int_get ((gint *) data) == 1;
+}
+
+/* Waits until what @node's worker has queued so far has run. */
+static void
+drain_worker (FerryNode *node)
+{
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+  gint done = 0;
+
+  g_ptr_array_add (nodes, node);
+  ferry_fanout_run_async (nodes, 0, noop_step, NULL, NULL, NULL, NULL, fanout_done, &done);
+  g_assert_true (ferry_test_wait_until (flag_set, &done, 10000));
+}
+
+static gboolean
+sole_owner (gpointer object)
+{
+  return g_atomic_int_get ((gint *) &G_OBJECT (object)->ref_count) == 1;
+}
+
+/* A worker drops its step (and the step its node) just after answering. */
+static void
+finalize_node (FerryNode *node)
+{
+  g_assert_true (ferry_test_wait_until (sole_owner, node, 10000));
+  g_assert_finalize_object (node);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **result)
+{
+  g_assert_true (ferry_test_wait_until (have_result, result, 10000));
+  return *result;
+}
+
+/* A node that is not connected and one that does not answer in time are
+ * unreachable probes, named, in the nodes' order. */
+static void
+test_probe_unanswered (void)
+{
+  g_autoptr(FerryInventory) inventory = ferry_inventory_new ();
+  g_autofree char *dir = g_dir_make_tmp ("ferry-cluster-XXXXXX", NULL);
+  g_autofree char *uri = ferry_test_write_node_file (dir, "hung.xml", "hung", 1, 1, "dddddddd-0000-4000-8000-");
+  g_autoptr(FerryNode) a = ferry_test_add_connected_node (inventory, "test:///default");
+  g_autoptr(FerryNode) hung = ferry_test_add_connected_node (inventory, uri);
+  g_autoptr(FerryNode) off = ferry_node_new ("test:///default", "off", NULL);
+  g_autoptr(GPtrArray) held = g_ptr_array_new ();
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) probes = NULL;
+  g_autoptr(GError) error = NULL;
+  FerryNodeProbe *probe;
+  gint held_done = 0;
+
+  g_atomic_int_set (&hold_released, 0);
+  g_ptr_array_add (held, hung);
+  ferry_fanout_run_async (held, 0, hold_step, NULL, NULL, NULL, NULL, fanout_done, &held_done);
+
+  g_ptr_array_add (nodes, a);
+  g_ptr_array_add (nodes, off);
+  g_ptr_array_add (nodes, hung);
+  ferry_cluster_probe_async (nodes, 1, NULL, store_result, &result);
+  probes = ferry_cluster_probe_finish (wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (probes->len, ==, 3);
+
+  probe = g_ptr_array_index (probes, 0);
+  g_assert_true (probe->reachable);
+  g_assert_cmpstr (probe->node_id, ==, ferry_node_get_id (a));
+  g_assert_null (probe->error);
+
+  probe = g_ptr_array_index (probes, 1);
+  g_assert_false (probe->reachable);
+  g_assert_cmpstr (probe->node_id, ==, ferry_node_get_id (off));
+  g_assert_cmpstr (probe->node_name, ==, "off");
+  g_assert_cmpstr (probe->error, ==, "test:///default is not connected");
+  g_assert_nonnull (probe->vms);
+  g_assert_nonnull (probe->pools);
+  g_assert_nonnull (probe->networks);
+
+  probe = g_ptr_array_index (probes, 2);
+  g_assert_false (probe->reachable);
+  g_assert_cmpstr (probe->node_id, ==, ferry_node_get_id (hung));
+  g_assert_cmpstr (probe->node_name, ==, ferry_node_get_name (hung));
+  g_assert_cmpstr (probe->error, ==, "It did not answer in time.");
+  g_assert_cmpuint (probe->vms->len, ==, 0);
+
+  g_atomic_int_set (&hold_released, 1);
+  g_assert_true (ferry_test_wait_until (flag_set, &held_done, 10000));
+  drain_worker (hung);    /* the late probe */
+
+  ferry_inventory_remove_node (inventory, a);
+  ferry_inventory_remove_node (inventory, hung);
+  finalize_node (g_steal_pointer (&off));
+  ferry_test_remove_tree (dir);
+}
+
+static void
+test_probe_cancelled (void)
+{
+  g_autoptr(FerryInventory) inventory = ferry_inventory_new ();
+  g_autoptr(FerryNode) a = ferry_test_add_connected_node (inventory, "test:///default");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (nodes, a);
+  g_cancellable_cancel (cancellable);
+  ferry_cluster_probe_async (nodes, 10, cancellable, store_result, &result);
+  g_assert_null (ferry_cluster_probe_finish (wait_result (&result), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  drain_worker (a);
+
+  ferry_inventory_remove_node (inventory, a);
+}
+
+/* A node that cannot apply gets a failed line of its own. */
+static void
+test_apply_cpu_unreachable (void)
+{
+  g_autoptr(FerryInventory) inventory = ferry_inventory_new ();
+  g_autoptr(FerryNode) a = ferry_test_add_connected_node (inventory, "test:///default");
+  g_autoptr(FerryNode) off = ferry_node_new ("test:///default", "off", NULL);
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *nobody[] = { "00000000-0000-4000-8000-00000000f00d", NULL };
+  FerryCpuApplyResult *line;
+
+  g_ptr_array_add (nodes, off);
+  g_ptr_array_add (nodes, a);
+  ferry_cluster_apply_cpu_async (nodes, cpu_a, nobody, NULL, store_result, &result);
+  results = ferry_cluster_apply_cpu_finish (wait_result (&result), &error);
+  g_assert_no_error (error);
+  /* @a has no such VM: nothing to say for it. */
+  g_assert_cmpuint (results->len, ==, 1);
+  line = g_ptr_array_index (results, 0);
+  g_assert_cmpstr (line->node_name, ==, "off");
+  g_assert_null (line->vm_name);
+  g_assert_cmpint (line->outcome, ==, FERRY_CPU_APPLY_FAILED);
+  g_assert_cmpstr (line->message, ==, "test:///default is not connected");
+
+  ferry_inventory_remove_node (inventory, a);
+  finalize_node (g_steal_pointer (&off));
+}
+
+static GStrv
+define_pool (GPtrArray   *nodes,
+             const char  *path,
+             GError     **error)
+{
+  FerryPoolSpec spec = { .name = "ferry-unit-pool", .type = "dir", .path = path };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  ferry_cluster_define_pool_async (nodes, &spec, NULL, store_result, &result);
+  return ferry_cluster_define_pool_finish (wait_result (&result), error);
+}
+
+/* A line per node, or the first failure in the nodes' order. */
+static void
+test_define_pool (void)
+{
+  g_autoptr(FerryInventory) inventory = ferry_inventory_new ();
+  g_autoptr(FerryNode) a = ferry_test_add_connected_node (inventory, "test:///default");
+  g_autoptr(FerryNode) off = ferry_node_new ("test:///default", "off", NULL);
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *prefix = g_strdup_printf ("%s: ", ferry_node_get_name (a));
+  g_auto(GStrv) lines = NULL;
+
+  g_ptr_array_add (nodes, a);
+  lines = define_pool (nodes, "/ferry-unit-pool", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1);
+  g_assert_true (g_str_has_prefix (lines[0], prefix));
+  g_clear_pointer (&lines, g_strfreev);
+
+  /* There already, at the same path. */
+  g_ptr_array_add (nodes, a);
+  lines = define_pool (nodes, "/ferry-unit-pool", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  g_assert_true (g_str_has_suffix (lines[1], ": already there"));
+  g_clear_pointer (&lines, g_strfreev);
+
+  /* Elsewhere: refused. */
+  g_assert_null (define_pool (nodes, "/somewhere-else", &error));
+  g_assert_error (error, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "/ferry-unit-pool"));
+  g_clear_error (&error);
+
+  /* The first failure, in order, although the node after it answered. */
+  g_ptr_array_insert (nodes, 0, off);
+  g_assert_null (define_pool (nodes, "/ferry-unit-pool", &error));
+  g_assert_error (error, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_NOT_CONNECTED);
+  g_clear_error (&error);
+
+  /* A bad spec never reaches a node. */
+  g_assert_null (define_pool (nodes, "relative/path", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+
+  ferry_inventory_remove_node (inventory, a);
+  finalize_node (g_steal_pointer (&off));
+}
+
+static FerrySharedResult *
+verify_shared (GPtrArray   *nodes,
+               GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  ferry_cluster_verify_shared_async (nodes, "default-pool", NULL, store_result, &result);
+  return ferry_cluster_verify_shared_finish (wait_result (&result), error);
+}
+
+/* The marker written through the first node, looked for on the others
+ * (the test driver's nodes share one in-process host). */
+static void
+test_verify_shared (void)
+{
+  g_autoptr(FerryInventory) inventory = ferry_inventory_new ();
+  g_autoptr(FerryNode) a = ferry_test_add_connected_node (inventory, "test:///default");
+  g_autoptr(FerryNode) off = ferry_node_new ("test:///default", "off", NULL);
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+  g_autoptr(FerrySharedResult) shared = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *missing[] = { "off (test:///default is not connected)", NULL };
+  const char *none[] = { NULL };
+  const char *seen[] = { ferry_node_get_name (a), NULL };
+
+  g_ptr_array_add (nodes, a);
+  g_assert_null (verify_shared (nodes, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  g_ptr_array_add (nodes, a);
+  shared = verify_shared (nodes, &error);
+  g_assert_no_error (error);
+  g_assert_true (shared->shared);
+  g_assert_cmpstr (shared->written_by, ==, ferry_node_get_name (a));
+  g_assert_cmpstrv (shared->seen, seen);
+  g_assert_cmpstrv (shared->missing, none);
+  g_clear_pointer (&shared, ferry_shared_result_free);
+
+  g_ptr_array_index (nodes, 1) = off;
+  shared = verify_shared (nodes, &error);
+  g_assert_no_error (error);
+  g_assert_false (shared->shared);
+  g_assert_cmpstrv (shared->seen, none);
+  g_assert_cmpstrv (shared->missing, missing);
+  g_clear_pointer (&shared, ferry_shared_result_free);
+
+  /* The first node writes the marker: without it, no check. */
+  g_ptr_array_index (nodes, 0) = off;
+  g_ptr_array_index (nodes, 1) = a;
+  g_assert_null (verify_shared (nodes, &error));
+  g_assert_error (error, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_NOT_CONNECTED);
+
+  ferry_inventory_remove_node (inventory, a);
+  finalize_node (g_steal_pointer (&off));
+}
+
 /* Keep-apart groups: set, read back through the key file, refused names,
  * hand-edited garbage dropped. */
 static void
@@ -700,5 +1009,10 @@ main (int   argc,
   g_test_add_func ("/cluster/networks", test_networks);
   g_test_add_func ("/cluster/keep-apart", test_keep_apart);
   g_test_add_func ("/cluster/probe-test-driver", test_probe_test_driver);
+  g_test_add_func ("/cluster/probe-unanswered", test_probe_unanswered);
+  g_test_add_func ("/cluster/probe-cancelled", test_probe_cancelled);
+  g_test_add_func ("/cluster/apply-cpu-unreachable", test_apply_cpu_unreachable);
+  g_test_add_func ("/cluster/define-pool", test_define_pool);
+  g_test_add_func ("/cluster/verify-shared", test_verify_shared);
   return g_test_run ();
 }

@@ -3,9 +3,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A cluster operation fans out one step per node, each on that node's own
- * worker thread (a hung node ties up only its own threads), and gathers
- * the answers on the main thread. Evaluation is pure code over the plain
+ * A cluster operation fans out one step per node (ferry-fanout.h), each
+ * on that node's own worker thread (a hung node ties up only its own
+ * threads), and gathers the answers on the main thread. Evaluation is pure code over the plain
  * data the steps return.
  *
  * Clocks: libvirt has no call that reads a host's clock (virDomainGetTime
@@ -26,6 +26,7 @@
 #include "ferry-cluster-ops.h"
 #include "ferry-core.h"
 #include "ferry-domain-xml.h"
+#include "ferry-fanout.h"
 #include "ferry-host-xml.h"
 #include "ferry-libvirt.h"
 #include "ferry-node-private.h"
@@ -148,146 +149,16 @@ ferry_network_gap_free (FerryNetworkGap *gap)
 
 /* ------------------------------------------------------------- fan-out */
 
-typedef struct _Gather Gather;
-typedef void (*GatherComplete) (Gather *gather);
-
-struct _Gather
+/* What a node that gave no value says: its step's error, or @late when
+ * it timed out (the fan-out's G_IO_ERROR_TIMED_OUT; the steps here fail
+ * with FERRY_LIBVIRT_ERROR only). */
+static const char *
+unanswered_message (const FerryFanoutResult *result,
+                    const char              *late)
 {
-  guint           ref;
-  GTask          *outer;
-  GPtrArray      *nodes;         /* FerryNode */
-  gpointer       *results;
-  GError        **errors;
-  GDestroyNotify  result_free;
-  GatherComplete  complete;
-  guint           pending;
-  guint           timeout_id;
-  gboolean        finished;
-};
-
-typedef struct
-{
-  Gather *gather;
-  guint   index;
-} Slot;
-
-static void
-gather_unref (Gather *g)
-{
-  if (--g->ref > 0)
-    return;
-  for (guint i = 0; i < g->nodes->len; i++)
-    {
-      if (g->results[i] != NULL && g->result_free != NULL)
-        g->result_free (g->results[i]);
-      g_clear_error (&g->errors[i]);
-    }
-  g_free (g->results);
-  g_free (g->errors);
-  g_clear_handle_id (&g->timeout_id, g_source_remove);
-  g_clear_object (&g->outer);
-  g_ptr_array_unref (g->nodes);
-  g_free (g);
-}
-
-static void
-gather_finish (Gather *g)
-{
-  if (g->finished)
-    return;
-  g->finished = TRUE;
-  g_clear_handle_id (&g->timeout_id, g_source_remove);
-  g->complete (g);
-}
-
-static void
-gather_step_done (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  Slot *slot = user_data;
-  Gather *g = slot->gather;
-  GError *error = NULL;
-  gpointer value = g_task_propagate_pointer (G_TASK (result), &error);
-
-  if (g->finished)
-    {
-      if (value != NULL && g->result_free != NULL)
-        g->result_free (value);
-      g_clear_error (&error);
-    }
-  else
-    {
-      g->results[slot->index] = value;
-      g->errors[slot->index] = error;
-      if (--g->pending == 0)
-        gather_finish (g);
-    }
-  gather_unref (g);
-  g_free (slot);
-}
-
-static gboolean
-gather_timeout (gpointer data)
-{
-  Gather *g = data;
-
-  g->timeout_id = 0;
-  gather_finish (g);
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs @func on each node's worker with task data @step_data (made by
- * @make_data for each node, or shared when NULL). */
-static Gather *
-gather_start (GTask           *outer,
-              GPtrArray       *nodes,
-              guint            timeout_seconds,
-              GTaskThreadFunc  func,
-              gpointer       (*make_data) (guint index, gpointer user_data),
-              gpointer         user_data,
-              GDestroyNotify   data_free,
-              GDestroyNotify   result_free,
-              GatherComplete   complete)
-{
-  Gather *g = g_new0 (Gather, 1);
-
-  g->ref = 1;
-  g->outer = g_object_ref (outer);
-  g->nodes = g_ptr_array_ref (nodes);
-  g->results = g_new0 (gpointer, MAX (nodes->len, 1));
-  g->errors = g_new0 (GError *, MAX (nodes->len, 1));
-  g->result_free = result_free;
-  g->complete = complete;
-  g->pending = nodes->len;
-
-  if (nodes->len == 0)
-    {
-      gather_finish (g);
-      gather_unref (g);
-      return NULL;
-    }
-  if (timeout_seconds > 0)
-    g->timeout_id = g_timeout_add_seconds (timeout_seconds, gather_timeout, g);
-
-  for (guint i = 0; i < nodes->len; i++)
-    {
-      FerryNode *node = g_ptr_array_index (nodes, i);
-      Slot *slot = g_new0 (Slot, 1);
-      g_autoptr(GTask) step = NULL;
-
-      slot->gather = g;
-      slot->index = i;
-      g->ref++;
-      step = g_task_new (node, g_task_get_cancellable (outer), gather_step_done, slot);
-      if (make_data != NULL)
-        g_task_set_task_data (step, make_data (i, user_data), data_free);
-      else
-        g_task_set_task_data (step, user_data, NULL);
-      _ferry_node_run_in_worker (node, step, func);
-    }
-  gather_unref (g);
-  return g;
+  if (result->error == NULL || g_error_matches (result->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return late;
+  return result->error->message;
 }
 
 static char *
@@ -499,21 +370,20 @@ probe_pools (virConnectPtr   conn,
   virResetLastError ();
 }
 
-static void
-probe_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
+static gpointer
+probe_step (FerryNode     *node,
+            virConnectPtr  conn,
+            guint          index,
+            gpointer       user_data,
+            GCancellable  *cancellable,
+            GError       **error)
 {
-  FerryNode *node = source_object;
   g_autoptr(FerryNodeProbe) probe = g_new0 (FerryNodeProbe, 1);
   g_autofree char *caps_xml = NULL;
   g_autoptr(FerryCapsXml) caps = NULL;
-  virConnectPtr conn;
   virDomainPtr *domains = NULL;
   virNetworkPtr *networks = NULL;
   unsigned long version = 0;
-  GError *error = NULL;
   int n;
 
   FERRY_ASSERT_WORKER_THREAD ();
@@ -521,18 +391,10 @@ probe_thread (GTask        *task,
   probe->vms = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_vm_facts_free);
   probe->networks = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_network_facts_free);
   probe->pools = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_pool_facts_free);
-  if (!(conn = _ferry_node_dup_connection (node, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
   if (!(caps_xml = virConnectGetCapabilities (conn)))
     {
-      ferry_libvirt_set_error (&error, NULL);
-      virConnectClose (conn);
-      g_task_return_error (task, error);
-      return;
+      ferry_libvirt_set_error (error, NULL);
+      return NULL;
     }
   probe->reachable = TRUE;
   if ((caps = ferry_caps_xml_parse (caps_xml, NULL)) != NULL)
@@ -577,38 +439,48 @@ probe_thread (GTask        *task,
   free (networks);
   probe_pools (conn, probe);
   virResetLastError ();
-  virConnectClose (conn);
 
-  g_task_return_pointer (task, g_steal_pointer (&probe), (GDestroyNotify) ferry_node_probe_free);
+  return g_steal_pointer (&probe);
 }
 
 static void
-probe_complete (Gather *g)
+probe_done (GObject      *object,
+            GAsyncResult *res,
+            gpointer      user_data)
 {
-  GPtrArray *probes = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_node_probe_free);
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) results = NULL;
+  GPtrArray *probes;
+  GError *error = NULL;
 
-  for (guint i = 0; i < g->nodes->len; i++)
+  if (!(results = ferry_fanout_run_finish (res, &error)))
     {
-      FerryNode *node = g_ptr_array_index (g->nodes, i);
-      FerryNodeProbe *probe = g_steal_pointer (&g->results[i]);
+      g_task_return_error (task, error);
+      return;
+    }
+  probes = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_node_probe_free);
+  for (guint i = 0; i < results->len; i++)
+    {
+      FerryFanoutResult *result = g_ptr_array_index (results, i);
+      FerryNodeProbe *probe = g_steal_pointer (&result->value);
 
+      /* Unreachable, with why. */
       if (probe == NULL)
         {
           probe = g_new0 (FerryNodeProbe, 1);
           probe->vms = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_vm_facts_free);
           probe->networks = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_network_facts_free);
           probe->pools = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_pool_facts_free);
-          probe->error = g->errors[i] != NULL ? g_strdup (g->errors[i]->message)
-                                              : g_strdup (_("It did not answer in time."));
+          probe->error = g_strdup (unanswered_message (result, _("It did not answer in time.")));
         }
-      probe->node_id = g_strdup (ferry_node_get_id (node));
-      probe->node_name = g_strdup (ferry_node_get_name (node));
+      probe->node_id = g_strdup (ferry_node_get_id (result->node));
+      probe->node_name = g_strdup (ferry_node_get_name (result->node));
       g_ptr_array_add (probes, probe);
     }
-  if (g_task_return_error_if_cancelled (g->outer))
+  if (g_task_return_error_if_cancelled (task))
     g_ptr_array_unref (probes);
   else
-    g_task_return_pointer (g->outer, probes, (GDestroyNotify) g_ptr_array_unref);
+    g_task_return_pointer (task, probes, (GDestroyNotify) g_ptr_array_unref);
 }
 
 void
@@ -621,8 +493,10 @@ ferry_cluster_probe_async (GPtrArray           *nodes,
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, ferry_cluster_probe_async);
-  gather_start (task, nodes, timeout_seconds, probe_thread, NULL, NULL, NULL,
-                (GDestroyNotify) ferry_node_probe_free, probe_complete);
+  /* Reads only: a cancel lets the probes that have not begun skip. */
+  ferry_fanout_run_async (nodes, timeout_seconds, probe_step, NULL, NULL,
+                          (GDestroyNotify) ferry_node_probe_free, cancellable,
+                          probe_done, g_steal_pointer (&task));
 }
 
 GPtrArray *
@@ -1211,28 +1085,21 @@ apply_data_free (ApplyData *data)
   g_free (data);
 }
 
-static void
-apply_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
+static gpointer
+apply_step (FerryNode     *node,
+            virConnectPtr  conn,
+            guint          index,
+            gpointer       user_data,
+            GCancellable  *cancellable,
+            GError       **error)
 {
-  ApplyData *data = task_data;
-  FerryNode *node = source_object;
+  ApplyData *data = user_data;
   GPtrArray *results = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_cpu_apply_result_free);
   virDomainPtr *domains = NULL;
-  GError *error = NULL;
-  virConnectPtr conn;
   int n;
 
   FERRY_ASSERT_WORKER_THREAD ();
 
-  if (!(conn = _ferry_node_dup_connection (node, &error)))
-    {
-      g_ptr_array_unref (results);
-      g_task_return_error (task, error);
-      return;
-    }
   n = virConnectListAllDomains (conn, &domains, VIR_CONNECT_LIST_DOMAINS_PERSISTENT);
   for (int i = 0; i < n; i++)
     {
@@ -1299,35 +1166,37 @@ apply_thread (GTask        *task,
     }
   free (domains);
   virResetLastError ();
-  virConnectClose (conn);
-  g_task_return_pointer (task, results, (GDestroyNotify) g_ptr_array_unref);
+  return results;
 }
 
 static void
-apply_complete (Gather *g)
+apply_done (GObject      *object,
+            GAsyncResult *res,
+            gpointer      user_data)
 {
+  g_autoptr(GTask) task = user_data;
+  /* No cancellable: it cannot fail. */
+  g_autoptr(GPtrArray) answers = ferry_fanout_run_finish (res, NULL);
   GPtrArray *all = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_cpu_apply_result_free);
 
-  for (guint i = 0; i < g->nodes->len; i++)
+  for (guint i = 0; i < answers->len; i++)
     {
-      GPtrArray *results = g->results[i];
+      FerryFanoutResult *answer = g_ptr_array_index (answers, i);
 
-      if (results != NULL)
-        {
-          g_ptr_array_extend_and_steal (all, results);
-          g->results[i] = NULL;
-        }
+      if (answer->value != NULL)
+        g_ptr_array_extend_and_steal (all, g_steal_pointer (&answer->value));
       else
         {
           FerryCpuApplyResult *result = g_new0 (FerryCpuApplyResult, 1);
 
-          result->node_name = g_strdup (ferry_node_get_name (g_ptr_array_index (g->nodes, i)));
+          result->node_name = g_strdup (ferry_node_get_name (answer->node));
           result->outcome = FERRY_CPU_APPLY_FAILED;
-          result->message = g->errors[i] ? g_strdup (g->errors[i]->message) : g_strdup (_("It did not answer in time."));
+          result->message = g_strdup (unanswered_message (answer, _("It did not answer in time.")));
           g_ptr_array_add (all, result);
         }
     }
-  g_task_return_pointer (g->outer, all, (GDestroyNotify) g_ptr_array_unref);
+  /* A cancelled task returns G_IO_ERROR_CANCELLED here. */
+  g_task_return_pointer (task, all, (GDestroyNotify) g_ptr_array_unref);
 }
 
 void
@@ -1344,10 +1213,10 @@ ferry_cluster_apply_cpu_async (GPtrArray           *nodes,
   g_task_set_source_tag (task, ferry_cluster_apply_cpu_async);
   data->cpu_xml = g_strdup (cpu_xml);
   data->uuids = g_strdupv ((char **) uuids);
-  /* Shared by every step; freed with the outer task. */
-  g_task_set_task_data (task, data, (GDestroyNotify) apply_data_free);
-  gather_start (task, nodes, 60, apply_thread, NULL, data, NULL,
-                (GDestroyNotify) g_ptr_array_unref, apply_complete);
+  /* Without the cancellable: once begun, every node's VMs are redefined
+   * and a cancel only drops the report (@task has the cancellable). */
+  ferry_fanout_run_async (nodes, 60, apply_step, data, (GDestroyNotify) apply_data_free,
+                          (GDestroyNotify) g_ptr_array_unref, NULL, apply_done, g_steal_pointer (&task));
 }
 
 GPtrArray *
@@ -1512,27 +1381,23 @@ pool_data_free (PoolData *data)
   g_free (data);
 }
 
-static void
-define_pool_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
+static gpointer
+define_pool_step (FerryNode     *node,
+                  virConnectPtr  conn,
+                  guint          index,
+                  gpointer       user_data,
+                  GCancellable  *cancellable,
+                  GError       **out_error)
 {
-  PoolData *data = task_data;
-  FerryNode *node = source_object;
+  PoolData *data = user_data;
   g_autoptr(GPtrArray) done = g_ptr_array_new ();
+  g_autofree char *what = NULL;
   GError *error = NULL;
   virStoragePoolPtr pool;
-  virConnectPtr conn;
   int autostart = 0;
 
   FERRY_ASSERT_WORKER_THREAD ();
 
-  if (!(conn = _ferry_node_dup_connection (node, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
   pool = virStoragePoolLookupByName (conn, data->name);
   if (pool != NULL)
     {
@@ -1579,41 +1444,43 @@ define_pool_thread (GTask        *task,
 out:
   if (pool != NULL)
     virStoragePoolFree (pool);
-  virConnectClose (conn);
   if (error != NULL)
-    g_task_return_error (task, error);
-  else
     {
-      g_autofree char *what = NULL;
-
-      g_ptr_array_add (done, NULL);
-      what = done->len > 1 ? g_strjoinv (", ", (char **) done->pdata) : g_strdup (_("already there"));
-      g_task_return_pointer (task, g_strdup_printf ("%s: %s", ferry_node_get_name (node), what), g_free);
+      g_propagate_error (out_error, error);
+      return NULL;
     }
+  g_ptr_array_add (done, NULL);
+  what = done->len > 1 ? g_strjoinv (", ", (char **) done->pdata) : g_strdup (_("already there"));
+  return g_strdup_printf ("%s: %s", ferry_node_get_name (node), what);
 }
 
+/* Every node's line, or the first node's (in order) failure. */
 static void
-define_pool_complete (Gather *g)
+define_pool_done (GObject      *object,
+                  GAsyncResult *res,
+                  gpointer      user_data)
 {
-  GStrvBuilder *builder = g_strv_builder_new ();
+  g_autoptr(GTask) task = user_data;
+  /* No cancellable: it cannot fail. */
+  g_autoptr(GPtrArray) answers = ferry_fanout_run_finish (res, NULL);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
-  for (guint i = 0; i < g->nodes->len; i++)
+  for (guint i = 0; i < answers->len; i++)
     {
-      if (g->results[i] == NULL)
+      FerryFanoutResult *answer = g_ptr_array_index (answers, i);
+
+      if (answer->value == NULL)
         {
-          g_strv_builder_unref (builder);
-          if (g->errors[i] != NULL)
-            g_task_return_error (g->outer, g_error_copy (g->errors[i]));
+          if (answer->error != NULL && !g_error_matches (answer->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+            g_task_return_error (task, g_steal_pointer (&answer->error));
           else
-            g_task_return_new_error (g->outer, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_FAILED,
-                                     _("%s did not answer in time."),
-                                     ferry_node_get_name (g_ptr_array_index (g->nodes, i)));
+            g_task_return_new_error (task, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_FAILED,
+                                     _("%s did not answer in time."), ferry_node_get_name (answer->node));
           return;
         }
-      g_strv_builder_add (builder, g->results[i]);
+      g_strv_builder_add (builder, answer->value);
     }
-  g_task_return_pointer (g->outer, g_strv_builder_end (builder), (GDestroyNotify) g_strfreev);
-  g_strv_builder_unref (builder);
+  g_task_return_pointer (task, g_strv_builder_end (builder), (GDestroyNotify) g_strfreev);
 }
 
 void
@@ -1638,8 +1505,9 @@ ferry_cluster_define_pool_async (GPtrArray           *nodes,
   data->name = g_strdup (spec->name);
   data->path = g_strdup (spec->path);
   data->xml = xml;
-  g_task_set_task_data (task, data, (GDestroyNotify) pool_data_free);
-  gather_start (task, nodes, 120, define_pool_thread, NULL, data, NULL, g_free, define_pool_complete);
+  /* Without the cancellable, like applying a CPU: a cancel drops only the report. */
+  ferry_fanout_run_async (nodes, 120, define_pool_step, data, (GDestroyNotify) pool_data_free, g_free,
+                          NULL, define_pool_done, g_steal_pointer (&task));
 }
 
 GStrv
@@ -1675,30 +1543,25 @@ verify_free (Verify *v)
 }
 
 static void
-marker_create_thread (GTask        *task,
-                      gpointer      source_object,
-                      gpointer      task_data,
-                      GCancellable *cancellable)
+marker_create_thread (GTask         *task,
+                      FerryNode     *node,
+                      virConnectPtr  conn,
+                      gpointer       task_data,
+                      GCancellable  *cancellable)
 {
   Verify *v = task_data;
   g_autofree char *xml = NULL;
   GError *error = NULL;
   virStoragePoolPtr pool;
   virStorageVolPtr vol;
-  virConnectPtr conn;
 
   FERRY_ASSERT_WORKER_THREAD ();
 
-  if (!(conn = _ferry_node_dup_connection (source_object, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
   pool = virStoragePoolLookupByName (conn, v->pool_name);
   if (pool == NULL || virStoragePoolIsActive (pool) != 1)
     {
       g_set_error (&error, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_FAILED,
-                   _("%s has no running pool “%s”."), ferry_node_get_name (source_object), v->pool_name);
+                   _("%s has no running pool “%s”."), ferry_node_get_name (node), v->pool_name);
       goto out;
     }
   virStoragePoolRefresh (pool, 0);
@@ -1708,7 +1571,7 @@ marker_create_thread (GTask        *task,
   if (!(vol = virStorageVolCreateXML (pool, xml, 0)))
     {
       ferry_libvirt_set_error (&error, _("Could not create a test volume on %s"),
-                               ferry_node_get_name (source_object));
+                               ferry_node_get_name (node));
       goto out;
     }
   virStorageVolFree (vol);
@@ -1717,72 +1580,61 @@ out:
   if (pool != NULL)
     virStoragePoolFree (pool);
   virResetLastError ();
-  virConnectClose (conn);
   if (error != NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, g_strdup ("created"), g_free);
 }
 
-static void
-marker_look_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
+/* @user_data: marker_names (). */
+static gpointer
+marker_look_step (FerryNode     *node,
+                  virConnectPtr  conn,
+                  guint          index,
+                  gpointer       user_data,
+                  GCancellable  *cancellable,
+                  GError       **error)
 {
-  Verify *v = task_data;
-  GError *error = NULL;
+  const char * const *names = user_data;
   virStoragePoolPtr pool;
   virStorageVolPtr vol;
-  virConnectPtr conn;
+  gboolean seen = FALSE;
 
   FERRY_ASSERT_WORKER_THREAD ();
 
-  if (!(conn = _ferry_node_dup_connection (source_object, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  pool = virStoragePoolLookupByName (conn, v->pool_name);
+  pool = virStoragePoolLookupByName (conn, names[0]);
   if (pool == NULL || virStoragePoolIsActive (pool) != 1)
-    g_set_error (&error, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_FAILED,
-                 _("no running pool “%s”"), v->pool_name);
+    g_set_error (error, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_FAILED,
+                 _("no running pool “%s”"), names[0]);
   else if (virStoragePoolRefresh (pool, 0) < 0)
-    ferry_libvirt_set_error (&error, _("could not refresh the pool"));
-  else if (!(vol = virStorageVolLookupByName (pool, v->marker)))
-    g_set_error (&error, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_FAILED,
+    ferry_libvirt_set_error (error, _("could not refresh the pool"));
+  else if (!(vol = virStorageVolLookupByName (pool, names[1])))
+    g_set_error (error, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_FAILED,
                  _("the test volume is not there"));
   else
-    virStorageVolFree (vol);
+    {
+      virStorageVolFree (vol);
+      seen = TRUE;
+    }
   if (pool != NULL)
     virStoragePoolFree (pool);
   virResetLastError ();
-  virConnectClose (conn);
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, g_strdup ("seen"), g_free);
+  return seen ? g_strdup ("seen") : NULL;
 }
 
 static void
-marker_delete_thread (GTask        *task,
-                      gpointer      source_object,
-                      gpointer      task_data,
-                      GCancellable *cancellable)
+marker_delete_thread (GTask         *task,
+                      FerryNode     *node,
+                      virConnectPtr  conn,
+                      gpointer       task_data,
+                      GCancellable  *cancellable)
 {
   Verify *v = task_data;
-  GError *error = NULL;
   virStoragePoolPtr pool;
   virStorageVolPtr vol = NULL;
-  virConnectPtr conn;
 
   FERRY_ASSERT_WORKER_THREAD ();
 
-  if (!(conn = _ferry_node_dup_connection (source_object, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
   pool = virStoragePoolLookupByName (conn, v->pool_name);
   if (pool != NULL && (vol = virStorageVolLookupByName (pool, v->marker)) != NULL)
     virStorageVolDelete (vol, 0);
@@ -1794,42 +1646,63 @@ marker_delete_thread (GTask        *task,
       virStoragePoolFree (pool);
     }
   virResetLastError ();
-  virConnectClose (conn);
   g_task_return_pointer (task, g_strdup ("deleted"), g_free);
 }
 
-/* The others forget the deleted marker too (no stale volume in lists). */
-static void
-marker_refresh_thread (GTask        *task,
-                       gpointer      source_object,
-                       gpointer      task_data,
-                       GCancellable *cancellable)
+/* The others forget the deleted marker too (no stale volume in lists);
+ * a node that is not connected has nothing to forget. @user_data:
+ * marker_names (). */
+static gpointer
+marker_refresh_step (FerryNode     *node,
+                     virConnectPtr  conn,
+                     guint          index,
+                     gpointer       user_data,
+                     GCancellable  *cancellable,
+                     GError       **error)
 {
-  Verify *v = task_data;
-  virStoragePoolPtr pool = NULL;
-  virConnectPtr conn;
+  const char * const *names = user_data;
+  virStoragePoolPtr pool;
 
   FERRY_ASSERT_WORKER_THREAD ();
 
-  if ((conn = _ferry_node_dup_connection (source_object, NULL)) != NULL)
+  if ((pool = virStoragePoolLookupByName (conn, names[0])) != NULL)
     {
-      if ((pool = virStoragePoolLookupByName (conn, v->pool_name)) != NULL)
-        {
-          virStoragePoolRefresh (pool, 0);
-          virStoragePoolFree (pool);
-        }
-      virResetLastError ();
-      virConnectClose (conn);
+      virStoragePoolRefresh (pool, 0);
+      virStoragePoolFree (pool);
     }
-  g_task_return_pointer (task, g_strdup ("refreshed"), g_free);
+  virResetLastError ();
+  return g_strdup ("refreshed");
+}
+
+/* What the fan-out steps need: { pool, marker } (a copy: the Verify,
+ * owned by the outer task, may be gone before a step that timed out). */
+static char **
+marker_names (Verify *v)
+{
+  return g_strdupv ((char *[]) { v->pool_name, v->marker, NULL });
+}
+
+/* Every node but the first, which writes the marker. */
+static GPtrArray *
+verify_others (Verify *v)
+{
+  GPtrArray *others = g_ptr_array_new ();
+
+  for (guint i = 1; i < v->nodes->len; i++)
+    g_ptr_array_add (others, g_ptr_array_index (v->nodes, i));
+  return others;
 }
 
 static void
-verify_refreshed (Gather *g)
+verify_refreshed (GObject      *object,
+                  GAsyncResult *res,
+                  gpointer      user_data)
 {
-  Verify *v = g_task_get_task_data (g->outer);
+  g_autoptr(GTask) outer = user_data;
+  Verify *v = g_task_get_task_data (outer);
+  g_autoptr(GPtrArray) ignored = ferry_fanout_run_finish (res, NULL);
 
-  g_task_return_pointer (g->outer, g_steal_pointer (&v->result), (GDestroyNotify) ferry_shared_result_free);
+  g_task_return_pointer (outer, g_steal_pointer (&v->result), (GDestroyNotify) ferry_shared_result_free);
 }
 
 static void
@@ -1840,31 +1713,36 @@ verify_deleted (GObject      *object,
   g_autoptr(GTask) outer = user_data;
   Verify *v = g_task_get_task_data (outer);
   g_autofree char *ignored = g_task_propagate_pointer (G_TASK (result), NULL);
-  g_autoptr(GPtrArray) others = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) others = verify_others (v);
 
-  for (guint i = 1; i < v->nodes->len; i++)
-    g_ptr_array_add (others, g_object_ref (g_ptr_array_index (v->nodes, i)));
-  gather_start (outer, others, 30, marker_refresh_thread, NULL, v, NULL, g_free, verify_refreshed);
+  /* Clean-up: it runs whether or not the check was cancelled. */
+  ferry_fanout_run_async (others, 30, marker_refresh_step, marker_names (v), (GDestroyNotify) g_strfreev, g_free,
+                          NULL, verify_refreshed, g_object_ref (outer));
 }
 
 static void
-verify_looked (Gather *g)
+verify_looked (GObject      *object,
+               GAsyncResult *res,
+               gpointer      user_data)
 {
-  Verify *v = g_task_get_task_data (g->outer);
+  g_autoptr(GTask) outer = user_data;
+  Verify *v = g_task_get_task_data (outer);
   FerryNode *first = g_ptr_array_index (v->nodes, 0);
-  GTask *step;
+  /* No cancellable: it cannot fail. */
+  g_autoptr(GPtrArray) answers = ferry_fanout_run_finish (res, NULL);
+  g_autoptr(GTask) step = NULL;
 
-  for (guint i = 0; i < g->nodes->len; i++)
+  for (guint i = 0; i < answers->len; i++)
     {
-      const char *name = ferry_node_get_name (g_ptr_array_index (g->nodes, i));
+      FerryFanoutResult *answer = g_ptr_array_index (answers, i);
+      const char *name = ferry_node_get_name (answer->node);
 
-      if (g->results[i] != NULL)
+      if (answer->value != NULL)
         g_strv_builder_add (v->seen, name);
       else
         {
           g_autofree char *why = g_strdup_printf ("%s (%s)", name,
-                                                  g->errors[i] ? g->errors[i]->message
-                                                               : _("it did not answer in time"));
+                                                  unanswered_message (answer, _("it did not answer in time")));
 
           g_strv_builder_add (v->missing, why);
         }
@@ -1873,10 +1751,9 @@ verify_looked (Gather *g)
   v->result->seen = g_strv_builder_end (v->seen);
   v->result->shared = v->result->missing[0] == NULL;
 
-  step = g_task_new (first, NULL, verify_deleted, g_object_ref (g->outer));
+  step = g_task_new (first, NULL, verify_deleted, g_object_ref (outer));
   g_task_set_task_data (step, v, NULL);
-  _ferry_node_run_in_worker (first, step, marker_delete_thread);
-  g_object_unref (step);
+  _ferry_node_run_with_connection (first, step, marker_delete_thread);
 }
 
 static void
@@ -1886,7 +1763,7 @@ verify_created (GObject      *object,
 {
   g_autoptr(GTask) outer = user_data;
   Verify *v = g_task_get_task_data (outer);
-  g_autoptr(GPtrArray) others = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) others = NULL;
   g_autofree char *created = NULL;
   GError *error = NULL;
 
@@ -1895,9 +1772,11 @@ verify_created (GObject      *object,
       g_task_return_error (outer, error);
       return;
     }
-  for (guint i = 1; i < v->nodes->len; i++)
-    g_ptr_array_add (others, g_object_ref (g_ptr_array_index (v->nodes, i)));
-  gather_start (outer, others, 60, marker_look_thread, NULL, v, NULL, g_free, verify_looked);
+  /* Without the cancellable: the marker is deleted after every look, and
+   * a cancel drops only the report (@outer has the cancellable). */
+  others = verify_others (v);
+  ferry_fanout_run_async (others, 60, marker_look_step, marker_names (v), (GDestroyNotify) g_strfreev, g_free,
+                          NULL, verify_looked, g_object_ref (outer));
 }
 
 void
@@ -1909,8 +1788,8 @@ ferry_cluster_verify_shared_async (GPtrArray           *nodes,
 {
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   g_autofree char *random = g_uuid_string_random ();
+  g_autoptr(GTask) step = NULL;
   Verify *v;
-  GTask *step;
 
   g_task_set_source_tag (task, ferry_cluster_verify_shared_async);
   if (nodes->len < 2)
@@ -1931,8 +1810,7 @@ ferry_cluster_verify_shared_async (GPtrArray           *nodes,
 
   step = g_task_new (g_ptr_array_index (nodes, 0), cancellable, verify_created, g_object_ref (task));
   g_task_set_task_data (step, v, NULL);
-  _ferry_node_run_in_worker (g_ptr_array_index (nodes, 0), step, marker_create_thread);
-  g_object_unref (step);
+  _ferry_node_run_with_connection (g_ptr_array_index (nodes, 0), step, marker_create_thread);
 }
 
 FerrySharedResult *

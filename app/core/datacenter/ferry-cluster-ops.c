@@ -937,24 +937,18 @@ baseline_data_free (BaselineData *data)
 }
 
 static void
-baseline_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
+baseline_thread (GTask         *task,
+                 FerryNode     *node,
+                 virConnectPtr  conn,
+                 gpointer       task_data,
+                 GCancellable  *cancellable)
 {
   BaselineData *data = task_data;
   g_autoptr(FerryBaseline) baseline = g_new0 (FerryBaseline, 1);
   g_autofree char *libvirt_error = NULL;
-  GError *error = NULL;
-  virConnectPtr conn;
 
   FERRY_ASSERT_WORKER_THREAD ();
 
-  if (!(conn = _ferry_node_dup_connection (source_object, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
   baseline->virttype = g_strdup (virttype_names[data->virttype]);
   if (data->cpus->len > 0)
     {
@@ -975,7 +969,6 @@ baseline_thread (GTask        *task,
                                             data->cpus->len, virttype_names[data->virttype]);
     }
   virResetLastError ();
-  virConnectClose (conn);
 
   if (baseline->cpu_xml == NULL && data->fallback_model != NULL)
     {
@@ -1033,7 +1026,7 @@ ferry_cluster_baseline_async (FerryNode           *node,
     g_ptr_array_set_size (data->cpus, 0);
   data->fallback_model = ferry_cluster_common_model (probes, data->virttype);
   g_task_set_task_data (task, data, (GDestroyNotify) baseline_data_free);
-  _ferry_node_run_in_worker (node, task, baseline_thread);
+  _ferry_node_run_with_connection (node, task, baseline_thread);
 }
 
 FerryBaseline *
@@ -1904,24 +1897,19 @@ network_copy_free (NetworkCopy *copy)
 }
 
 static void
-network_read_thread (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
+network_read_thread (GTask         *task,
+                     FerryNode     *node,
+                     virConnectPtr  conn,
+                     gpointer       task_data,
+                     GCancellable  *cancellable)
 {
   NetworkCopy *copy = task_data;
   g_autofree char *xml = NULL;
   GError *error = NULL;
   virNetworkPtr network;
-  virConnectPtr conn;
 
   FERRY_ASSERT_WORKER_THREAD ();
 
-  if (!(conn = _ferry_node_dup_connection (source_object, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
   if ((network = virNetworkLookupByName (conn, copy->name)) != NULL)
     {
       xml = virNetworkGetXMLDesc (network, VIR_NETWORK_XML_INACTIVE);
@@ -1929,11 +1917,10 @@ network_read_thread (GTask        *task,
     }
   if (xml == NULL)
     ferry_libvirt_set_error (&error, _("Could not read the network “%s” on %s"), copy->name,
-                             ferry_node_get_name (source_object));
+                             ferry_node_get_name (node));
   else
     copy->xml = ferry_network_xml_for_copy (xml, &error);
   virResetLastError ();
-  virConnectClose (conn);
   if (error != NULL)
     g_task_return_error (task, error);
   else
@@ -1941,37 +1928,31 @@ network_read_thread (GTask        *task,
 }
 
 static void
-network_define_thread (GTask        *task,
-                       gpointer      source_object,
-                       gpointer      task_data,
-                       GCancellable *cancellable)
+network_define_thread (GTask         *task,
+                       FerryNode     *node,
+                       virConnectPtr  conn,
+                       gpointer       task_data,
+                       GCancellable  *cancellable)
 {
   NetworkCopy *copy = task_data;
   GError *error = NULL;
   virNetworkPtr network;
-  virConnectPtr conn;
 
   FERRY_ASSERT_WORKER_THREAD ();
 
-  if (!(conn = _ferry_node_dup_connection (source_object, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
   network = virNetworkLookupByName (conn, copy->name);
   virResetLastError ();
   if (network == NULL && !(network = virNetworkDefineXML (conn, copy->xml)))
     ferry_libvirt_set_error (&error, _("Could not define the network “%s” on %s"), copy->name,
-                             ferry_node_get_name (source_object));
+                             ferry_node_get_name (node));
   else if (virNetworkIsActive (network) != 1 && virNetworkCreate (network) < 0)
     ferry_libvirt_set_error (&error, _("Could not start the network “%s” on %s"), copy->name,
-                             ferry_node_get_name (source_object));
+                             ferry_node_get_name (node));
   else
     virNetworkSetAutostart (network, 1);
   if (network != NULL)
     virNetworkFree (network);
   virResetLastError ();
-  virConnectClose (conn);
   if (error != NULL)
     g_task_return_error (task, error);
   else
@@ -2009,7 +1990,7 @@ network_read (GObject      *object,
     }
   step = g_task_new (destination, g_task_get_cancellable (outer), network_defined, g_object_ref (outer));
   g_task_set_task_data (step, g_task_get_task_data (outer), NULL);
-  _ferry_node_run_in_worker (destination, step, network_define_thread);
+  _ferry_node_run_with_connection (destination, step, network_define_thread);
 }
 
 void
@@ -2030,7 +2011,7 @@ ferry_cluster_copy_network_async (FerryNode           *source,
   g_object_set_data_full (G_OBJECT (task), "destination", g_object_ref (destination), g_object_unref);
   step = g_task_new (source, cancellable, network_read, g_object_ref (task));
   g_task_set_task_data (step, copy, NULL);
-  _ferry_node_run_in_worker (source, step, network_read_thread);
+  _ferry_node_run_with_connection (source, step, network_read_thread);
 }
 
 gboolean

@@ -763,7 +763,10 @@ ferry_ha_manager_plan_recovery (FerryHaManager *self,
   g_return_val_if_fail (FERRY_IS_HA_MANAGER (self), NULL);
   g_return_val_if_fail (FERRY_IS_NODE (failed), NULL);
 
-  /* Fresh, not from the idle update: the caller may ask right after a change. */
+  /* Fresh, not from the idle update: the caller may ask right after a change.
+   * The idle goes (it would find the same), or it would outlive dispose,
+   * which removes only the one at_risk_idle names. */
+  g_clear_handle_id (&self->at_risk_idle, g_source_remove);
   update_at_risk (self);
   n = g_list_model_get_n_items (G_LIST_MODEL (self->at_risk));
   for (guint i = 0; i < n; i++)

@@ -1,4 +1,5 @@
-/* test-ha.c — the pure parts of high availability
+/* test-ha.c — the pure parts of high availability, and the flag and the
+ * lease check over test:/// hosts
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <libvirt/virterror.h>
 
+#include "ferry-fanout.h"
 #include "ferry-test-util.h"
 
 static const char *domain_xml =
@@ -245,6 +247,256 @@ test_manager_needs_peers (void)
   g_assert_cmpuint (ferry_core_get_libvirt_calls_on_main_thread (), ==, 0);
 }
 
+/* A host of the test driver with the pool "shared" at /shared, holding
+ * web.img when @has_volume, and the persistent VM "ha-web" on it when
+ * @has_vm. */
+static FerryNode *
+add_host (FerryInventory *inventory,
+          const char     *dir,
+          const char     *name,
+          gboolean        has_volume,
+          gboolean        has_vm)
+{
+  g_autofree char *file = g_strdup_printf ("%s.xml", name);
+  g_autofree char *xml =
+    g_strdup_printf ("<node>"
+                     "%s"
+                     "<pool type='dir'><name>shared</name>"
+                     "<uuid>%s</uuid>"
+                     "<target><path>/shared</path></target>"
+                     "%s"
+                     "</pool>"
+                     "</node>",
+                     has_vm ? "<domain type='test'><name>ha-web</name>"
+                              "<uuid>6f1c8f36-0b8e-4a43-9a9e-0d3b7f2f9b01</uuid>"
+                              "<memory>131072</memory><vcpu>1</vcpu><os><type>hvm</type></os>"
+                              "<devices><disk type='file' device='disk'>"
+                              "<source file='/shared/web.img'/><target dev='vda'/></disk></devices>"
+                              "</domain>" : "",
+                     has_vm ? "35bb2ad9-388a-cdfe-461a-b8907f6e5301" : "35bb2ad9-388a-cdfe-461a-b8907f6e5302",
+                     has_volume ? "<volume><name>web.img</name><capacity>1048576</capacity>"
+                                  "<key>/shared/web.img</key>"
+                                  "<target><path>/shared/web.img</path></target></volume>" : "");
+
+  return ferry_test_add_node_from_xml (inventory, dir, file, xml);
+}
+
+static gboolean
+vm_listed (gpointer node)
+{
+  return ferry_test_find_on (node, "ha-web") != NULL;
+}
+
+static gboolean
+set_enabled (FerryVm    *vm,
+             gboolean    enabled,
+             GPtrArray  *peers,
+             char      **xml,
+             GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  ferry_ha_set_enabled_async (vm, enabled, peers, NULL, store_result, &result);
+  g_assert_true (ferry_test_wait_until (set_done_cb, &result, 10000));
+  return ferry_ha_set_enabled_finish (vm, result, xml, error);
+}
+
+static gpointer
+definition_step (FerryNode     *node,
+                 virConnectPtr  conn,
+                 guint          index,
+                 gpointer       user_data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  virDomainPtr domain = virDomainLookupByName (conn, "ha-web");
+  char *xml = virDomainGetXMLDesc (domain, VIR_DOMAIN_XML_INACTIVE);
+  char *copy = g_strdup (xml);
+
+  free (xml);
+  virDomainFree (domain);
+  return copy;
+}
+
+static void
+definition_read (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GPtrArray) results = ferry_fanout_run_finish (result, NULL);
+  FerryFanoutResult *answer = g_ptr_array_index (results, 0);
+
+  *(char **) user_data = g_steal_pointer (&answer->value);
+}
+
+static gboolean
+have_string (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+/* Whether the owner's definition carries the flag. (Not through
+ * ferry_ha_get_enabled: the test driver's metadata element comes without
+ * its namespace.) */
+static gboolean
+get_enabled (FerryNode *owner)
+{
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+  g_autofree char *xml = NULL;
+
+  g_ptr_array_add (nodes, owner);
+  ferry_fanout_run_async (nodes, 0, definition_step, NULL, NULL, g_free, NULL, definition_read, &xml);
+  g_assert_true (ferry_test_wait_until (have_string, &xml, 10000));
+  return ferry_ha_xml_is_enabled (xml);
+}
+
+/* A peer that stopped answering for a while: its only worker is held. */
+static gint hold_released;
+
+static gpointer
+hold_step (FerryNode     *node,
+           virConnectPtr  conn,
+           guint          index,
+           gpointer       user_data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  while (!g_atomic_int_get (&hold_released))
+    g_usleep (10000);
+  return NULL;
+}
+
+static void
+held_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GPtrArray) results = ferry_fanout_run_finish (result, NULL);
+
+  g_atomic_int_set ((gint *) user_data, 1);
+}
+
+static gboolean
+flag_is_set (gpointer data)
+{
+  return g_atomic_int_get ((gint *) data) == 1;
+}
+
+static gboolean
+release_hold (gpointer data)
+{
+  g_atomic_int_set (&hold_released, 1);
+  return G_SOURCE_REMOVE;
+}
+
+/* The flag is written only when every peer sees the disks; the first
+ * peer (in order) that does not is the answer. */
+static void
+test_set_enabled (void)
+{
+  g_autoptr(FerryInventory) inventory = ferry_inventory_new ();
+  g_autofree char *dir = g_dir_make_tmp ("ferry-test-ha-XXXXXX", NULL);
+  g_autoptr(FerryNode) owner = add_host (inventory, dir, "owner", TRUE, TRUE);
+  g_autoptr(FerryNode) sees = add_host (inventory, dir, "sees", TRUE, FALSE);
+  g_autoptr(FerryNode) blind1 = add_host (inventory, dir, "blind1", FALSE, FALSE);
+  g_autoptr(FerryNode) blind2 = add_host (inventory, dir, "blind2", FALSE, FALSE);
+  g_autoptr(FerryNode) off = ferry_node_new ("test:///default", "off", NULL);
+  g_autoptr(GPtrArray) peers = g_ptr_array_new ();
+  g_autoptr(GPtrArray) held = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = NULL;
+  FerryVm *vm;
+  gint hold_done = 0;
+
+  g_assert_true (ferry_test_wait_until (vm_listed, owner, 10000));
+  vm = ferry_test_find_on (owner, "ha-web");
+
+  /* The owner itself and a node that is not connected are no peers. */
+  g_ptr_array_add (peers, owner);
+  g_ptr_array_add (peers, off);
+  g_assert_false (set_enabled (vm, TRUE, peers, NULL, &error));
+  g_assert_error (error, FERRY_HA_ERROR, FERRY_HA_ERROR_NO_PEERS);
+  g_clear_error (&error);
+
+  /* blind1 answers last, yet it is the one named. */
+  g_atomic_int_set (&hold_released, 0);
+  g_ptr_array_add (held, blind1);
+  ferry_fanout_run_async (held, 0, hold_step, NULL, NULL, NULL, NULL, held_done, &hold_done);
+  g_timeout_add (300, release_hold, NULL);
+  g_ptr_array_add (peers, sees);
+  g_ptr_array_add (peers, blind1);
+  g_ptr_array_add (peers, blind2);
+  g_assert_false (set_enabled (vm, TRUE, peers, &xml, &error));
+  g_assert_error (error, FERRY_HA_ERROR, FERRY_HA_ERROR_NOT_SHARED);
+  g_assert_nonnull (strstr (error->message, ferry_node_get_name (blind1)));
+  g_assert_nonnull (strstr (error->message, "/shared/web.img"));
+  g_assert_null (xml);
+  g_clear_error (&error);
+  g_assert_true (ferry_test_wait_until (flag_is_set, &hold_done, 10000));
+  g_assert_false (get_enabled (owner));
+
+  /* Every peer sees it: written, and the new definition carries it. */
+  g_ptr_array_set_size (peers, 0);
+  g_ptr_array_add (peers, sees);
+  g_assert_true (set_enabled (vm, TRUE, peers, &xml, &error));
+  g_assert_no_error (error);
+  g_assert_true (ferry_ha_xml_is_enabled (xml));
+  g_clear_pointer (&xml, g_free);
+  g_assert_true (get_enabled (owner));
+
+  /* Clearing asks no peer. */
+  g_assert_true (set_enabled (vm, FALSE, NULL, &xml, &error));
+  g_assert_no_error (error);
+  g_assert_false (ferry_ha_xml_is_enabled (xml));
+  g_assert_false (get_enabled (owner));
+
+  ferry_inventory_remove_node (inventory, owner);
+  ferry_inventory_remove_node (inventory, sees);
+  ferry_inventory_remove_node (inventory, blind1);
+  ferry_inventory_remove_node (inventory, blind2);
+  g_assert_finalize_object (g_steal_pointer (&off));
+  ferry_test_remove_tree (dir);
+}
+
+/* The first host has no pool at the shared directory: the check cannot
+ * run, and nothing was made that needs cleaning up. */
+static void
+test_leases_no_pool (void)
+{
+  g_autoptr(FerryInventory) inventory = ferry_inventory_new ();
+  g_autofree char *dir = g_dir_make_tmp ("ferry-test-ha-XXXXXX", NULL);
+  g_autoptr(FerryNode) a = add_host (inventory, dir, "a", TRUE, FALSE);
+  g_autoptr(FerryNode) b = add_host (inventory, dir, "b", TRUE, FALSE);
+  g_autoptr(FerryNode) off = ferry_node_new ("test:///default", "off", NULL);
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *explanation = NULL;
+
+  g_ptr_array_add (nodes, a);
+  g_ptr_array_add (nodes, b);
+  ferry_ha_verify_leases_async (nodes, "/nowhere", NULL, store_result, &result);
+  g_assert_true (ferry_test_wait_until (set_done_cb, &result, 10000));
+  g_assert_false (ferry_ha_verify_leases_finish (result, &explanation, &error));
+  g_assert_error (error, FERRY_HA_ERROR, FERRY_HA_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "/nowhere"));
+  g_assert_null (explanation);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* Two connected hosts or nothing. */
+  g_ptr_array_index (nodes, 1) = off;
+  ferry_ha_verify_leases_async (nodes, "/shared", NULL, store_result, &result);
+  g_assert_true (ferry_test_wait_until (set_done_cb, &result, 10000));
+  g_assert_false (ferry_ha_verify_leases_finish (result, NULL, &error));
+  g_assert_error (error, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_NOT_CONNECTED);
+
+  ferry_inventory_remove_node (inventory, a);
+  ferry_inventory_remove_node (inventory, b);
+  g_assert_finalize_object (g_steal_pointer (&off));
+  ferry_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -265,6 +517,8 @@ main (int   argc,
   g_test_add_func ("/ha/refusal", test_refusal);
   g_test_add_func ("/ha/cache", test_cache);
   g_test_add_func ("/ha/manager-needs-peers", test_manager_needs_peers);
+  g_test_add_func ("/ha/set-enabled", test_set_enabled);
+  g_test_add_func ("/ha/leases-no-pool", test_leases_no_pool);
 
   ret = g_test_run ();
   ferry_test_remove_tree (data_home);

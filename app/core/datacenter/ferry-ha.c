@@ -2,7 +2,8 @@
  *
  * Threads: every libvirt call runs on the worker of the node it talks to
  * (one call at a time per connection, see ferry-node.c). A job that needs
- * several nodes hops from worker to worker through the main thread.
+ * several nodes hops from worker to worker through the main thread, or
+ * asks them all at once (ferry-fanout.h) where the order does not matter.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,6 +18,7 @@
 
 #include "ferry-core.h"
 #include "ferry-domain-xml.h"
+#include "ferry-fanout.h"
 #include "ferry-ha.h"
 #include "ferry-libvirt.h"
 #include "ferry-node-private.h"
@@ -244,11 +246,9 @@ typedef struct
   gboolean   enabled;
   FerryNode *owner;
   GPtrArray *peers;          /* FerryNode */
-  guint      next_peer;
   GPtrArray *disks;          /* FerryHaDisk, from the owner's definition */
   char      *xml;            /* the persistent definition after the change */
   gboolean   persistent;
-  gboolean   written;
 } FlagData;
 
 static void
@@ -355,48 +355,38 @@ disk_visible (virConnectPtr      conn,
   return FALSE;
 }
 
-/* A peer's worker: are all the disks there? */
-static void
-check_peer_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
+/* A peer's worker: are all the disks (@user_data, the owner's) there?
+ * Nothing, or the first that is not. */
+static gpointer
+check_peer_step (FerryNode     *peer,
+                 virConnectPtr  conn,
+                 guint          index,
+                 gpointer       user_data,
+                 GCancellable  *cancellable,
+                 GError       **error)
 {
-  FlagData *data = task_data;
-  FerryNode *peer = source_object;
-  g_autoptr(GError) error = NULL;
-  virConnectPtr conn;
+  GPtrArray *disks = user_data;
 
-  conn = _ferry_node_dup_connection (peer, &error);
-  if (conn == NULL)
+  for (guint i = 0; i < disks->len; i++)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  for (guint i = 0; i < data->disks->len && error == NULL; i++)
-    {
-      FerryHaDisk *disk = g_ptr_array_index (data->disks, i);
+      FerryHaDisk *disk = g_ptr_array_index (disks, i);
 
       if (disk_visible (conn, disk))
         continue;
       if (g_strcmp0 (disk->type, "file") == 0 || g_strcmp0 (disk->type, "block") == 0 ||
           g_strcmp0 (disk->type, "volume") == 0)
-        g_set_error (&error, FERRY_HA_ERROR, FERRY_HA_ERROR_NOT_SHARED,
+        g_set_error (error, FERRY_HA_ERROR, FERRY_HA_ERROR_NOT_SHARED,
                      /* Translators: disk target, its path, a host */
                      _("Disk %s (%s) is not on shared storage: %s has no storage volume at that path, "
                        "so the VM could not be started there"),
                      disk->target, disk->path ? disk->path : "?", ferry_node_get_name (peer));
       else
-        g_set_error (&error, FERRY_HA_ERROR, FERRY_HA_ERROR_NOT_SHARED,
+        g_set_error (error, FERRY_HA_ERROR, FERRY_HA_ERROR_NOT_SHARED,
                      _("Disk %s is of type “%s”, which Ferry cannot check for shared storage"),
                      disk->target, disk->type);
+      break;
     }
-  virConnectClose (conn);
-
-  if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+  return NULL;
 }
 
 /* Owner's worker: write (or remove) the element. */
@@ -433,7 +423,6 @@ write_flag_thread (GTask        *task,
     ferry_libvirt_set_error (&error, _("Could not change the availability of “%s”"), data->name);
   else
     {
-      data->written = TRUE;
       g_clear_pointer (&data->xml, g_free);
       data->xml = dup_persistent_xml (domain, data->name, NULL);
     }
@@ -446,43 +435,67 @@ write_flag_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
 }
 
-static void flag_step_done (GObject *object, GAsyncResult *result, gpointer user_data);
-
 static void
-flag_next (GTask *outer)
+flag_written (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
-  FlagData *data = g_task_get_task_data (outer);
+  g_autoptr(GTask) outer = user_data;
+  GError *error = NULL;
 
-  if (data->enabled && data->next_peer < data->peers->len)
-    {
-      FerryNode *peer = g_ptr_array_index (data->peers, data->next_peer++);
-
-      run_step (peer, outer, check_peer_thread, flag_step_done);
-      return;
-    }
-  run_step (data->owner, outer, write_flag_thread, flag_step_done);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_task_return_error (outer, error);
+  else
+    g_task_return_boolean (outer, TRUE);
 }
 
+/* The first peer (in their order) that lacks a disk fails it all. */
 static void
-flag_step_done (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+flag_peers_checked (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
   g_autoptr(GTask) outer = user_data;
   FlagData *data = g_task_get_task_data (outer);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) answers = NULL;
+  GError *error = NULL;
+
+  if (!(answers = ferry_fanout_run_finish (result, &error)))
+    {
+      g_task_return_error (outer, error);
+      return;
+    }
+  for (guint i = 0; i < answers->len; i++)
+    {
+      FerryFanoutResult *answer = g_ptr_array_index (answers, i);
+
+      if (answer->error != NULL)
+        {
+          g_task_return_error (outer, g_steal_pointer (&answer->error));
+          return;
+        }
+    }
+  run_step (data->owner, outer, write_flag_thread, flag_written);
+}
+
+static void
+flag_disks_read (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) outer = user_data;
+  FlagData *data = g_task_get_task_data (outer);
+  GError *error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      g_task_return_error (outer, g_steal_pointer (&error));
+      g_task_return_error (outer, error);
       return;
     }
-  if (data->written)
-    {
-      g_task_return_boolean (outer, TRUE);
-      return;
-    }
-  flag_next (outer);
+  /* The disks are the steps' own: a cancel may end @outer before them. */
+  ferry_fanout_run_async (data->peers, 0, check_peer_step, g_ptr_array_ref (data->disks),
+                          (GDestroyNotify) g_ptr_array_unref, NULL, g_task_get_cancellable (outer),
+                          flag_peers_checked, g_object_ref (outer));
 }
 
 /* The host of @vm when it is connected; else @task fails and NULL. */
@@ -544,9 +557,9 @@ ferry_ha_set_enabled_async (FerryVm             *vm,
     }
 
   if (enabled)
-    run_step (owner, task, read_disks_thread, flag_step_done);
+    run_step (owner, task, read_disks_thread, flag_disks_read);
   else
-    flag_next (task);
+    run_step (owner, task, write_flag_thread, flag_written);
 }
 
 gboolean
@@ -784,27 +797,17 @@ lookup_by_name (virConnectPtr conn,
   return domain;
 }
 
+/* Records what it finds in the LeaseData; fails only when the node is
+ * not connected (see lease_step_done). */
 static void
-lease_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
+lease_thread (GTask         *task,
+              FerryNode     *node,
+              virConnectPtr  conn,
+              gpointer       task_data,
+              GCancellable  *cancellable)
 {
   LeaseData *data = task_data;
-  FerryNode *node = source_object;
   g_autoptr(GError) error = NULL;
-  virConnectPtr conn;
-
-  conn = _ferry_node_dup_connection (node, &error);
-  if (conn == NULL)
-    {
-      if (data->stage == LEASE_CLEANUP)
-        data->cleanup_problem = g_strdup (error->message);
-      else
-        data->error = g_steal_pointer (&error);
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
 
   switch (data->stage)
     {
@@ -950,11 +953,24 @@ lease_thread (GTask        *task,
       g_assert_not_reached ();
     }
 
-  virConnectClose (conn);
   g_task_return_boolean (task, TRUE);
 }
 
 static void lease_step_done (GObject *object, GAsyncResult *result, gpointer user_data);
+
+/* The current stage on @node. Its task has no cancellable (the stages
+ * never looked at it): a check once begun runs to its cleanup, and a
+ * cancel shows only in @outer's answer. */
+static void
+lease_run (FerryNode *node,
+           GTask     *outer)
+{
+  g_autoptr(GTask) inner = g_task_new (node, NULL, lease_step_done, g_object_ref (outer));
+
+  g_task_set_source_tag (inner, lease_run);
+  g_task_set_task_data (inner, g_task_get_task_data (outer), NULL);
+  _ferry_node_run_with_connection (node, inner, lease_thread);
+}
 
 static void
 lease_finish (GTask *outer)
@@ -1036,22 +1052,22 @@ lease_next (GTask *outer)
           data->stage = LEASE_CLEANUP;
           if (data->path != NULL)
             {
-              run_step (data->a, outer, lease_thread, lease_step_done);
+              lease_run (data->a, outer);
               return;
             }
           lease_finish (outer);
           return;
         }
       data->stage = LEASE_SECOND;
-      run_step (data->b, outer, lease_thread, lease_step_done);
+      lease_run (data->b, outer);
       return;
     case LEASE_SECOND:
       data->stage = data->second_not_shared || data->second_started ? LEASE_CLEANUP : LEASE_ONLY;
-      run_step (data->stage == LEASE_ONLY ? data->b : data->a, outer, lease_thread, lease_step_done);
+      lease_run (data->stage == LEASE_ONLY ? data->b : data->a, outer);
       return;
     case LEASE_ONLY:
       data->stage = LEASE_CLEANUP;
-      run_step (data->a, outer, lease_thread, lease_step_done);
+      lease_run (data->a, outer);
       return;
     case LEASE_CLEANUP:
     default:
@@ -1066,8 +1082,17 @@ lease_step_done (GObject      *object,
                  gpointer      user_data)
 {
   g_autoptr(GTask) outer = user_data;
+  LeaseData *data = g_task_get_task_data (outer);
+  g_autoptr(GError) error = NULL;
 
-  g_task_propagate_boolean (G_TASK (result), NULL);
+  /* Not connected: the check could not run (or not clean up). */
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (data->stage == LEASE_CLEANUP)
+        data->cleanup_problem = g_strdup (error->message);
+      else
+        data->error = g_steal_pointer (&error);
+    }
   lease_next (outer);
 }
 
@@ -1112,7 +1137,7 @@ ferry_ha_verify_leases_async (GPtrArray           *nodes,
   data->tag = g_strdup_printf ("%02x%02x%02x%02x", bytes[0], bytes[1], bytes[2], bytes[3]);
   data->stage = LEASE_FIRST;
   g_task_set_task_data (task, data, (GDestroyNotify) lease_data_free);
-  run_step (data->a, task, lease_thread, lease_step_done);
+  lease_run (data->a, task);
 }
 
 gboolean

@@ -357,21 +357,14 @@ scan_item_free (ScanItem *item)
 }
 
 static void
-scan_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+scan_thread (GTask         *task,
+             FerryNode     *node,
+             virConnectPtr  conn,
+             gpointer       task_data,
+             GCancellable  *cancellable)
 {
   GPtrArray *items = task_data;
-  g_autoptr(GError) error = NULL;
-  virConnectPtr conn;
 
-  conn = _ferry_node_dup_connection (source_object, &error);
-  if (conn == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
   for (guint i = 0; i < items->len; i++)
     {
       ScanItem *item = g_ptr_array_index (items, i);
@@ -399,7 +392,6 @@ scan_thread (GTask        *task,
       virDomainFree (domain);
     }
   virResetLastError ();
-  virConnectClose (conn);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -460,7 +452,7 @@ scan (FerryHaManager *self,
   task = g_task_new (node, NULL, scan_done, g_object_ref (self));
   g_task_set_source_tag (task, scan);
   g_task_set_task_data (task, items, (GDestroyNotify) g_ptr_array_unref);
-  _ferry_node_run_in_worker (node, task, scan_thread);
+  _ferry_node_run_with_connection (node, task, scan_thread);
 }
 
 /* Every VM the inventory has seen on @node (owned or not). */
@@ -557,22 +549,14 @@ stale_data_free (StaleData *data)
 }
 
 static void
-remove_stale_thread (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
+remove_stale_thread (GTask         *task,
+                     FerryNode     *node,
+                     virConnectPtr  conn,
+                     gpointer       task_data,
+                     GCancellable  *cancellable)
 {
   StaleData *data = task_data;
-  FerryNode *node = source_object;
-  g_autoptr(GError) error = NULL;
-  virConnectPtr conn;
 
-  conn = _ferry_node_dup_connection (node, &error);
-  if (conn == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
   for (guint i = 0; i < data->uuids->len; i++)
     {
       const char *name = g_ptr_array_index (data->names, i);
@@ -611,7 +595,6 @@ remove_stale_thread (GTask        *task,
       virDomainFree (domain);
     }
   virResetLastError ();
-  virConnectClose (conn);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -710,7 +693,7 @@ ferry_ha_manager_remove_stale_async (FerryHaManager      *self,
   inner = g_task_new (node, cancellable, remove_stale_done, task);
   g_task_set_source_tag (inner, ferry_ha_manager_remove_stale_async);
   g_task_set_task_data (inner, data, (GDestroyNotify) stale_data_free);
-  _ferry_node_run_in_worker (node, inner, remove_stale_thread);
+  _ferry_node_run_with_connection (node, inner, remove_stale_thread);
 }
 
 guint
@@ -882,23 +865,15 @@ recover_data_free (RecoverData *data)
 }
 
 static void
-recover_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+recover_thread (GTask         *task,
+                FerryNode     *target,
+                virConnectPtr  conn,
+                gpointer       task_data,
+                GCancellable  *cancellable)
 {
   RecoverData *data = task_data;
-  FerryNode *target = source_object;
   g_autoptr(GError) error = NULL;
-  virConnectPtr conn;
   virDomainPtr domain;
-
-  conn = _ferry_node_dup_connection (target, &error);
-  if (conn == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
 
   /* Ask first: it must not run twice, not even on the target. */
   domain = virDomainLookupByUUIDString (conn, data->uuid);
@@ -907,7 +882,6 @@ recover_thread (GTask        *task,
     {
       data->already_running = TRUE;
       virDomainFree (domain);
-      virConnectClose (conn);
       g_task_return_boolean (task, TRUE);
       return;
     }
@@ -929,7 +903,6 @@ recover_thread (GTask        *task,
 
   if (domain != NULL)
     virDomainFree (domain);
-  virConnectClose (conn);
   if (error != NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -1005,7 +978,7 @@ recover_step_done (GObject      *object,
       }
     data->step = STEP_START;
     g_task_set_task_data (inner, data, NULL);
-    _ferry_node_run_in_worker (target, inner, recover_thread);
+    _ferry_node_run_with_connection (target, inner, recover_thread);
   }
 }
 
@@ -1099,7 +1072,7 @@ recover_next (GTask *task)
   inner = g_task_new (item->target, NULL, recover_step_done, g_object_ref (task));
   g_task_set_source_tag (inner, recover_next);
   g_task_set_task_data (inner, data, NULL);
-  _ferry_node_run_in_worker (item->target, inner, recover_thread);
+  _ferry_node_run_with_connection (item->target, inner, recover_thread);
 }
 
 void

@@ -369,26 +369,18 @@ read_domain_caps (virConnectPtr       conn,
 }
 
 static void
-resources_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
+resources_thread (GTask         *task,
+                  FerryNode     *node,
+                  virConnectPtr  conn,
+                  gpointer       task_data,
+                  GCancellable  *cancellable)
 {
-  FerryNode *node = source_object;
   const char *node_name = task_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(FerryHostResources) res = ferry_host_resources_new ();
-  virConnectPtr conn;
   virStoragePoolPtr *pools = NULL;
   virNetworkPtr *nets = NULL;
   int n;
-
-  conn = _ferry_node_dup_connection (node, &error);
-  if (conn == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
 
   n = virConnectListAllStoragePools (conn, &pools, 0);
   if (n < 0)
@@ -423,8 +415,6 @@ resources_thread (GTask        *task,
   read_domain_caps (conn, res);
 
 out:
-  virConnectClose (conn);
-
   if (error == NULL && g_task_return_error_if_cancelled (task))
     return;
   if (error != NULL)
@@ -446,7 +436,7 @@ ferry_node_get_resources_async (FerryNode           *node,
   task = g_task_new (node, cancellable, callback, user_data);
   g_task_set_source_tag (task, ferry_node_get_resources_async);
   g_task_set_task_data (task, g_strdup (ferry_node_get_name (node)), g_free);
-  _ferry_node_run_in_worker (node, task, resources_thread);
+  _ferry_node_run_with_connection (node, task, resources_thread);
 }
 
 FerryHostResources *

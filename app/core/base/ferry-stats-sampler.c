@@ -304,10 +304,11 @@ sample_node_memory (virConnectPtr  conn,
 }
 
 static void
-sample_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+sample_thread (GTask         *task,
+               FerryNode     *node,
+               virConnectPtr  conn,
+               gpointer       task_data,
+               GCancellable  *cancellable)
 {
   SampleData *data = task_data;
   g_autoptr(GError) error = NULL;
@@ -315,17 +316,9 @@ sample_thread (GTask        *task,
   gint64 wall0 = g_get_monotonic_time ();
   gint64 cpu0 = thread_cpu_us ();
   gint64 before, after;
-  virConnectPtr conn;
   int n;
 
   FERRY_ASSERT_WORKER_THREAD ();
-
-  conn = _ferry_node_dup_connection (source_object, &error);
-  if (conn == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
 
   data->domains = g_array_new (FALSE, FALSE, sizeof (DomainSample));
 
@@ -344,7 +337,6 @@ sample_thread (GTask        *task,
       if (last == NULL || last->code != VIR_ERR_NO_SUPPORT)
         {
           ferry_libvirt_set_error (&error, NULL);
-          virConnectClose (conn);
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
@@ -365,7 +357,6 @@ sample_thread (GTask        *task,
   sample_node_cpu (conn, data);
   sample_node_memory (conn, data);
   virResetLastError ();
-  virConnectClose (conn);
 
   data->cpu_us = thread_cpu_us () - cpu0;
   data->wall_us = g_get_monotonic_time () - wall0;
@@ -727,7 +718,7 @@ start_sample (NodeSampler *ns)
   task = g_task_new (ns->node, NULL, sample_done, weak);
   g_task_set_source_tag (task, start_sample);
   g_task_set_task_data (task, data, (GDestroyNotify) sample_data_free);
-  _ferry_node_run_in_worker (ns->node, task, sample_thread);
+  _ferry_node_run_with_connection (ns->node, task, sample_thread);
 }
 
 static gboolean

@@ -629,17 +629,17 @@ append_leftover (GError     **error,
 }
 
 static void
-create_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+create_thread (GTask         *task,
+               FerryNode     *node,
+               virConnectPtr  conn,
+               gpointer       task_data,
+               GCancellable  *cancellable)
 {
   CreateData *data = task_data;
   FerryVmSpec *spec = data->spec;
   g_autoptr(GError) error = NULL;
   g_autofree char *disk_path = NULL;
   g_autofree char *xml = NULL;
-  virConnectPtr conn;
   virStoragePoolPtr pool = NULL;
   virStorageVolPtr vol = NULL;
   virStorageVolPtr created = NULL;
@@ -648,13 +648,6 @@ create_thread (GTask        *task,
 
   if (g_task_return_error_if_cancelled (task))
     return;
-
-  conn = _ferry_node_dup_connection (data->node, &error);
-  if (conn == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
 
   /* Everything that can be checked is checked before anything is made. */
   domain = virDomainLookupByName (conn, spec->name);
@@ -786,7 +779,6 @@ out:
     virStoragePoolFree (pool);
   if (domain != NULL)
     virDomainFree (domain);
-  virConnectClose (conn);
 
   if (error != NULL)
     g_task_return_error (task, g_steal_pointer (&error));
@@ -823,7 +815,7 @@ ferry_node_create_vm_async (FerryNode           *node,
   data->node = g_object_ref (node);
   data->node_name = g_strdup (ferry_node_get_name (node));
   g_task_set_task_data (task, data, (GDestroyNotify) create_data_free);
-  _ferry_node_run_in_worker (node, task, create_thread);
+  _ferry_node_run_with_connection (node, task, create_thread);
 }
 
 char *

@@ -350,22 +350,14 @@ check_identity (Probe         *probe,
 }
 
 static void
-destination_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
+destination_thread (GTask         *task,
+                    FerryNode     *node,
+                    virConnectPtr  conn,
+                    gpointer       task_data,
+                    GCancellable  *cancellable)
 {
   Probe *probe = task_data;
-  g_autoptr(GError) error = NULL;
-  virConnectPtr conn;
   unsigned long long free_memory;
-
-  conn = _ferry_node_dup_connection (probe->destination, &error);
-  if (conn == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
 
   check_identity (probe, conn);
 
@@ -395,7 +387,6 @@ destination_thread (GTask        *task,
   check_storage (probe, conn);
   check_networks (probe, conn);
 
-  virConnectClose (conn);
   virResetLastError ();
   g_task_return_boolean (task, TRUE);
 }
@@ -499,7 +490,7 @@ source_done (GObject      *object,
   step = g_task_new (probe->destination, cancellable, destination_done, g_steal_pointer (&task));
   g_task_set_source_tag (step, destination_thread);
   g_task_set_task_data (step, probe, NULL);
-  _ferry_node_run_in_worker (probe->destination, step, destination_thread);
+  _ferry_node_run_with_connection (probe->destination, step, destination_thread);
   g_object_unref (step);
 }
 

@@ -12,7 +12,7 @@ struct _FerryAddConnectionDialog
 {
   AdwWindow         parent_instance;
 
-  FerryApplication *application;
+  FerrySession     *session;
   FerryNode        *node;        /* when editing */
 
   GtkButton        *add_button;
@@ -83,7 +83,7 @@ add_clicked_cb (FerryAddConnectionDialog *self)
 
   if (self->node != NULL)
     {
-      if (!ferry_application_update_connection (self->application, self->node,
+      if (!ferry_session_update_connection (self->session, self->node,
                                                 *name ? name : ferry_node_get_name (self->node),
                                                 *address ? address : NULL, &error))
         {
@@ -96,7 +96,7 @@ add_clicked_cb (FerryAddConnectionDialog *self)
     }
 
   config = ferry_node_config_new (uri, *name ? name : NULL, *address ? address : NULL);
-  if (!ferry_application_add_connection (self->application, config, &error))
+  if (!ferry_session_add_connection (self->session, config, &error))
     {
       gtk_label_set_text (self->error_label, error->message);
       gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
@@ -106,19 +106,19 @@ add_clicked_cb (FerryAddConnectionDialog *self)
 }
 
 GtkWidget *
-ferry_add_connection_dialog_new (FerryApplication *application)
+ferry_add_connection_dialog_new (FerrySession     *session)
 {
   FerryAddConnectionDialog *self = g_object_new (FERRY_TYPE_ADD_CONNECTION_DIALOG, NULL);
 
-  self->application = g_object_ref (application);
+  self->session = g_object_ref (session);
   return GTK_WIDGET (self);
 }
 
 GtkWidget *
-ferry_add_connection_dialog_new_for_node (FerryApplication *application,
+ferry_add_connection_dialog_new_for_node (FerrySession     *session,
                                           FerryNode        *node)
 {
-  FerryAddConnectionDialog *self = FERRY_ADD_CONNECTION_DIALOG (ferry_add_connection_dialog_new (application));
+  FerryAddConnectionDialog *self = FERRY_ADD_CONNECTION_DIALOG (ferry_add_connection_dialog_new (session));
 
   self->node = g_object_ref (node);
   gtk_window_set_title (GTK_WINDOW (self), _("Edit Connection"));
@@ -139,7 +139,7 @@ ferry_add_connection_dialog_dispose (GObject *object)
 
   g_clear_object (&self->node);
   gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_ADD_CONNECTION_DIALOG);
-  g_clear_object (&self->application);
+  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (ferry_add_connection_dialog_parent_class)->dispose (object);
 }

@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "ferry-application.h"
+#include "ferry-core-all.h"
 
 G_BEGIN_DECLS
 
@@ -15,10 +15,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FerryAddConnectionDialog, ferry_add_connection_dialog,
                       FERRY, ADD_CONNECTION_DIALOG, AdwWindow)
 
-GtkWidget *ferry_add_connection_dialog_new          (FerryApplication *application);
+GtkWidget *ferry_add_connection_dialog_new          (FerrySession     *session);
 /* The same form for an existing connection: its name and migration
  * address can change, its URI cannot (remove and add for that). */
-GtkWidget *ferry_add_connection_dialog_new_for_node (FerryApplication *application,
+GtkWidget *ferry_add_connection_dialog_new_for_node (FerrySession     *session,
                                                      FerryNode        *node);
 
 G_END_DECLS

@@ -1,4 +1,4 @@
-/* ferry-application.c — the application: saved connections, the inventory
+/* ferry-application.c — the application: windows, actions, settings glue around the session
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,23 +22,9 @@ struct _FerryApplication
 {
   AdwApplication  parent_instance;
 
-  FerryConfig    *config;
-  FerryInventory *inventory;
-  FerryStatsSampler *sampler;
-  FerryTaskLog   *task_log;
-  FerryMigrationQueue *migration_queue;
-  GHashTable     *last_moved;      /* VM UUID → gint64* monotonic time of its last migration */
-  guint           balance_source;
-  FerryHaManager *ha_manager;
+  FerrySession   *session;
   GSettings      *settings;
-  GHashTable     *connect_tasks;   /* FerryNode* → FerryTask* of the attempt under way */
-  GListStore     *clusters;        /* FerryCluster */
-  GCancellable   *cancellable;
   char           *startup_message;
-
-  /* Started with --connect: a session of its own, saved config untouched. */
-  gboolean        ephemeral;
-  gboolean        nodes_loaded;
 };
 
 G_DEFINE_FINAL_TYPE (FerryApplication, ferry_application, ADW_TYPE_APPLICATION)
@@ -65,71 +51,30 @@ ferry_application_new (void)
                        NULL);
 }
 
-FerryInventory *
-ferry_application_get_inventory (FerryApplication *self)
+FerrySession *
+ferry_application_get_session (FerryApplication *self)
 {
   g_return_val_if_fail (FERRY_IS_APPLICATION (self), NULL);
-  return self->inventory;
+  return self->session;
 }
 
-FerryTaskLog *
-ferry_application_get_task_log (FerryApplication *self)
+GSettings *
+ferry_application_get_settings (FerryApplication *self)
 {
   g_return_val_if_fail (FERRY_IS_APPLICATION (self), NULL);
-  return self->task_log;
+  return self->settings;
 }
 
-FerryStatsSampler *
-ferry_application_get_sampler (FerryApplication *self)
-{
-  g_return_val_if_fail (FERRY_IS_APPLICATION (self), NULL);
-  return self->sampler;
-}
-
-FerryHaManager *
-ferry_application_get_ha_manager (FerryApplication *self)
-{
-  g_return_val_if_fail (FERRY_IS_APPLICATION (self), NULL);
-  return self->ha_manager;
-}
-
-FerryMigrationQueue *
-ferry_application_get_migration_queue (FerryApplication *self)
-{
-  g_return_val_if_fail (FERRY_IS_APPLICATION (self), NULL);
-  return self->migration_queue;
-}
-
-FerryMigrationOptions *
-ferry_application_dup_migration_defaults (FerryApplication *self,
-                                          gboolean          live)
-{
-  FerryMigrationPreset preset = FERRY_MIGRATION_PRESET_DEFAULT;
-  FerryMigrationOptions *options;
-
-  g_return_val_if_fail (FERRY_IS_APPLICATION (self), NULL);
-
-  if (self->settings != NULL && live)
-    preset = (FerryMigrationPreset) g_settings_get_enum (self->settings, "migration-preset");
-  options = ferry_migration_options_new (live ? preset : FERRY_MIGRATION_PRESET_DEFAULT);
-  options->live = live;
-  if (self->settings != NULL && live)
-    options->bandwidth_mib = g_settings_get_uint (self->settings, "migration-bandwidth");
-  return options;
-}
-
+/* A migration ended: a toast in the window, and the desktop is told when
+ * nobody is looking. */
 static void
-migration_finished (FerryMigration   *migration,
-                    GParamSpec       *pspec,
+migration_finished (FerrySession     *session,
+                    FerryMigration   *migration,
                     FerryApplication *self)
 {
   GtkWindow *window;
   g_autofree char *text = NULL;
   g_autofree char *title = NULL;
-
-  if (!ferry_migration_is_finished (migration))
-    return;
-  g_signal_handlers_disconnect_by_func (migration, migration_finished, self);
 
   switch (ferry_migration_get_state (migration))
     {
@@ -154,7 +99,6 @@ migration_finished (FerryMigration   *migration,
 
       ferry_window_show_message (FERRY_WINDOW (window), message);
     }
-  /* Nobody looking: tell the desktop. */
   if (window == NULL || !gtk_window_is_active (window))
     {
       g_autoptr(GNotification) notification = g_notification_new (title);
@@ -165,473 +109,6 @@ migration_finished (FerryMigration   *migration,
     }
 }
 
-gboolean
-ferry_application_migrate (FerryApplication             *self,
-                           FerryVm                      *vm,
-                           FerryNode                    *destination,
-                           const FerryMigrationOptions  *options,
-                           GError                      **error)
-{
-  g_autoptr(FerryMigration) migration = NULL;
-
-  g_return_val_if_fail (FERRY_IS_APPLICATION (self), FALSE);
-
-  migration = ferry_migration_new (vm, destination, options);
-  if (!ferry_migration_queue_add (self->migration_queue, migration, error))
-    return FALSE;
-  /* The balancer leaves a VM alone for a while after it moved. */
-  g_hash_table_insert (self->last_moved, g_strdup (ferry_vm_get_uuid (vm)),
-                       g_memdup2 (&(gint64) { g_get_monotonic_time () }, sizeof (gint64)));
-  if (!ferry_migration_is_finished (migration))
-    g_signal_connect_object (migration, "notify::state", G_CALLBACK (migration_finished), self, 0);
-  else
-    migration_finished (migration, NULL, self);
-  return TRUE;
-}
-
-GHashTable *
-ferry_application_dup_keep_apart (FerryApplication *self,
-                                  FerryNode        *node)
-{
-  GHashTable *groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  GListModel *clusters = ferry_application_get_clusters (self);
-
-  for (guint i = 0; clusters != NULL && i < g_list_model_get_n_items (clusters); i++)
-    {
-      g_autoptr(FerryCluster) cluster = g_list_model_get_item (clusters, i);
-      const FerryClusterConfig *config = ferry_cluster_get_config (cluster);
-      g_autoptr(GHashTable) these = NULL;
-      GHashTableIter iter;
-      gpointer key, value;
-
-      if (!ferry_cluster_config_has_node (config, ferry_node_get_id (node)))
-        continue;
-      these = ferry_cluster_config_get_groups (config);
-      g_hash_table_iter_init (&iter, these);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        g_hash_table_replace (groups, g_strdup (key), g_strdup (value));
-    }
-  return groups;
-}
-
-static GHashTable *
-ha_groups_for (FerryNode        *node,
-               FerryApplication *self)
-{
-  return ferry_application_dup_keep_apart (self, node);
-}
-
-GHashTable *
-ferry_application_get_last_moved (FerryApplication *self)
-{
-  g_return_val_if_fail (FERRY_IS_APPLICATION (self), NULL);
-  return self->last_moved;
-}
-
-GPtrArray *
-ferry_application_suggest_balance (FerryApplication *self,
-                                   FerryCluster     *cluster)
-{
-  g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func (g_object_unref);
-  const FerryClusterConfig *config = ferry_cluster_get_config (cluster);
-  GListModel *all = ferry_inventory_get_nodes (self->inventory);
-
-  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
-    {
-      g_autoptr(FerryNode) node = g_list_model_get_item (all, i);
-
-      if (g_strv_contains ((const char * const *) config->nodes,
-                                                       ferry_node_get_id (node)))
-        g_ptr_array_add (nodes, g_object_ref (node));
-    }
-  return ferry_balance_suggest (nodes, self->last_moved, FERRY_BALANCE_THRESHOLD, FERRY_BALANCE_MAX_MOVES);
-}
-
-void
-ferry_application_apply_balance (FerryApplication *self,
-                                 GPtrArray        *suggestions)
-{
-  for (guint i = 0; i < suggestions->len; i++)
-    {
-      FerryBalanceSuggestion *s = g_ptr_array_index (suggestions, i);
-      g_autoptr(FerryMigrationOptions) options = ferry_application_dup_migration_defaults (self, TRUE);
-      g_autoptr(GError) error = NULL;
-
-      if (s->vm == NULL || s->to == NULL)
-        continue;
-      if (!ferry_application_migrate (self, s->vm, s->to, options, &error))
-        g_message ("balancing: %s", error->message);
-    }
-}
-
-/* Automatic mode (off by default): once a minute, when no migration runs. */
-static gboolean
-balance_tick (gpointer data)
-{
-  FerryApplication *self = data;
-  GListModel *clusters;
-
-  if (self->settings == NULL || !g_settings_get_boolean (self->settings, "balance-automatic") ||
-      ferry_migration_queue_get_n_running (self->migration_queue) > 0)
-    return G_SOURCE_CONTINUE;
-  clusters = ferry_application_get_clusters (self);
-  for (guint i = 0; clusters != NULL && i < g_list_model_get_n_items (clusters); i++)
-    {
-      g_autoptr(FerryCluster) cluster = g_list_model_get_item (clusters, i);
-      g_autoptr(GPtrArray) suggestions = ferry_application_suggest_balance (self, cluster);
-
-      ferry_application_apply_balance (self, suggestions);
-    }
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-apply_migration_limit (FerryApplication *self)
-{
-  ferry_migration_queue_set_limit (self->migration_queue,
-                                   g_settings_get_uint (self->settings, "migration-limit"));
-}
-
-GSettings *
-ferry_application_get_settings (FerryApplication *self)
-{
-  g_return_val_if_fail (FERRY_IS_APPLICATION (self), NULL);
-  return self->settings;
-}
-
-gboolean
-ferry_application_get_ephemeral (FerryApplication *self)
-{
-  g_return_val_if_fail (FERRY_IS_APPLICATION (self), FALSE);
-  return self->ephemeral;
-}
-
-static void
-save_done (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!ferry_config_save_finish (FERRY_CONFIG (object), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("Could not save connections: %s", error->message);
-}
-
-static void
-save_config (FerryApplication *self)
-{
-  if (!self->ephemeral)
-    ferry_config_save_async (self->config, self->cancellable, save_done, NULL);
-}
-
-/* Every connection attempt is a task in the log: when it starts, and how
- * it ended (connected, or why not). Reconnection attempts of a node that
- * stays down are one task, not one per retry. */
-static void
-on_node_state (FerryNode        *node,
-               GParamSpec       *pspec,
-               FerryApplication *self)
-{
-  FerryTask *task = g_hash_table_lookup (self->connect_tasks, node);
-
-  switch (ferry_node_get_state (node))
-    {
-    case FERRY_NODE_STATE_CONNECTING:
-      if (task == NULL)
-        {
-          task = ferry_task_log_start (self->task_log, _("Connect"), ferry_node_get_name (node));
-          g_hash_table_insert (self->connect_tasks, node, g_object_ref (task));
-        }
-      break;
-    case FERRY_NODE_STATE_CONNECTED:
-      if (task == NULL)
-        {
-          /* A reconnection after the node was lost. */
-          task = ferry_task_log_start (self->task_log, _("Reconnect"), ferry_node_get_name (node));
-          g_hash_table_insert (self->connect_tasks, node, g_object_ref (task));
-        }
-      ferry_task_succeed (task, ferry_node_get_hostname (node));
-      g_hash_table_remove (self->connect_tasks, node);
-      break;
-    case FERRY_NODE_STATE_UNREACHABLE:
-    case FERRY_NODE_STATE_AUTH_FAILED:
-      {
-        g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED,
-                                                       ferry_node_get_error (node) ? ferry_node_get_error (node)
-                                                                                   : ferry_node_state_to_string (ferry_node_get_state (node)));
-        if (task == NULL)
-          task = ferry_task_log_start (self->task_log, _("Connection lost"), ferry_node_get_name (node));
-        ferry_task_fail (task, error);
-        g_hash_table_remove (self->connect_tasks, node);
-      }
-      break;
-    case FERRY_NODE_STATE_DISCONNECTED:
-    default:
-      g_hash_table_remove (self->connect_tasks, node);
-      break;
-    }
-}
-
-static FerryNode *
-add_node (FerryApplication      *self,
-          const FerryNodeConfig *config)
-{
-  g_autofree char *display = NULL;
-  g_autoptr(FerryNode) node = NULL;
-  const char *name = config->name;
-
-  if (name == NULL || *name == '\0')
-    name = display = ferry_uri_display_name (config->uri);
-
-  node = ferry_node_new (config->uri, name, config->migration_address);
-  if (config->id != NULL)
-    ferry_node_set_id (node, config->id);
-  ferry_node_set_maintenance (node, config->maintenance, (const char * const *) config->evacuated);
-  ferry_inventory_add_node (self->inventory, node);
-  g_signal_connect_object (node, "notify::state", G_CALLBACK (on_node_state), self, 0);
-  ferry_node_connect (node);
-  return node;
-}
-
-gboolean
-ferry_application_add_connection (FerryApplication       *self,
-                                  const FerryNodeConfig  *requested,
-                                  GError                **error)
-{
-  g_autoptr(FerryNodeConfig) config = NULL;
-
-  g_return_val_if_fail (FERRY_IS_APPLICATION (self), FALSE);
-  g_return_val_if_fail (requested != NULL, FALSE);
-
-  config = ferry_node_config_copy (requested);
-  if (config->name == NULL || *config->name == '\0')
-    {
-      g_free (config->name);
-      config->name = ferry_uri_display_name (config->uri);
-      if (config->name == NULL)
-        config->name = g_strdup (config->uri);
-    }
-
-  if (ferry_inventory_find_node_by_uri (self->inventory, config->uri) != NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
-                   _("A connection to %s already exists"), config->uri);
-      return FALSE;
-    }
-
-  if (self->ephemeral)
-    {
-      if (!ferry_uri_validate (config->uri, error) ||
-          !ferry_migration_address_validate (config->migration_address, error))
-        return FALSE;
-    }
-  else
-    {
-      if (!ferry_config_add_node (self->config, config, error))
-        return FALSE;
-      save_config (self);
-    }
-
-  add_node (self, config);
-  return TRUE;
-}
-
-gboolean
-ferry_application_update_connection (FerryApplication  *self,
-                                     FerryNode         *node,
-                                     const char        *name,
-                                     const char        *migration_address,
-                                     GError           **error)
-{
-  g_autoptr(FerryNodeConfig) config = NULL;
-
-  g_return_val_if_fail (FERRY_IS_APPLICATION (self), FALSE);
-  g_return_val_if_fail (FERRY_IS_NODE (node), FALSE);
-
-  if (!ferry_migration_address_validate (migration_address, error))
-    return FALSE;
-
-  config = ferry_node_config_new (ferry_node_get_uri (node), name, migration_address);
-  g_free (config->id);
-  config->id = g_strdup (ferry_node_get_id (node));
-  config->maintenance = ferry_node_get_maintenance (node);
-  config->evacuated = g_strdupv ((char **) ferry_node_get_evacuated (node));
-  if (!self->ephemeral)
-    {
-      if (!ferry_config_update_node (self->config, config, error))
-        return FALSE;
-      save_config (self);
-    }
-  ferry_node_set_name (node, name);
-  ferry_node_set_migration_address (node, migration_address);
-  return TRUE;
-}
-
-gboolean
-ferry_application_set_node_maintenance (FerryApplication    *self,
-                                        FerryNode           *node,
-                                        gboolean             maintenance,
-                                        const char * const  *evacuated,
-                                        GError             **error)
-{
-  g_autoptr(FerryNodeConfig) config = NULL;
-
-  g_return_val_if_fail (FERRY_IS_APPLICATION (self), FALSE);
-  g_return_val_if_fail (FERRY_IS_NODE (node), FALSE);
-
-  config = ferry_node_config_new (ferry_node_get_uri (node), ferry_node_get_name (node),
-                                  ferry_node_get_migration_address (node));
-  g_free (config->id);
-  config->id = g_strdup (ferry_node_get_id (node));
-  config->maintenance = maintenance;
-  config->evacuated = evacuated != NULL && evacuated[0] != NULL ? g_strdupv ((char **) evacuated) : NULL;
-  if (!self->ephemeral)
-    {
-      if (!ferry_config_update_node (self->config, config, error))
-        return FALSE;
-      save_config (self);
-    }
-  ferry_node_set_maintenance (node, maintenance, evacuated);
-  return TRUE;
-}
-
-void
-ferry_application_remove_node (FerryApplication *self,
-                               FerryNode        *node)
-{
-  g_return_if_fail (FERRY_IS_APPLICATION (self));
-  g_return_if_fail (FERRY_IS_NODE (node));
-
-  g_object_ref (node);
-  g_signal_handlers_disconnect_by_data (node, self);
-  g_hash_table_remove (self->connect_tasks, node);
-  ferry_inventory_remove_node (self->inventory, node);
-  if (!self->ephemeral && ferry_config_remove_node (self->config, ferry_node_get_id (node)))
-    save_config (self);
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->clusters)); i++)
-    {
-      g_autoptr(FerryCluster) cluster = g_list_model_get_item (G_LIST_MODEL (self->clusters), i);
-      g_autoptr(FerryClusterConfig) config = ferry_cluster_config_copy (ferry_cluster_get_config (cluster));
-
-      if (ferry_cluster_config_remove_node (config, ferry_node_get_id (node)))
-        ferry_cluster_set_config (cluster, config);
-    }
-  g_object_unref (node);
-}
-
-static void
-load_saved_nodes (FerryApplication *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) nodes = NULL;
-  g_auto(GStrv) warnings = NULL;
-  g_autoptr(GString) message = g_string_new (NULL);
-
-  if (!ferry_config_load (self->config, &error))
-    {
-      g_string_append (message, error->message);
-    }
-  else
-    {
-      if (ferry_config_get_recovery_message (self->config) != NULL)
-        g_string_append (message, ferry_config_get_recovery_message (self->config));
-      warnings = ferry_config_dup_load_warnings (self->config);
-      for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
-        g_string_append_printf (message, "%s%s", message->len ? "\n" : "", warnings[i]);
-    }
-  if (message->len > 0)
-    {
-      g_printerr ("ferry: %s\n", message->str);
-      self->startup_message = g_string_free (g_steal_pointer (&message), FALSE);
-    }
-
-  nodes = ferry_config_dup_nodes (self->config);
-  for (guint i = 0; i < nodes->len; i++)
-    add_node (self, g_ptr_array_index (nodes, i));
-
-  {
-    g_autoptr(GPtrArray) clusters = ferry_config_dup_clusters (self->config);
-
-    for (guint i = 0; i < clusters->len; i++)
-      {
-        g_autoptr(FerryCluster) cluster = ferry_cluster_new (g_ptr_array_index (clusters, i));
-
-        g_list_store_append (self->clusters, cluster);
-      }
-  }
-}
-
-/* ------------------------------------------------------------------------ */
-/* Clusters (saved next to the connections; in memory only with --connect)  */
-
-GListModel *
-ferry_application_get_clusters (FerryApplication *self)
-{
-  g_return_val_if_fail (FERRY_IS_APPLICATION (self), NULL);
-  return G_LIST_MODEL (self->clusters);
-}
-
-FerryCluster *
-ferry_application_find_cluster (FerryApplication *self,
-                                const char       *id)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->clusters)); i++)
-    {
-      g_autoptr(FerryCluster) cluster = g_list_model_get_item (G_LIST_MODEL (self->clusters), i);
-
-      if (g_strcmp0 (ferry_cluster_get_id (cluster), id) == 0)
-        return cluster;   /* the store keeps it */
-    }
-  return NULL;
-}
-
-gboolean
-ferry_application_save_cluster (FerryApplication          *self,
-                                const FerryClusterConfig  *config,
-                                GError                   **error)
-{
-  g_autoptr(FerryClusterConfig) checked = ferry_cluster_config_copy (config);
-  FerryCluster *existing;
-
-  g_return_val_if_fail (FERRY_IS_APPLICATION (self), FALSE);
-
-  if (!ferry_cluster_config_validate (checked, error))
-    return FALSE;
-  existing = ferry_application_find_cluster (self, checked->id);
-  if (!self->ephemeral)
-    {
-      if (existing != NULL ? !ferry_config_update_cluster (self->config, checked, error)
-                           : !ferry_config_add_cluster (self->config, checked, error))
-        return FALSE;
-      save_config (self);
-    }
-  if (existing != NULL)
-    ferry_cluster_set_config (existing, checked);
-  else
-    {
-      g_autoptr(FerryCluster) cluster = ferry_cluster_new (checked);
-
-      g_list_store_append (self->clusters, cluster);
-    }
-  return TRUE;
-}
-
-/* Forgets the cluster; its nodes and their VMs stay as they are. */
-void
-ferry_application_delete_cluster (FerryApplication *self,
-                                  FerryCluster     *cluster)
-{
-  guint position;
-
-  g_return_if_fail (FERRY_IS_APPLICATION (self));
-
-  if (!self->ephemeral && ferry_config_remove_cluster (self->config, ferry_cluster_get_id (cluster)))
-    save_config (self);
-  if (g_list_store_find (self->clusters, cluster, &position))
-    g_list_store_remove (self->clusters, position);
-}
-
 static FerryWindow *
 ensure_window (FerryApplication *self)
 {
@@ -639,7 +116,7 @@ ensure_window (FerryApplication *self)
 
   if (window == NULL)
     {
-      window = GTK_WINDOW (ferry_window_new (self));
+      window = GTK_WINDOW (ferry_window_new (GTK_APPLICATION (self), self->session, self->settings));
       if (self->startup_message != NULL)
         ferry_window_show_message (FERRY_WINDOW (window), self->startup_message);
     }
@@ -761,15 +238,10 @@ open_console_viewer (FerryApplication        *self,
       return 1;
     }
 
-  self->ephemeral = TRUE;
-  self->nodes_loaded = TRUE;
-  node = ferry_inventory_find_node_by_uri (self->inventory, args[0]);
-  if (node == NULL)
-    {
-      g_autoptr(FerryNodeConfig) config = ferry_node_config_new (args[0], NULL, NULL);
-
-      node = add_node (self, config);
-    }
+  /* A viewer of its own saves nothing; beside a main window, its host is
+   * not added to the saved connections either. */
+  ferry_session_start (self->session, FALSE);
+  node = ferry_session_connect_unsaved (self->session, args[0]);
 
   waiting = g_strdup_printf (_("Connecting to %s…"), args[0]);
   wait = g_new0 (ConsoleWait, 1);
@@ -824,35 +296,34 @@ ferry_application_command_line (GApplication            *app,
             }
         }
 
-      if (!self->nodes_loaded)
-        self->ephemeral = TRUE;
-      self->nodes_loaded = TRUE;
+      ferry_session_start (self->session, FALSE);
       for (guint i = 0; uris[i] != NULL; i++)
         {
           g_autoptr(FerryNodeConfig) config = ferry_node_config_new (uris[i], NULL, NULL);
           g_autoptr(GError) error = NULL;
 
-          if (ferry_inventory_find_node_by_uri (self->inventory, uris[i]) != NULL)
+          if (ferry_inventory_find_node_by_uri (ferry_session_get_inventory (self->session), uris[i]) != NULL)
             continue;
-          if (!ferry_application_add_connection (self, config, &error))
+          if (!ferry_session_add_connection (self->session, config, &error))
             {
               g_application_command_line_printerr (cmdline, "ferry: %s\n", error->message);
               return 1;
             }
         }
     }
-  else if (!self->nodes_loaded)
+  else if (!ferry_session_get_started (self->session))
     {
-      self->nodes_loaded = TRUE;
-      load_saved_nodes (self);
+      self->startup_message = ferry_session_start (self->session, TRUE);
+      if (self->startup_message != NULL)
+        g_printerr ("ferry: %s\n", self->startup_message);
       /* No connections yet: offer virt-manager's, when it has some. */
-      offer_import = g_list_model_get_n_items (ferry_inventory_get_nodes (self->inventory)) == 0;
+      offer_import = g_list_model_get_n_items (ferry_inventory_get_nodes (ferry_session_get_inventory (self->session))) == 0;
     }
 
   window = ensure_window (self);
   gtk_window_present (GTK_WINDOW (window));
   if (offer_import)
-    ferry_import_dialog_present (self, GTK_WINDOW (window), TRUE);
+    ferry_import_dialog_present (self->session, GTK_WINDOW (window), TRUE);
   return 0;
 }
 
@@ -887,7 +358,7 @@ preferences_action (GSimpleAction *action,
                     gpointer       user_data)
 {
   FerryApplication *self = user_data;
-  GtkWindow *window = GTK_WINDOW (ferry_preferences_window_new (self));
+  GtkWindow *window = GTK_WINDOW (ferry_preferences_window_new (self->settings));
 
   gtk_window_set_transient_for (window, gtk_application_get_active_window (GTK_APPLICATION (self)));
   gtk_window_present (window);
@@ -915,7 +386,22 @@ apply_refresh_interval (FerryApplication *self)
 {
   guint seconds = g_settings_get_uint (self->settings, "refresh-interval");
 
-  ferry_stats_sampler_set_interval (self->sampler, MAX (seconds, 1) * 1000);
+  ferry_stats_sampler_set_interval (ferry_session_get_sampler (self->session), MAX (seconds, 1) * 1000);
+}
+
+static void
+apply_migration_limit (FerryApplication *self)
+{
+  ferry_migration_queue_set_limit (ferry_session_get_migration_queue (self->session),
+                                   g_settings_get_uint (self->settings, "migration-limit"));
+}
+
+static void
+apply_migration_defaults (FerryApplication *self)
+{
+  ferry_session_set_migration_defaults (self->session,
+                                        (FerryMigrationPreset) g_settings_get_enum (self->settings, "migration-preset"),
+                                        g_settings_get_uint (self->settings, "migration-bandwidth"));
 }
 
 static void
@@ -925,7 +411,7 @@ import_virt_manager_action (GSimpleAction *action,
 {
   FerryApplication *self = user_data;
 
-  ferry_import_dialog_present (self, gtk_application_get_active_window (GTK_APPLICATION (self)), FALSE);
+  ferry_import_dialog_present (self->session, gtk_application_get_active_window (GTK_APPLICATION (self)), FALSE);
 }
 
 static void
@@ -986,8 +472,8 @@ ferry_application_startup (GApplication *app)
     if (!ferry_askpass_server_start (NULL, &error))
       g_message ("ssh will not be able to ask for passwords: %s", error->message);
   }
-  /* Statistics for every node as it connects: one sampler per inventory. */
-  self->sampler = ferry_stats_sampler_new (self->inventory);
+  self->session = ferry_session_new (g_getenv ("FERRY_CONFIG"));
+  g_signal_connect_object (self->session, "migration-finished", G_CALLBACK (migration_finished), self, 0);
 
   {
     GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
@@ -1006,7 +492,13 @@ ferry_application_startup (GApplication *app)
         g_signal_connect_object (self->settings, "changed::migration-limit",
                                  G_CALLBACK (apply_migration_limit), self, G_CONNECT_SWAPPED);
         apply_migration_limit (self);
-        self->balance_source = g_timeout_add_seconds (60, balance_tick, self);
+        g_signal_connect_object (self->settings, "changed::migration-preset",
+                                 G_CALLBACK (apply_migration_defaults), self, G_CONNECT_SWAPPED);
+        g_signal_connect_object (self->settings, "changed::migration-bandwidth",
+                                 G_CALLBACK (apply_migration_defaults), self, G_CONNECT_SWAPPED);
+        apply_migration_defaults (self);
+        g_settings_bind (self->settings, "balance-automatic", self->session, "balance-automatic",
+                         G_SETTINGS_BIND_DEFAULT);
       }
     else
       {
@@ -1030,9 +522,8 @@ ferry_application_shutdown (GApplication *app)
 {
   FerryApplication *self = FERRY_APPLICATION (app);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->balance_source, g_source_remove);
-  g_clear_object (&self->sampler);
+  if (self->session != NULL)
+    ferry_session_shutdown (self->session);
   ferry_credentials_dialog_uninstall ();
   ferry_askpass_server_stop ();
 
@@ -1044,17 +535,8 @@ ferry_application_finalize (GObject *object)
 {
   FerryApplication *self = FERRY_APPLICATION (object);
 
-  g_clear_pointer (&self->connect_tasks, g_hash_table_unref);
-  g_clear_object (&self->sampler);
-  g_clear_object (&self->inventory);
-  g_clear_object (&self->clusters);
-  g_clear_object (&self->ha_manager);
-  g_clear_object (&self->migration_queue);
-  g_clear_pointer (&self->last_moved, g_hash_table_unref);
-  g_clear_object (&self->task_log);
+  g_clear_object (&self->session);
   g_clear_object (&self->settings);
-  g_clear_object (&self->config);
-  g_clear_object (&self->cancellable);
   g_free (self->startup_message);
 
   G_OBJECT_CLASS (ferry_application_parent_class)->finalize (object);
@@ -1075,17 +557,6 @@ ferry_application_class_init (FerryApplicationClass *klass)
 static void
 ferry_application_init (FerryApplication *self)
 {
-  self->config = ferry_config_new (g_getenv ("FERRY_CONFIG"));
-  self->inventory = ferry_inventory_new ();
-  self->clusters = g_list_store_new (FERRY_TYPE_CLUSTER);
-  self->task_log = ferry_task_log_new ();
-  self->migration_queue = ferry_migration_queue_new (self->task_log);
-  self->last_moved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->ha_manager = ferry_ha_manager_new (self->inventory, self->task_log);
-  /* Recovery keeps the clusters' keep-apart groups apart too. */
-  ferry_ha_manager_set_groups_func (self->ha_manager, (FerryHaGroupsFunc) ha_groups_for, self);
-  self->connect_tasks = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
-  self->cancellable = g_cancellable_new ();
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);
   g_application_set_option_context_summary (G_APPLICATION (self),

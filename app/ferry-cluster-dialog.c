@@ -20,7 +20,7 @@ struct _FerryClusterDialog
 {
   AdwWindow         parent_instance;
 
-  FerryApplication *application;
+  FerrySession     *session;
   FerryInventory   *inventory;
   FerryCluster     *cluster;        /* joining, or NULL */
   GCancellable     *cancellable;
@@ -197,7 +197,7 @@ chosen_nodes (FerryClusterDialog *self)
 static void
 add_connection_clicked_cb (FerryClusterDialog *self)
 {
-  GtkWidget *dialog = ferry_add_connection_dialog_new (self->application);
+  GtkWidget *dialog = ferry_add_connection_dialog_new (self->session);
 
   gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
   gtk_window_present (GTK_WINDOW (dialog));
@@ -610,7 +610,7 @@ finish (FerryClusterDialog *self)
       config->pool_name = g_strdup (pool);
       config->pool_path = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->pool_path_row)));
     }
-  if (!ferry_application_save_cluster (self->application, config, &error))
+  if (!ferry_session_save_cluster (self->session, config, &error))
     {
       toast (self, error->message);
       return;
@@ -716,14 +716,14 @@ ferry_cluster_dialog_get_checked (FerryClusterDialog *self)
 }
 
 GtkWidget *
-ferry_cluster_dialog_new (FerryApplication *application,
+ferry_cluster_dialog_new (FerrySession     *session,
                           FerryCluster     *cluster)
 {
   FerryClusterDialog *self = g_object_new (FERRY_TYPE_CLUSTER_DIALOG, NULL);
   GListModel *nodes;
 
-  self->application = g_object_ref (application);
-  self->inventory = g_object_ref (ferry_application_get_inventory (application));
+  self->session = g_object_ref (session);
+  self->inventory = g_object_ref (ferry_session_get_inventory (session));
   if (cluster != NULL)
     {
       g_autofree char *title = g_strdup_printf (_("Join Nodes to “%s”"), ferry_cluster_get_name (cluster));
@@ -753,7 +753,7 @@ ferry_cluster_dialog_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_CLUSTER_DIALOG);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->application);
+  g_clear_object (&self->session);
   g_clear_object (&self->inventory);
   g_clear_object (&self->cluster);
   g_clear_pointer (&self->node_checks, g_ptr_array_unref);

@@ -7,7 +7,7 @@
 
 #include <adwaita.h>
 
-#include "ferry-application.h"
+#include "ferry-core-all.h"
 
 G_BEGIN_DECLS
 
@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FerryClusterDialog, ferry_cluster_dialog, FERRY, CLUSTER_DIALOG, AdwWindow)
 
 /* @cluster: NULL for a new cluster, or the cluster nodes join. */
-GtkWidget  *ferry_cluster_dialog_new      (FerryApplication *application,
+GtkWidget  *ferry_cluster_dialog_new      (FerrySession     *session,
                                            FerryCluster     *cluster);
 /* "nodes", "checks" or "storage". */
 const char *ferry_cluster_dialog_get_page (FerryClusterDialog *self);

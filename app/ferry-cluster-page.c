@@ -16,14 +16,13 @@
 #include "ferry-cluster-dialog.h"
 #include "ferry-cluster-ops.h"
 #include "ferry-cluster-page.h"
-#include "ferry-window.h"
 
 
 struct _FerryClusterPage
 {
   GtkWidget         parent_instance;
 
-  FerryApplication *application;
+  FerrySession     *session;
   FerryInventory   *inventory;
   FerryCluster     *cluster;
   GCancellable     *cancellable;
@@ -126,7 +125,7 @@ leave_clicked_cb (GtkButton        *button,
   g_autoptr(GError) error = NULL;
 
   ferry_cluster_config_remove_node (config, g_object_get_data (G_OBJECT (button), "node-id"));
-  if (!ferry_application_save_cluster (self->application, config, &error))
+  if (!ferry_session_save_cluster (self->session, config, &error))
     g_warning ("%s", error->message);
 }
 
@@ -341,12 +340,12 @@ save_group (FerryClusterPage   *self,
   g_autoptr(GError) error = NULL;
 
   if (!ferry_cluster_config_set_group (config, name, uuids, &error) ||
-      !ferry_application_save_cluster (self->application, config, &error))
+      !ferry_session_save_cluster (self->session, config, &error))
     {
       GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-      if (FERRY_IS_WINDOW (root))
-        ferry_window_show_message (FERRY_WINDOW (root), error->message);
+      if (root != NULL)
+        gtk_widget_activate_action (GTK_WIDGET (root), "win.show-message", "s", error->message);
     }
 }
 
@@ -498,7 +497,7 @@ update_balance (FerryClusterPage *self)
   if (self->cluster == NULL)
     return;
 
-  self->suggestions = ferry_application_suggest_balance (self->application, self->cluster);
+  self->suggestions = ferry_session_suggest_balance (self->session, self->cluster);
   for (guint i = 0; i < self->suggestions->len; i++)
     {
       FerryBalanceSuggestion *s = g_ptr_array_index (self->suggestions, i);
@@ -527,7 +526,7 @@ balance_clicked_cb (FerryClusterPage *self)
 {
   if (self->suggestions == NULL || self->suggestions->len == 0)
     return;
-  ferry_application_apply_balance (self->application, self->suggestions);
+  ferry_session_apply_balance (self->session, self->suggestions);
   update_balance (self);
 }
 
@@ -585,7 +584,7 @@ join_clicked_cb (FerryClusterPage *self)
 
   if (self->cluster == NULL)
     return;
-  dialog = ferry_cluster_dialog_new (self->application, self->cluster);
+  dialog = ferry_cluster_dialog_new (self->session, self->cluster);
   gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -648,7 +647,7 @@ delete_response_cb (AdwMessageDialog *dialog,
                     FerryClusterPage *self)
 {
   if (g_str_equal (response, "delete") && self->cluster != NULL)
-    ferry_application_delete_cluster (self->application, self->cluster);
+    ferry_session_delete_cluster (self->session, self->cluster);
 }
 
 static void
@@ -672,17 +671,15 @@ delete_action (GtkWidget  *widget,
 }
 
 GtkWidget *
-ferry_cluster_page_new (FerryApplication *application)
+ferry_cluster_page_new (FerrySession     *session)
 {
   FerryClusterPage *self = g_object_new (FERRY_TYPE_CLUSTER_PAGE, NULL);
 
-  self->application = g_object_ref (application);
-  self->inventory = g_object_ref (ferry_application_get_inventory (application));
-  if (ferry_application_get_settings (application) != NULL)
-    g_settings_bind (ferry_application_get_settings (application), "balance-automatic",
-                     self->balance_auto_switch, "active", G_SETTINGS_BIND_DEFAULT);
-  else
-    gtk_widget_set_sensitive (GTK_WIDGET (self->balance_auto_switch), FALSE);
+  self->session = g_object_ref (session);
+  self->inventory = g_object_ref (ferry_session_get_inventory (session));
+  /* The application keeps the session's mode in the settings. */
+  g_object_bind_property (session, "balance-automatic", self->balance_auto_switch, "active",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   return GTK_WIDGET (self);
 }
 
@@ -697,7 +694,7 @@ ferry_cluster_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->cluster, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_CLUSTER_PAGE);
   g_clear_object (&self->cluster);
-  g_clear_object (&self->application);
+  g_clear_object (&self->session);
   g_clear_object (&self->inventory);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->rows, g_ptr_array_unref);

@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "ferry-application.h"
+#include "ferry-core-all.h"
 
 G_BEGIN_DECLS
 
@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FerryClusterPage, ferry_cluster_page, FERRY, CLUSTER_PAGE, GtkWidget)
 
-GtkWidget    *ferry_cluster_page_new         (FerryApplication *application);
+GtkWidget    *ferry_cluster_page_new         (FerrySession     *session);
 void          ferry_cluster_page_set_cluster (FerryClusterPage *self,
                                               FerryCluster     *cluster);
 FerryCluster *ferry_cluster_page_get_cluster (FerryClusterPage *self);

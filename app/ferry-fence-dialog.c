@@ -14,7 +14,6 @@
 #include <glib/gi18n.h>
 
 #include "ferry-fence-dialog.h"
-#include "ferry-window.h"
 
 struct _FerryFenceDialog
 {
@@ -58,8 +57,8 @@ recover_done (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   ferry_ha_manager_recover_finish (FERRY_HA_MANAGER (object), result, &error);
-  if (error != NULL && FERRY_IS_WINDOW (window))
-    ferry_window_show_message (FERRY_WINDOW (window), error->message);
+  if (error != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-message", "s", error->message);
 }
 
 static void
@@ -199,7 +198,7 @@ on_vm_recovered (FerryHaManager *manager,
     text = g_strdup_printf (_("“%s” recovered: it runs on %s"), ferry_vm_get_name (vm), ferry_node_get_name (target));
   else
     text = g_strdup_printf (_("“%s” was not recovered: %s"), ferry_vm_get_name (vm), error);
-  ferry_window_show_message (FERRY_WINDOW (window), text);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-message", "s", text);
 }
 
 static void
@@ -212,16 +211,16 @@ remove_stale_done (GObject      *object,
   guint n;
 
   n = ferry_ha_manager_remove_stale_finish (FERRY_HA_MANAGER (object), result, &error);
-  if (!FERRY_IS_WINDOW (window) || !gtk_widget_get_realized (GTK_WIDGET (window)))
+  if (window == NULL || !gtk_widget_get_realized (GTK_WIDGET (window)))
     return;
   if (error != NULL)
-    ferry_window_show_message (FERRY_WINDOW (window), error->message);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-message", "s", error->message);
   else
     {
       g_autofree char *text = g_strdup_printf (ngettext ("%u stale definition removed",
                                                          "%u stale definitions removed", n), n);
 
-      ferry_window_show_message (FERRY_WINDOW (window), text);
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.show-message", "s", text);
     }
 }
 
@@ -282,7 +281,7 @@ void
 ferry_fence_dialog_watch (GtkWindow      *window,
                           FerryHaManager *manager)
 {
-  g_return_if_fail (FERRY_IS_WINDOW (window));
+  g_return_if_fail (GTK_IS_WINDOW (window));
   g_return_if_fail (FERRY_IS_HA_MANAGER (manager));
 
   g_signal_connect_object (manager, "vm-recovered", G_CALLBACK (on_vm_recovered), window, 0);

@@ -21,7 +21,7 @@ GtkWidget *ferry_fence_dialog_new   (GtkWindow      *parent,
                                      FerryHaManager *manager,
                                      FerryNode      *node);
 
-/* Toasts for recovered VMs on @window (through ferry_window_show_message),
+/* Toasts for recovered VMs on @window (its "win.show-message" action),
  * and the question to remove stale definitions when a host comes back. */
 void       ferry_fence_dialog_watch (GtkWindow      *window,
                                      FerryHaManager *manager);

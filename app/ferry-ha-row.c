@@ -10,7 +10,6 @@
 
 #include <glib/gi18n.h>
 
-#include "ferry-application.h"
 #include "ferry-ha-row.h"
 
 struct _FerryHaRow
@@ -123,6 +122,7 @@ ferry_ha_row_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->vm);
+  g_clear_object (&self->manager);
   gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_HA_ROW);
 
   G_OBJECT_CLASS (ferry_ha_row_parent_class)->dispose (object);
@@ -144,10 +144,23 @@ ferry_ha_row_class_init (FerryHaRowClass *klass)
 static void
 ferry_ha_row_init (FerryHaRow *self)
 {
-  GApplication *app = g_application_get_default ();
-
   gtk_widget_init_template (GTK_WIDGET (self));
-  /* The application's manager: one view of the flags for every page. */
-  if (FERRY_IS_APPLICATION (app))
-    self->manager = ferry_application_get_ha_manager (FERRY_APPLICATION (app));
+}
+
+void
+ferry_ha_row_set_manager (FerryHaRow     *self,
+                          FerryHaManager *manager)
+{
+  g_return_if_fail (FERRY_IS_HA_ROW (self));
+  g_return_if_fail (manager == NULL || FERRY_IS_HA_MANAGER (manager));
+
+  if (!g_set_object (&self->manager, manager))
+    return;
+  if (self->vm != NULL)
+    {
+      g_autoptr(FerryVm) vm = g_object_ref (self->vm);
+
+      g_clear_object (&self->vm);
+      ferry_ha_row_set_vm (self, vm);
+    }
 }

@@ -14,7 +14,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FerryHaRow, ferry_ha_row, FERRY, HA_ROW, AdwActionRow)
 
-void ferry_ha_row_set_vm (FerryHaRow *self,
-                          FerryVm    *vm);
+/* The one view of the flags every page shares (the session's). */
+void ferry_ha_row_set_manager (FerryHaRow     *self,
+                               FerryHaManager *manager);
+void ferry_ha_row_set_vm      (FerryHaRow     *self,
+                               FerryVm        *vm);
 
 G_END_DECLS

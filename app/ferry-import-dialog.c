@@ -13,13 +13,12 @@
 
 #include "ferry-import-dialog.h"
 #include "ferry-virt-manager-import.h"
-#include "ferry-window.h"
 
 struct _FerryImportDialog
 {
   AdwWindow             parent_instance;
 
-  FerryApplication     *application;
+  FerrySession         *session;
   GPtrArray            *candidates;   /* FerryImportCandidate* */
   GPtrArray            *checks;       /* GtkCheckButton* of the new ones, in candidate order */
   gboolean              installed;    /* virt-manager's schema was found */
@@ -98,7 +97,7 @@ fill (FerryImportDialog *self)
 {
   g_auto(GStrv) uris = NULL;
   g_autoptr(GPtrArray) existing = g_ptr_array_new_with_free_func (g_free);
-  GListModel *nodes = ferry_inventory_get_nodes (ferry_application_get_inventory (self->application));
+  GListModel *nodes = ferry_inventory_get_nodes (ferry_session_get_inventory (self->session));
 
   for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
     {
@@ -150,7 +149,7 @@ import_clicked_cb (FerryImportDialog *self)
       if (!gtk_widget_get_sensitive (check) || !gtk_check_button_get_active (GTK_CHECK_BUTTON (check)))
         continue;
       config = ferry_node_config_new (candidate->uri, NULL, NULL);
-      if (!ferry_application_add_connection (self->application, config, &error))
+      if (!ferry_session_add_connection (self->session, config, &error))
         {
           g_string_append_printf (failures, "%s%s: %s", failures->len ? "\n" : "",
                                   candidate->uri, error->message);
@@ -161,13 +160,13 @@ import_clicked_cb (FerryImportDialog *self)
       gtk_widget_set_sensitive (check, FALSE);
     }
 
-  if (n_added > 0 && FERRY_IS_WINDOW (parent))
+  if (n_added > 0)
     {
       g_autofree char *message = g_strdup_printf (ngettext ("Imported %u connection from virt-manager",
                                                             "Imported %u connections from virt-manager",
                                                             n_added),
                                                   n_added);
-      ferry_window_show_message (FERRY_WINDOW (parent), message);
+      gtk_widget_activate_action (GTK_WIDGET (parent), "win.show-message", "s", message);
     }
 
   if (failures->len > 0)
@@ -181,24 +180,24 @@ import_clicked_cb (FerryImportDialog *self)
 }
 
 GtkWidget *
-ferry_import_dialog_new (FerryApplication *application)
+ferry_import_dialog_new (FerrySession     *session)
 {
   FerryImportDialog *self;
 
-  g_return_val_if_fail (FERRY_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (FERRY_IS_SESSION (session), NULL);
 
   self = g_object_new (FERRY_TYPE_IMPORT_DIALOG, NULL);
-  self->application = g_object_ref (application);
+  self->session = g_object_ref (session);
   fill (self);
   return GTK_WIDGET (self);
 }
 
 GtkWidget *
-ferry_import_dialog_present (FerryApplication *application,
+ferry_import_dialog_present (FerrySession     *session,
                              GtkWindow        *parent,
                              gboolean          only_if_new)
 {
-  GtkWidget *dialog = ferry_import_dialog_new (application);
+  GtkWidget *dialog = ferry_import_dialog_new (session);
 
   if (only_if_new && ferry_import_dialog_get_n_new (FERRY_IMPORT_DIALOG (dialog)) == 0)
     {
@@ -225,7 +224,7 @@ ferry_import_dialog_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_IMPORT_DIALOG);
   g_clear_pointer (&self->checks, g_ptr_array_unref);
   g_clear_pointer (&self->candidates, g_ptr_array_unref);
-  g_clear_object (&self->application);
+  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (ferry_import_dialog_parent_class)->dispose (object);
 }

@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "ferry-application.h"
+#include "ferry-core-all.h"
 
 G_BEGIN_DECLS
 
@@ -15,12 +15,12 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FerryImportDialog, ferry_import_dialog, FERRY, IMPORT_DIALOG, AdwWindow)
 
 /* Reads virt-manager's connections from the default GSettings schema source
- * and lists them against @application's connections. */
-GtkWidget *ferry_import_dialog_new         (FerryApplication *application);
+ * and lists them against @session's connections. */
+GtkWidget *ferry_import_dialog_new         (FerrySession     *session);
 /* Opens the dialog over @parent. With @only_if_new (Ferry's first run) it
  * opens only when virt-manager has a connection Ferry could add, and returns
  * NULL otherwise. */
-GtkWidget *ferry_import_dialog_present     (FerryApplication *application,
+GtkWidget *ferry_import_dialog_present     (FerrySession     *session,
                                             GtkWindow        *parent,
                                             gboolean          only_if_new);
 /* How many of virt-manager's connections could be added. */

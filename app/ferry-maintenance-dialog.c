@@ -21,7 +21,7 @@ struct _FerryMaintenanceDialog
 {
   AdwWindow           parent_instance;
 
-  FerryApplication   *application;
+  FerrySession       *session;
   FerryNode          *node;
   gboolean            leaving;
   GPtrArray          *steps;          /* FerryMaintenanceStep, running VMs (or the way back) */
@@ -141,7 +141,7 @@ chosen_steps (FerryMaintenanceDialog *self)
 void
 ferry_maintenance_dialog_start (FerryMaintenanceDialog *self)
 {
-  FerryMigrationQueue *queue = ferry_application_get_migration_queue (self->application);
+  FerryMigrationQueue *queue = ferry_session_get_migration_queue (self->session);
   g_autoptr(GPtrArray) chosen = chosen_steps (self);
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) moved = NULL;
@@ -149,7 +149,7 @@ ferry_maintenance_dialog_start (FerryMaintenanceDialog *self)
   if (self->leaving)
     {
       /* Out of maintenance first: the way back is a migration to it. */
-      if (!ferry_application_set_node_maintenance (self->application, self->node, FALSE, NULL, &error))
+      if (!ferry_session_set_node_maintenance (self->session, self->node, FALSE, NULL, &error))
         goto failed;
       moved = ferry_maintenance_start (queue, chosen, &error);
       if (error != NULL)
@@ -158,10 +158,10 @@ ferry_maintenance_dialog_start (FerryMaintenanceDialog *self)
   else
     {
       /* In maintenance before anything moves: nothing may come in meanwhile. */
-      if (!ferry_application_set_node_maintenance (self->application, self->node, TRUE, NULL, &error))
+      if (!ferry_session_set_node_maintenance (self->session, self->node, TRUE, NULL, &error))
         goto failed;
       moved = ferry_maintenance_start (queue, chosen, &error);
-      ferry_application_set_node_maintenance (self->application, self->node, TRUE,
+      ferry_session_set_node_maintenance (self->session, self->node, TRUE,
                                               (const char * const *) moved, NULL);
       if (error != NULL)
         goto failed;
@@ -181,7 +181,7 @@ start_clicked_cb (FerryMaintenanceDialog *self)
 }
 
 FerryMaintenanceDialog *
-ferry_maintenance_dialog_new (FerryApplication *application,
+ferry_maintenance_dialog_new (FerrySession     *session,
                               GtkWindow        *parent,
                               FerryNode        *node)
 {
@@ -190,14 +190,14 @@ ferry_maintenance_dialog_new (FerryApplication *application,
   GListModel *nodes;
   g_autofree char *title = NULL;
 
-  g_return_val_if_fail (FERRY_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (FERRY_IS_SESSION (session), NULL);
   g_return_val_if_fail (FERRY_IS_NODE (node), NULL);
 
   self = g_object_new (FERRY_TYPE_MAINTENANCE_DIALOG, "transient-for", parent, NULL);
-  self->application = g_object_ref (application);
+  self->session = g_object_ref (session);
   self->node = g_object_ref (node);
   self->leaving = ferry_node_get_maintenance (node);
-  inventory = ferry_application_get_inventory (application);
+  inventory = ferry_session_get_inventory (session);
 
   nodes = ferry_inventory_get_nodes (inventory);
   for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
@@ -222,7 +222,7 @@ ferry_maintenance_dialog_new (FerryApplication *application,
     }
   else
     {
-      g_autoptr(GHashTable) groups = ferry_application_dup_keep_apart (application, node);
+      g_autoptr(GHashTable) groups = ferry_session_dup_keep_apart (session, node);
       g_autoptr(GPtrArray) all = ferry_maintenance_plan (inventory, node, TRUE, 0, groups);
       g_autoptr(GString) off = g_string_new (NULL);
 
@@ -269,7 +269,7 @@ ferry_maintenance_dialog_finalize (GObject *object)
 {
   FerryMaintenanceDialog *self = FERRY_MAINTENANCE_DIALOG (object);
 
-  g_clear_object (&self->application);
+  g_clear_object (&self->session);
   g_clear_object (&self->node);
   g_ptr_array_unref (self->steps);
   g_ptr_array_unref (self->shut_off);

@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "ferry-application.h"
+#include "ferry-core-all.h"
 
 G_BEGIN_DECLS
 
@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FerryMaintenanceDialog, ferry_maintenance_dialog, FERRY, MAINTENANCE_DIALOG, AdwWindow)
 
 /* Entering when @node is not in maintenance, leaving when it is. */
-FerryMaintenanceDialog *ferry_maintenance_dialog_new   (FerryApplication       *application,
+FerryMaintenanceDialog *ferry_maintenance_dialog_new   (FerrySession           *session,
                                                         GtkWindow              *parent,
                                                         FerryNode              *node);
 /* The planned moves (FerryMaintenanceStep), as the rows now say. */

@@ -24,7 +24,8 @@ struct _FerryMigrateDialog
 {
   AdwWindow              parent_instance;
 
-  FerryApplication      *application;
+  FerrySession          *session;
+  GSettings             *settings;      /* NULL: no schema installed */
   GPtrArray             *vms;             /* FerryVm */
   GPtrArray             *destinations;    /* FerryNode, as in destination_row */
   GPtrArray             *preflights;      /* FerryPreflight of the current destination */
@@ -470,7 +471,7 @@ static void
 migrate_clicked_cb (FerryMigrateDialog *self)
 {
   FerryNode *destination = ferry_migrate_dialog_get_destination (self);
-  GSettings *settings = ferry_application_get_settings (self->application);
+  GSettings *settings = self->settings;
   g_autoptr(GString) errors = g_string_new (NULL);
 
   if (destination == NULL || !all_checks_pass (self))
@@ -495,7 +496,7 @@ migrate_clicked_cb (FerryMigrateDialog *self)
         }
       else
         options->live = TRUE;
-      if (!ferry_application_migrate (self->application, vm, destination, options, &error))
+      if (!ferry_session_migrate (self->session, vm, destination, options, &error))
         g_string_append_printf (errors, "%s\n", error->message);
     }
 
@@ -533,7 +534,8 @@ ferry_migrate_dialog_get_ready (FerryMigrateDialog *self)
 }
 
 FerryMigrateDialog *
-ferry_migrate_dialog_new (FerryApplication *application,
+ferry_migrate_dialog_new (FerrySession     *session,
+                          GSettings        *settings,
                           GtkWindow        *parent,
                           GPtrArray        *vms,
                           FerryNode        *destination)
@@ -547,11 +549,12 @@ ferry_migrate_dialog_new (FerryApplication *application,
   guint preselect = GTK_INVALID_LIST_POSITION;
   gboolean any_live = FALSE, any_off = FALSE;
 
-  g_return_val_if_fail (FERRY_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (FERRY_IS_SESSION (session), NULL);
   g_return_val_if_fail (vms != NULL && vms->len > 0, NULL);
 
   self = g_object_new (FERRY_TYPE_MIGRATE_DIALOG, "transient-for", parent, NULL);
-  self->application = g_object_ref (application);
+  self->session = g_object_ref (session);
+  g_set_object (&self->settings, settings);
   for (guint i = 0; i < vms->len; i++)
     {
       FerryVm *vm = g_ptr_array_index (vms, i);
@@ -582,12 +585,12 @@ ferry_migrate_dialog_new (FerryApplication *application,
                                : any_live ? _("Live: the VM keeps running while it moves")
                                : _("Offline: the VM is shut off; its definition moves"));
 
-  defaults = ferry_application_dup_migration_defaults (application, any_live);
+  defaults = ferry_session_dup_migration_defaults (session, any_live);
   *self->options = *defaults;
   options_to_widgets (self);
 
   /* Destinations: every host but the one they are all on. */
-  nodes = ferry_inventory_get_nodes (ferry_application_get_inventory (application));
+  nodes = ferry_inventory_get_nodes (ferry_session_get_inventory (session));
   for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
     {
       g_autoptr(FerryNode) node = g_list_model_get_item (nodes, i);
@@ -631,7 +634,8 @@ ferry_migrate_dialog_finalize (GObject *object)
 {
   FerryMigrateDialog *self = FERRY_MIGRATE_DIALOG (object);
 
-  g_clear_object (&self->application);
+  g_clear_object (&self->session);
+  g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->check_cancellable);
   g_ptr_array_unref (self->vms);

@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "ferry-application.h"
+#include "ferry-core-all.h"
 
 G_BEGIN_DECLS
 
@@ -16,7 +16,8 @@ G_DECLARE_FINAL_TYPE (FerryMigrateDialog, ferry_migrate_dialog, FERRY, MIGRATE_D
 
 /* @vms: FerryVm, all to the same destination; @destination NULL lets the
  * user choose (the keyboard path), else it is preselected (a drop). */
-FerryMigrateDialog *ferry_migrate_dialog_new             (FerryApplication *application,
+FerryMigrateDialog *ferry_migrate_dialog_new             (FerrySession     *session,
+                                      GSettings        *settings,
                                                           GtkWindow        *parent,
                                                           GPtrArray        *vms,
                                                           FerryNode        *destination);

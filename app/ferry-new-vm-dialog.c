@@ -14,7 +14,6 @@
 #include "ferry-host-resources.h"
 #include "ferry-new-vm-dialog.h"
 #include "ferry-vm-spec.h"
-#include "ferry-window.h"
 
 #define MiB (G_GUINT64_CONSTANT (1024) * 1024)
 #define GiB (MiB * 1024)
@@ -25,7 +24,7 @@ struct _FerryNewVmDialog
 {
   AdwWindow           parent_instance;
 
-  FerryApplication   *application;
+  FerrySession       *session;
   GListStore         *nodes;
   FerryHostResources *resources;
   GCancellable       *cancellable;
@@ -402,8 +401,8 @@ create_done (GObject      *object,
       g_autofree char *message = g_strdup_printf (_("“%s” created on %s"), run->name, run->node_name);
 
       ferry_task_succeed (run->task, uuid);
-      if (run->parent != NULL && FERRY_IS_WINDOW (run->parent))
-        ferry_window_show_message (FERRY_WINDOW (run->parent), message);
+      if (run->parent != NULL)
+        gtk_widget_activate_action (GTK_WIDGET (run->parent), "win.show-message", "s", message);
       if (run->dialog != NULL)
         gtk_window_close (GTK_WINDOW (run->dialog));
     }
@@ -435,7 +434,7 @@ create_clicked_cb (FerryNewVmDialog *self)
   g_set_weak_pointer (&run->parent, gtk_window_get_transient_for (GTK_WINDOW (self)));
   run->name = g_strdup (spec->name);
   run->node_name = g_strdup (ferry_node_get_name (node));
-  run->task = g_object_ref (ferry_task_log_start (ferry_application_get_task_log (self->application),
+  run->task = g_object_ref (ferry_task_log_start (ferry_session_get_task_log (self->session),
                                                   _("Create"), spec->name));
 
   self->creating = TRUE;
@@ -468,15 +467,15 @@ free_name (FerryNode *node)
 }
 
 GtkWidget *
-ferry_new_vm_dialog_new (FerryApplication *application,
+ferry_new_vm_dialog_new (FerrySession     *session,
                          FerryNode        *node)
 {
   FerryNewVmDialog *self = g_object_new (FERRY_TYPE_NEW_VM_DIALOG, NULL);
-  GListModel *all = ferry_inventory_get_nodes (ferry_application_get_inventory (application));
+  GListModel *all = ferry_inventory_get_nodes (ferry_session_get_inventory (session));
   guint preselect = 0;
   g_autofree char *name = NULL;
 
-  self->application = g_object_ref (application);
+  self->session = g_object_ref (session);
   for (guint i = 0; i < g_list_model_get_n_items (all); i++)
     {
       g_autoptr(FerryNode) n = g_list_model_get_item (all, i);
@@ -507,7 +506,7 @@ ferry_new_vm_dialog_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_NEW_VM_DIALOG);
   g_clear_pointer (&self->resources, ferry_host_resources_unref);
   g_clear_object (&self->nodes);
-  g_clear_object (&self->application);
+  g_clear_object (&self->session);
   g_clear_pointer (&self->iso_paths, g_ptr_array_unref);
   g_clear_pointer (&self->import_paths, g_ptr_array_unref);
   g_clear_pointer (&self->pool_names, g_ptr_array_unref);

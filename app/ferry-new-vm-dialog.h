@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "ferry-application.h"
+#include "ferry-core-all.h"
 
 G_BEGIN_DECLS
 
@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FerryNewVmDialog, ferry_new_vm_dialog, FERRY, NEW_VM_DIALOG, AdwWindow)
 
 /* @node: the host to preselect, or NULL for the first connected one */
-GtkWidget *ferry_new_vm_dialog_new (FerryApplication *application,
+GtkWidget *ferry_new_vm_dialog_new (FerrySession     *session,
                                     FerryNode        *node);
 
 G_END_DECLS

@@ -6,7 +6,6 @@
 
 #include <glib/gi18n.h>
 
-#include "ferry-application.h"
 #include "ferry-node-header.h"
 
 struct _FerryNodeHeader
@@ -153,6 +152,9 @@ ferry_node_header_dispose (GObject *object)
   FerryNodeHeader *self = FERRY_NODE_HEADER (object);
 
   ferry_node_header_set_node (self, NULL);
+  if (self->ha_manager != NULL)
+    g_signal_handlers_disconnect_by_data (self->ha_manager, self);
+  g_clear_object (&self->ha_manager);
   gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_NODE_HEADER);
 
   G_OBJECT_CLASS (ferry_node_header_parent_class)->dispose (object);
@@ -180,12 +182,21 @@ ferry_node_header_class_init (FerryNodeHeaderClass *klass)
 static void
 ferry_node_header_init (FerryNodeHeader *self)
 {
-  GApplication *app = g_application_get_default ();
-
   gtk_widget_init_template (GTK_WIDGET (self));
-  if (FERRY_IS_APPLICATION (app))
-    {
-      self->ha_manager = ferry_application_get_ha_manager (FERRY_APPLICATION (app));
-      g_signal_connect_object (self->ha_manager, "at-risk-changed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
-    }
+}
+
+void
+ferry_node_header_set_ha_manager (FerryNodeHeader *self,
+                                  FerryHaManager  *manager)
+{
+  g_return_if_fail (FERRY_IS_NODE_HEADER (self));
+  g_return_if_fail (manager == NULL || FERRY_IS_HA_MANAGER (manager));
+
+  if (self->ha_manager != NULL)
+    g_signal_handlers_disconnect_by_data (self->ha_manager, self);
+  if (!g_set_object (&self->ha_manager, manager))
+    return;
+  if (manager != NULL)
+    g_signal_connect_object (manager, "at-risk-changed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  update (self);
 }

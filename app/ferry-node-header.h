@@ -18,5 +18,8 @@ GtkWidget *ferry_node_header_new      (void);
 void       ferry_node_header_set_node (FerryNodeHeader *self,
                                        FerryNode       *node);
 FerryNode *ferry_node_header_get_node (FerryNodeHeader *self);
+/* Where the "VMs at risk" count comes from (the session's). */
+void       ferry_node_header_set_ha_manager (FerryNodeHeader *self,
+                                             FerryHaManager  *manager);
 
 G_END_DECLS

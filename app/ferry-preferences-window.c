@@ -61,10 +61,9 @@ index_to_nick (const GValue       *value,
 }
 
 GtkWidget *
-ferry_preferences_window_new (FerryApplication *application)
+ferry_preferences_window_new (GSettings *settings)
 {
   FerryPreferencesWindow *self = g_object_new (FERRY_TYPE_PREFERENCES_WINDOW, NULL);
-  GSettings *settings = ferry_application_get_settings (application);
 
   if (settings != NULL)
     {

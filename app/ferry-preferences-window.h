@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "ferry-application.h"
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FerryPreferencesWindow, ferry_preferences_window,
                       FERRY, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
-GtkWidget *ferry_preferences_window_new (FerryApplication *application);
+/* @settings: NULL when the schema is not installed (nothing to edit). */
+GtkWidget *ferry_preferences_window_new (GSettings *settings);
 
 G_END_DECLS

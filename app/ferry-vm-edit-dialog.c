@@ -14,7 +14,6 @@
 #include "ferry-vm-details.h"
 #include "ferry-vm-edit.h"
 #include "ferry-vm-edit-dialog.h"
-#include "ferry-window.h"
 
 #define MiB (G_GUINT64_CONSTANT (1024) * 1024)
 
@@ -30,7 +29,7 @@ struct _FerryVmEditDialog
 {
   AdwWindow         parent_instance;
 
-  FerryApplication *application;
+  FerrySession     *session;
   FerryVm          *vm;
   FerryVmDetails   *details;
   GCancellable     *cancellable;
@@ -237,8 +236,8 @@ apply_done (GObject      *object,
         : g_strdup_printf (_("“%s” changed"), run->name);
 
       ferry_task_succeed (run->task, needs_restart ? _("some changes at the next start") : NULL);
-      if (run->parent != NULL && FERRY_IS_WINDOW (run->parent))
-        ferry_window_show_message (FERRY_WINDOW (run->parent), message);
+      if (run->parent != NULL)
+        gtk_widget_activate_action (GTK_WIDGET (run->parent), "win.show-message", "s", message);
       if (run->dialog != NULL)
         gtk_window_close (GTK_WINDOW (run->dialog));
     }
@@ -270,19 +269,19 @@ apply_clicked_cb (FerryVmEditDialog *self)
   g_set_weak_pointer (&run->dialog, self);
   g_set_weak_pointer (&run->parent, gtk_window_get_transient_for (GTK_WINDOW (self)));
   run->name = g_strdup (ferry_vm_get_name (self->vm));
-  run->task = g_object_ref (ferry_task_log_start (ferry_application_get_task_log (self->application),
+  run->task = g_object_ref (ferry_task_log_start (ferry_session_get_task_log (self->session),
                                                   _("Edit"), run->name));
   gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), FALSE);
   ferry_vm_apply_edit_async (self->vm, edit, ferry_task_get_cancellable (run->task), apply_done, run);
 }
 
 GtkWidget *
-ferry_vm_edit_dialog_new (FerryApplication *application,
+ferry_vm_edit_dialog_new (FerrySession     *session,
                           FerryVm          *vm)
 {
   FerryVmEditDialog *self = g_object_new (FERRY_TYPE_VM_EDIT_DIALOG, NULL);
 
-  self->application = g_object_ref (application);
+  self->session = g_object_ref (session);
   self->vm = g_object_ref (vm);
   self->cancellable = g_cancellable_new ();
   gtk_widget_set_sensitive (GTK_WIDGET (self->group), FALSE);
@@ -301,7 +300,7 @@ ferry_vm_edit_dialog_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_VM_EDIT_DIALOG);
   g_clear_pointer (&self->details, ferry_vm_details_unref);
   g_clear_object (&self->vm);
-  g_clear_object (&self->application);
+  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (ferry_vm_edit_dialog_parent_class)->dispose (object);
 }

@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "ferry-application.h"
+#include "ferry-core-all.h"
 
 G_BEGIN_DECLS
 
@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FerryVmEditDialog, ferry_vm_edit_dialog, FERRY, VM_EDIT_DIALOG, AdwWindow)
 
-GtkWidget *ferry_vm_edit_dialog_new (FerryApplication *application,
+GtkWidget *ferry_vm_edit_dialog_new (FerrySession     *session,
                                      FerryVm          *vm);
 
 G_END_DECLS

@@ -307,6 +307,14 @@ on_state_changed (FerryVmPage *self)
 }
 
 void
+ferry_vm_page_set_ha_manager (FerryVmPage    *self,
+                              FerryHaManager *manager)
+{
+  g_return_if_fail (FERRY_IS_VM_PAGE (self));
+  ferry_ha_row_set_manager (self->ha_row, manager);
+}
+
+void
 ferry_vm_page_set_vm (FerryVmPage *self,
                       FerryVm     *vm)
 {

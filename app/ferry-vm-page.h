@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FerryVmPage, ferry_vm_page, FERRY, VM_PAGE, GtkWidget)
 
 GtkWidget *ferry_vm_page_new    (void);
+void       ferry_vm_page_set_ha_manager (FerryVmPage    *self,
+                                         FerryHaManager *manager);
 void       ferry_vm_page_set_vm (FerryVmPage *self,
                                  FerryVm     *vm);
 FerryVm   *ferry_vm_page_get_vm (FerryVmPage *self);

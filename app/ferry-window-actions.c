@@ -212,7 +212,7 @@ ferry_window_run_vm_op (FerryWindow *self,
                         FerryVm     *vm,
                         FerryVmOp    op)
 {
-  FerryTaskLog *log = ferry_application_get_task_log (self->application);
+  FerryTaskLog *log = ferry_session_get_task_log (self->session);
   OpRun *run = g_new0 (OpRun, 1);
 
   g_set_weak_pointer (&run->window, self);
@@ -351,7 +351,7 @@ ferry_window_detach_console (FerryWindow *self)
   self->detaching = TRUE;
   adw_tab_view_close_page (self->console_tabs, tab);
   self->detaching = FALSE;
-  window = ferry_console_window_new (GTK_APPLICATION (self->application), FERRY_CONSOLE_PAGE (child));
+  window = ferry_console_window_new (self->application, FERRY_CONSOLE_PAGE (child));
   gtk_window_present (GTK_WINDOW (window));
   if (adw_tab_view_get_n_pages (self->console_tabs) == 0)
     {
@@ -522,7 +522,7 @@ add_connection_action (GtkWidget  *widget,
                        GVariant   *parameter)
 {
   FerryWindow *self = FERRY_WINDOW (widget);
-  GtkWindow *dialog = GTK_WINDOW (ferry_add_connection_dialog_new (self->application));
+  GtkWindow *dialog = GTK_WINDOW (ferry_add_connection_dialog_new (self->session));
 
   gtk_window_set_transient_for (dialog, GTK_WINDOW (self));
   gtk_window_present (dialog);
@@ -534,7 +534,7 @@ new_vm_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   FerryWindow *self = FERRY_WINDOW (widget);
-  GtkWindow *dialog = GTK_WINDOW (ferry_new_vm_dialog_new (self->application,
+  GtkWindow *dialog = GTK_WINDOW (ferry_new_vm_dialog_new (self->session,
                                                            _ferry_window_get_selected_node (self)));
 
   gtk_window_set_transient_for (dialog, GTK_WINDOW (self));
@@ -552,7 +552,7 @@ node_maintenance_action (GtkWidget  *widget,
 
   if (node == NULL)
     return;
-  gtk_window_present (GTK_WINDOW (ferry_maintenance_dialog_new (self->application, GTK_WINDOW (self), node)));
+  gtk_window_present (GTK_WINDOW (ferry_maintenance_dialog_new (self->session, GTK_WINDOW (self), node)));
 }
 
 /* Ctrl+M: the keyboard twin of a drag onto a host. */
@@ -580,7 +580,7 @@ vm_edit_action (GtkWidget  *widget,
 
   if (vms->len != 1)
     return;
-  dialog = GTK_WINDOW (ferry_vm_edit_dialog_new (self->application, g_ptr_array_index (vms, 0)));
+  dialog = GTK_WINDOW (ferry_vm_edit_dialog_new (self->session, g_ptr_array_index (vms, 0)));
   gtk_window_set_transient_for (dialog, GTK_WINDOW (self));
   gtk_window_present (dialog);
 }
@@ -628,7 +628,7 @@ node_action (GtkWidget  *widget,
     ferry_node_refresh (node);
   else if (g_strcmp0 (action_name, "win.node-edit") == 0)
     {
-      GtkWindow *dialog = GTK_WINDOW (ferry_add_connection_dialog_new_for_node (self->application, node));
+      GtkWindow *dialog = GTK_WINDOW (ferry_add_connection_dialog_new_for_node (self->session, node));
 
       gtk_window_set_transient_for (dialog, GTK_WINDOW (self));
       gtk_window_present (dialog);
@@ -648,7 +648,7 @@ node_recover_action (GtkWidget  *widget,
   if (node == NULL || ferry_node_get_state (node) != FERRY_NODE_STATE_UNREACHABLE)
     return;
   gtk_window_present (GTK_WINDOW (ferry_fence_dialog_new (GTK_WINDOW (self),
-                                                          ferry_application_get_ha_manager (self->application),
+                                                          ferry_session_get_ha_manager (self->session),
                                                           node)));
 }
 
@@ -660,7 +660,7 @@ remove_response (AdwMessageDialog *dialog,
   FerryNode *node = g_object_get_data (G_OBJECT (dialog), "ferry-node");
 
   if (g_strcmp0 (response, "remove") == 0 && node != NULL)
-    ferry_application_remove_node (self->application, node);
+    ferry_session_remove_node (self->session, node);
 }
 
 static void
@@ -690,6 +690,16 @@ node_remove_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* How dialogs and pages tell the administrator something ("s": the
+ * text, shown as plain text): they need not know this window's type. */
+static void
+show_message_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  ferry_window_show_message (FERRY_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
 void
 _ferry_window_class_init_actions (GtkWidgetClass *widget_class)
 {
@@ -713,4 +723,5 @@ _ferry_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.node-edit", NULL, node_action);
   gtk_widget_class_install_action (widget_class, "win.node-remove", NULL, node_remove_action);
   gtk_widget_class_install_action (widget_class, "win.node-recover", NULL, node_recover_action);
+  gtk_widget_class_install_action (widget_class, "win.show-message", "s", show_message_action);
 }

@@ -20,7 +20,7 @@ get_page (FerryWindow *self)
 
   if (page == NULL)
     {
-      page = ferry_cluster_page_new (self->application);
+      page = ferry_cluster_page_new (self->session);
       gtk_stack_add_named (self->main_stack, page, CLUSTER_PAGE);
     }
   return FERRY_CLUSTER_PAGE (page);
@@ -68,7 +68,7 @@ new_cluster_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   FerryWindow *self = FERRY_WINDOW (widget);
-  GtkWidget *dialog = ferry_cluster_dialog_new (self->application, NULL);
+  GtkWidget *dialog = ferry_cluster_dialog_new (self->session, NULL);
 
   gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
   gtk_window_present (GTK_WINDOW (dialog));
@@ -116,12 +116,12 @@ import_data (FerryWindow *self,
     }
   resolved = ferry_cluster_import_resolve (imported, imported_nodes, existing, &to_add);
   for (guint i = 0; i < to_add->len; i++)
-    if (!ferry_application_add_connection (self->application, g_ptr_array_index (to_add, i), &error))
+    if (!ferry_session_add_connection (self->session, g_ptr_array_index (to_add, i), &error))
       {
         show_toast (self, error->message);
         return;
       }
-  if (!ferry_application_save_cluster (self->application, resolved, &error))
+  if (!ferry_session_save_cluster (self->session, resolved, &error))
     show_toast (self, error->message);
 }
 
@@ -163,7 +163,7 @@ import_cluster_action (GtkWidget  *widget,
 void
 _ferry_window_clusters_init (FerryWindow *self)
 {
-  g_signal_connect_object (ferry_application_get_clusters (self->application), "items-changed",
+  g_signal_connect_object (ferry_session_get_clusters (self->session), "items-changed",
                            G_CALLBACK (on_clusters_changed), self, G_CONNECT_AFTER);
 }
 

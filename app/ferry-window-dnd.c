@@ -188,16 +188,17 @@ _ferry_window_migrate (FerryWindow *self,
         {
           FerryVm *vm = g_ptr_array_index (vms, i);
           g_autoptr(FerryMigrationOptions) options =
-            ferry_application_dup_migration_defaults (self->application, TRUE);
+            ferry_session_dup_migration_defaults (self->session, TRUE);
           g_autoptr(GError) error = NULL;
 
-          if (!ferry_application_migrate (self->application, vm, destination, options, &error))
+          if (!ferry_session_migrate (self->session, vm, destination, options, &error))
             ferry_window_show_message (self, error->message);
         }
       return;
     }
 
-  dialog = ferry_migrate_dialog_new (self->application, GTK_WINDOW (self), vms, destination);
+  dialog = ferry_migrate_dialog_new (self->session, self->settings,
+                                     GTK_WINDOW (self), vms, destination);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -211,7 +212,7 @@ drop_drop (GtkDropTarget *target,
   FerryNode *node = target_node (target, self);
   GListModel *model = g_value_get_object (value);
   g_autoptr(GPtrArray) vms = g_ptr_array_new_with_free_func (g_object_unref);
-  GSettings *settings = ferry_application_get_settings (self->application);
+  GSettings *settings = self->settings;
   gboolean ask;
 
   if (node == NULL || model == NULL)

@@ -16,7 +16,9 @@ struct _FerryWindow
 {
   AdwApplicationWindow  parent_instance;
 
-  FerryApplication     *application;
+  GtkApplication       *application;
+  FerrySession         *session;       /* the application's */
+  GSettings            *settings;      /* NULL: no schema installed */
   FerryInventory       *inventory;
   GCancellable         *cancellable;
 

@@ -509,7 +509,7 @@ static void
 watch_nodes_on_screen (FerryWindow *self,
                        FerryNode   *only)
 {
-  FerryStatsSampler *sampler = ferry_application_get_sampler (self->application);
+  FerryStatsSampler *sampler = ferry_session_get_sampler (self->session);
   GListModel *nodes = ferry_inventory_get_nodes (self->inventory);
 
   if (sampler == NULL)
@@ -842,7 +842,7 @@ task_unbind (GtkSignalListItemFactory *factory,
 static void
 on_tasks_running (FerryWindow *self)
 {
-  FerryTaskLog *log = ferry_application_get_task_log (self->application);
+  FerryTaskLog *log = ferry_session_get_task_log (self->session);
   guint running = ferry_task_log_get_n_running (log);
   g_autofree char *tip = NULL;
 
@@ -895,13 +895,13 @@ build_models (FerryWindow *self)
   GListStore *sections = g_list_store_new (G_TYPE_LIST_MODEL);
   GtkListItemFactory *factory;
   GtkSorter *sorter;
-  FerryTaskLog *log = ferry_application_get_task_log (self->application);
+  FerryTaskLog *log = ferry_session_get_task_log (self->session);
   g_autoptr(GtkNoSelection) tasks = NULL;
 
   /* The sidebar: [All] + nodes. */
   g_list_store_append (all, self->inventory);
   g_list_store_append (sections, all);
-  g_list_store_append (sections, ferry_application_get_clusters (self->application));
+  g_list_store_append (sections, ferry_session_get_clusters (self->session));
   g_list_store_append (sections, ferry_inventory_get_nodes (self->inventory));
   self->sidebar_selection =
     gtk_single_selection_new (G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (sections))));
@@ -961,21 +961,28 @@ build_models (FerryWindow *self)
 }
 
 FerryWindow *
-ferry_window_new (FerryApplication *application)
+ferry_window_new (GtkApplication *application,
+                  FerrySession   *session,
+                  GSettings      *settings)
 {
   FerryWindow *self;
 
-  g_return_val_if_fail (FERRY_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (FERRY_IS_SESSION (session), NULL);
 
   /* "application" is not a construct property of GtkWindow, so the models
    * are built here rather than in constructed(). */
   self = g_object_new (FERRY_TYPE_WINDOW, "application", application, NULL);
   self->application = application;
-  self->inventory = g_object_ref (ferry_application_get_inventory (application));
+  self->session = session;        /* it outlives its windows */
+  g_set_object (&self->settings, settings);
+  self->inventory = g_object_ref (ferry_session_get_inventory (self->session));
   build_models (self);
   _ferry_window_clusters_init (self);
   /* Toasts for recovered HA VMs; the question about stale definitions. */
-  ferry_fence_dialog_watch (GTK_WINDOW (self), ferry_application_get_ha_manager (application));
+  ferry_fence_dialog_watch (GTK_WINDOW (self), ferry_session_get_ha_manager (self->session));
+  ferry_node_header_set_ha_manager (self->node_header, ferry_session_get_ha_manager (self->session));
+  ferry_vm_page_set_ha_manager (self->vm_page, ferry_session_get_ha_manager (self->session));
   return self;
 }
 
@@ -1002,6 +1009,7 @@ ferry_window_dispose (GObject *object)
       g_clear_pointer (&self->watched_vms, g_ptr_array_unref);
     }
   g_clear_object (&self->watched_node);
+  g_clear_object (&self->settings);
   if (self->drop_state != NULL)
     ferry_drop_state_end (self->drop_state);
   g_clear_handle_id (&self->resort_source, g_source_remove);

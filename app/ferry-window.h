@@ -6,7 +6,9 @@
 
 #include <adwaita.h>
 
-#include "ferry-application.h"
+#include <adwaita.h>
+
+#include "ferry-core-all.h"
 
 G_BEGIN_DECLS
 
@@ -17,7 +19,11 @@ typedef struct _FerryConsoleWindow FerryConsoleWindow;
 
 G_DECLARE_FINAL_TYPE (FerryWindow, ferry_window, FERRY, WINDOW, AdwApplicationWindow)
 
-FerryWindow *ferry_window_new           (FerryApplication *application);
+/* @session: what the window shows (it outlives its windows); @settings:
+ * NULL when the schema is not installed. */
+FerryWindow *ferry_window_new           (GtkApplication   *application,
+                                         FerrySession     *session,
+                                         GSettings        *settings);
 void         ferry_window_show_message  (FerryWindow      *self,
                                          const char       *message);
 /* For tests: what the sidebar and the VM list show right now. */

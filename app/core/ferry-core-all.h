@@ -26,6 +26,7 @@
 #include "ferry-migration-queue.h"
 #include "ferry-node.h"
 #include "ferry-placement.h"
+#include "ferry-session.h"
 #include "ferry-preflight.h"
 #include "ferry-stats-math.h"
 #include "ferry-stats-sampler.h"

@@ -149,7 +149,7 @@ static void
 bench (FerryApplication *app,
        FerryWindow      *window)
 {
-  FerryInventory *inventory = ferry_application_get_inventory (app);
+  FerryInventory *inventory = ferry_session_get_inventory (ferry_application_get_session (app));
   g_autoptr(FerryNode) frozen = NULL;
   StallMeter m = { 0, 0, g_array_new (FALSE, FALSE, sizeof (gint64)) };
   Work w = { inventory, NULL, 0 };

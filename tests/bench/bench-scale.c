@@ -286,7 +286,7 @@ run_scenario (FerryApplication *app,
   if (scenario.expected == 0)
     {
       if (!ferry_test_wait_until (ferry_ui_test_all_connected,
-                                  ferry_application_get_inventory (app), 120000))
+                                  ferry_session_get_inventory (ferry_application_get_session (app)), 120000))
         g_error ("the node did not connect in 120 s");
       r.first_rows = r.reached = g_get_monotonic_time ();
     }

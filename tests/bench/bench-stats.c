@@ -136,7 +136,7 @@ static void
 run_child (FerryApplication *app,
            FerryWindow      *window)
 {
-  FerryInventory *inventory = ferry_application_get_inventory (app);
+  FerryInventory *inventory = ferry_session_get_inventory (ferry_application_get_session (app));
   GListModel *nodes = ferry_inventory_get_nodes (inventory);
   GListModel *model = ferry_window_get_vm_model (window);
   GSettings *settings = ferry_application_get_settings (app);

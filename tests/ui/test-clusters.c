@@ -202,7 +202,7 @@ check_balance (FerryApplication *app,
                FerryWindow      *window,
                GtkWidget        *page)
 {
-  FerryInventory *inventory = ferry_application_get_inventory (app);
+  FerryInventory *inventory = ferry_session_get_inventory (ferry_application_get_session (app));
   const char *balanced = "Balanced: no host is above 75 %";
   FerryNode *nodes[3];
   BalanceWait wait = { nodes, { "bal-a", "bal-b" }, -1, 0 };
@@ -257,8 +257,8 @@ static void
 check_create (FerryApplication *app,
               FerryWindow      *window)
 {
-  FerryInventory *inventory = ferry_application_get_inventory (app);
-  GListModel *clusters = ferry_application_get_clusters (app);
+  FerryInventory *inventory = ferry_session_get_inventory (ferry_application_get_session (app));
+  GListModel *clusters = ferry_session_get_clusters (ferry_application_get_session (app));
   g_autofree char *shared_path = g_build_filename (ferry_test_cluster_dir (), "shared", NULL);
   g_autoptr(FerryCluster) cluster = NULL;
   const FerryClusterConfig *config;

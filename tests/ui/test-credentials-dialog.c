@@ -153,7 +153,7 @@ check_login (FerryApplication *app,
              FerryWindow      *window)
 {
   g_autofree char *uri = ferry_test_sasl_node_uri ();
-  FerryInventory *inventory = ferry_application_get_inventory (app);
+  FerryInventory *inventory = ferry_session_get_inventory (ferry_application_get_session (app));
   FerryNode *node = ferry_inventory_find_node_by_uri (inventory, uri);
   FerryCredentialsDialog *dialog;
   FerryCredentialRequest *request;

@@ -111,7 +111,7 @@ menu_has_action (GMenuModel *menu,
 static guint
 n_nodes (FerryApplication *app)
 {
-  return g_list_model_get_n_items (ferry_inventory_get_nodes (ferry_application_get_inventory (app)));
+  return g_list_model_get_n_items (ferry_inventory_get_nodes (ferry_session_get_inventory (ferry_application_get_session (app))));
 }
 
 static char *
@@ -179,8 +179,8 @@ check_first_run (FerryApplication *app,
 
   /* Added through the usual path: connected, listed, saved. */
   g_assert_cmpuint (n_nodes (app), ==, 1);
-  g_assert_true (ferry_test_wait_until (ferry_ui_test_all_connected, ferry_application_get_inventory (app), 10000));
-  g_assert_nonnull (ferry_inventory_find_node_by_uri (ferry_application_get_inventory (app), uri_a));
+  g_assert_true (ferry_test_wait_until (ferry_ui_test_all_connected, ferry_session_get_inventory (ferry_application_get_session (app)), 10000));
+  g_assert_nonnull (ferry_inventory_find_node_by_uri (ferry_session_get_inventory (ferry_application_get_session (app)), uri_a));
   ferry_ui_test_settle (500);
   g_assert_cmpuint (g_list_model_get_n_items (ferry_window_get_vm_model (window)), ==, 3);
   saved = saved_config ();
@@ -249,7 +249,7 @@ check_from_menu (FerryApplication *app,
   ferry_ui_test_settle (100);
   g_assert_null (find_dialog ());
   g_assert_cmpuint (n_nodes (app), ==, 2);
-  g_assert_true (ferry_test_wait_until (ferry_ui_test_all_connected, ferry_application_get_inventory (app), 10000));
+  g_assert_true (ferry_test_wait_until (ferry_ui_test_all_connected, ferry_session_get_inventory (ferry_application_get_session (app)), 10000));
 }
 
 static void

@@ -225,7 +225,7 @@ static void
 check_main_window (FerryApplication *app,
                    FerryWindow      *window)
 {
-  FerryInventory *inventory = ferry_application_get_inventory (app);
+  FerryInventory *inventory = ferry_session_get_inventory (ferry_application_get_session (app));
   AdwStyleManager *style = adw_style_manager_get_default ();
 
   g_assert_true (ferry_test_wait_until (ferry_ui_test_all_connected, inventory, 10000));
@@ -277,7 +277,7 @@ static void
 check_dialogs (FerryApplication *app,
                FerryWindow      *window)
 {
-  FerryInventory *inventory = ferry_application_get_inventory (app);
+  FerryInventory *inventory = ferry_session_get_inventory (ferry_application_get_session (app));
   GtkSelectionModel *selection = GTK_SELECTION_MODEL (ferry_window_get_selection (window));
   GtkWindow *dialog;
   guint position;

@@ -250,7 +250,7 @@ static void
 check_drag_and_drop (FerryApplication *app,
                      FerryWindow      *window)
 {
-  FerryInventory *inventory = ferry_application_get_inventory (app);
+  FerryInventory *inventory = ferry_session_get_inventory (ferry_application_get_session (app));
   FerryNode *source, *destination;
   FerryMigrateDialog *dialog;
   GtkWidget *cell, *row, *button;
@@ -356,7 +356,7 @@ static void
 check_keyboard (FerryApplication *app,
                 FerryWindow      *window)
 {
-  FerryInventory *inventory = ferry_application_get_inventory (app);
+  FerryInventory *inventory = ferry_session_get_inventory (ferry_application_get_session (app));
   FerryNode *source, *destination;
   FerryMigrateDialog *dialog;
   GListModel *shown = ferry_window_get_vm_model (window);
@@ -404,7 +404,7 @@ check_keyboard (FerryApplication *app,
 
   /* The task log has the migration, done, with its numbers. */
   {
-    GListModel *log = G_LIST_MODEL (ferry_application_get_task_log (app));
+    GListModel *log = G_LIST_MODEL (ferry_session_get_task_log (ferry_application_get_session (app)));
     gboolean found = FALSE;
 
     for (guint i = 0; i < g_list_model_get_n_items (log) && !found; i++)
@@ -495,8 +495,8 @@ static void
 check_maintenance (FerryApplication *app,
                    FerryWindow      *window)
 {
-  FerryInventory *inventory = ferry_application_get_inventory (app);
-  FerryMigrationQueue *queue = ferry_application_get_migration_queue (app);
+  FerryInventory *inventory = ferry_session_get_inventory (ferry_application_get_session (app));
+  FerryMigrationQueue *queue = ferry_session_get_migration_queue (ferry_application_get_session (app));
   FerryMaintenanceDialog *dialog;
   FerryNode *node;
   guint running_before;
@@ -686,8 +686,8 @@ static void
 check_ha_recovery (FerryApplication *app,
                    FerryWindow      *window)
 {
-  FerryInventory *inventory = ferry_application_get_inventory (app);
-  FerryHaManager *manager = ferry_application_get_ha_manager (app);
+  FerryInventory *inventory = ferry_session_get_inventory (ferry_application_get_session (app));
+  FerryHaManager *manager = ferry_session_get_ha_manager (ferry_application_get_session (app));
   const char *fail[] = { "fail", "node3", NULL };
   const char *restart[] = { "restart", "node3", NULL };
   FerryNode *node3;
@@ -736,7 +736,7 @@ check_ha_recovery (FerryApplication *app,
   /* It boots once on a surviving node. */
   if (!ferry_test_serial_wait_for ("ha-ui", serial_before, "FERRY-HEARTBEAT", 120000))
     {
-      GListModel *log = G_LIST_MODEL (ferry_application_get_task_log (app));
+      GListModel *log = G_LIST_MODEL (ferry_session_get_task_log (ferry_application_get_session (app)));
 
       for (guint i = 0; i < MIN (g_list_model_get_n_items (log), 8); i++)
         {

@@ -47,7 +47,7 @@ static void
 check_test_driver (FerryApplication *app,
                    FerryWindow      *window)
 {
-  FerryInventory *inventory = ferry_application_get_inventory (app);
+  FerryInventory *inventory = ferry_session_get_inventory (ferry_application_get_session (app));
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
   g_assert_true (ferry_test_wait_until (ferry_ui_test_all_connected, inventory, 10000));
@@ -91,7 +91,7 @@ static void
 check_add_connection (FerryApplication *app,
                       FerryWindow      *window)
 {
-  FerryInventory *inventory = ferry_application_get_inventory (app);
+  FerryInventory *inventory = ferry_session_get_inventory (ferry_application_get_session (app));
   g_autofree char *config_path = g_build_filename (tmpdir, "config.ini", NULL);
   g_autofree char *saved = NULL;
   g_autoptr(GtkWindow) dialog = NULL;
@@ -179,7 +179,7 @@ static void
 check_cluster (FerryApplication *app,
                FerryWindow      *window)
 {
-  FerryInventory *inventory = ferry_application_get_inventory (app);
+  FerryInventory *inventory = ferry_session_get_inventory (ferry_application_get_session (app));
 
   g_assert_true (ferry_test_wait_until (ferry_ui_test_all_connected, inventory, 30000));
   ferry_ui_test_settle (1000);
@@ -284,7 +284,7 @@ static void
 check_lifecycle (FerryApplication *app,
                  FerryWindow      *window)
 {
-  FerryInventory *inventory = ferry_application_get_inventory (app);
+  FerryInventory *inventory = ferry_session_get_inventory (ferry_application_get_session (app));
   GListModel *shown = ferry_window_get_vm_model (window);
   FerryVm *vm;
   GtkWidget *start;
@@ -326,7 +326,7 @@ check_lifecycle (FerryApplication *app,
   ferry_ui_test_settle (300);
   /* Both runs are in the task log, newest first, done. */
   {
-    GListModel *log = G_LIST_MODEL (ferry_application_get_task_log (app));
+    GListModel *log = G_LIST_MODEL (ferry_session_get_task_log (ferry_application_get_session (app)));
     g_autoptr(FerryTask) last = g_list_model_get_item (log, 0);
 
     g_assert_cmpstr (ferry_task_get_target (last), ==, "n3-spare");
@@ -362,7 +362,7 @@ static void
 check_styles (FerryApplication *app,
               FerryWindow      *window)
 {
-  FerryInventory *inventory = ferry_application_get_inventory (app);
+  FerryInventory *inventory = ferry_session_get_inventory (ferry_application_get_session (app));
   AdwStyleManager *style = adw_style_manager_get_default ();
   const struct { AdwColorScheme scheme; const char *name; } schemes[] = {
     { ADW_COLOR_SCHEME_FORCE_LIGHT, "light" },
@@ -578,7 +578,7 @@ static void
 check_new_vm (FerryApplication *app,
               FerryWindow      *window)
 {
-  FerryInventory *inventory = ferry_application_get_inventory (app);
+  FerryInventory *inventory = ferry_session_get_inventory (ferry_application_get_session (app));
   const char *name = "ui-created";
   VmWait w = { inventory, name };
   g_autofree char *script = g_build_filename (g_getenv ("FERRY_SOURCE_DIR"), "tests", "cluster", "read-serial", NULL);
@@ -706,7 +706,7 @@ static void
 check_console (FerryApplication *app,
                FerryWindow      *window)
 {
-  FerryInventory *inventory = ferry_application_get_inventory (app);
+  FerryInventory *inventory = ferry_session_get_inventory (ferry_application_get_session (app));
   GListModel *nodes = ferry_inventory_get_nodes (inventory);
   FerryConsolePage *page;
   FerryConsoleWindow *detached;

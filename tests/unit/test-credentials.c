@@ -564,6 +564,28 @@ test_prepare_launcher (void)
   g_assert_cmpstr (out, ==, expected);
 }
 
+/* libvirt runs ssh from an ssh URI's "command": Ferry points it at its
+ * wrapper, unless the URI names a command (or asks for no terminal). */
+static void
+test_connect_uri (void)
+{
+  g_autofree char *ssh = _ferry_askpass_dup_ssh_command ();
+  g_autofree char *escaped = g_uri_escape_string (ssh, "/", FALSE);
+  g_autofree char *plain = _ferry_askpass_connect_uri ("qemu+ssh://root@host/system");
+  g_autofree char *query = _ferry_askpass_connect_uri ("qemu+ssh://root@host/system?keyfile=/k");
+  g_autofree char *own = _ferry_askpass_connect_uri ("qemu+ssh://root@host/system?command=/bin/ssh");
+  g_autofree char *tcp = _ferry_askpass_connect_uri ("qemu+tcp://host/system");
+  g_autofree char *junk = _ferry_askpass_connect_uri ("not a uri");
+  g_autofree char *expect_plain = g_strdup_printf ("qemu+ssh://root@host/system?command=%s", escaped);
+  g_autofree char *expect_query = g_strdup_printf ("qemu+ssh://root@host/system?keyfile=/k&command=%s", escaped);
+
+  g_assert_cmpstr (plain, ==, expect_plain);
+  g_assert_cmpstr (query, ==, expect_query);
+  g_assert_cmpstr (own, ==, "qemu+ssh://root@host/system?command=/bin/ssh");
+  g_assert_cmpstr (tcp, ==, "qemu+tcp://host/system");
+  g_assert_cmpstr (junk, ==, "not a uri");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -594,6 +616,7 @@ main (int   argc,
   g_test_add_func ("/askpass/bad-token", test_askpass_bad_token);
   g_test_add_func ("/askpass/ssh-wrapper", test_ssh_wrapper);
   g_test_add_func ("/askpass/prepare-launcher", test_prepare_launcher);
+  g_test_add_func ("/askpass/connect-uri", test_connect_uri);
   status = g_test_run ();
 
   {

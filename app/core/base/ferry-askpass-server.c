@@ -532,6 +532,37 @@ _ferry_askpass_dup_ssh_command (void)
   return dup_path ("ssh");
 }
 
+/* libvirt's ssh transport runs `ssh` with an environment it filters (no
+ * SSH_ASKPASS_REQUIRE, nothing of ours), but it runs the program named by
+ * the URI's "command" parameter. We point that at our ssh wrapper, which
+ * sets up ssh to ask through Ferry (below). Users cannot
+ * set "command" themselves (ferry-uri.c refuses it). */
+char *
+_ferry_askpass_connect_uri (const char *uri)
+{
+  g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED_QUERY, NULL);
+  g_autofree char *ssh = NULL;
+  g_autofree char *escaped = NULL;
+  const char *scheme;
+  const char *query;
+
+  if (parsed == NULL)
+    return g_strdup (uri);
+  scheme = g_uri_get_scheme (parsed);
+  if (!g_str_has_suffix (scheme, "+ssh"))
+    return g_strdup (uri);
+  query = g_uri_get_query (parsed);
+  if (query != NULL && (strstr (query, "command=") != NULL || strstr (query, "no_tty=1") != NULL))
+    return g_strdup (uri);
+  ssh = dup_path ("ssh");
+  if (ssh == NULL)
+    return g_strdup (uri);
+
+  escaped = g_uri_escape_string (ssh, "/", FALSE);
+  return g_strdup_printf ("%s%scommand=%s", uri,
+                          query == NULL ? "?" : (query[0] == '\0' ? "" : "&"), escaped);
+}
+
 gboolean
 ferry_askpass_prepare_launcher (GSubprocessLauncher *launcher,
                                 const char          *destination,

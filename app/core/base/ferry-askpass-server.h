@@ -32,5 +32,9 @@ gboolean  ferry_askpass_prepare_launcher    (GSubprocessLauncher  *launcher,
 /* Any thread: the ssh wrapper for libvirt's "command" URI parameter (it
  * runs ssh as above), or NULL when the server is not running. */
 char     *_ferry_askpass_dup_ssh_command    (void);
+/* Any thread: @uri as libvirt should open it so that ssh asks through
+ * Ferry (an ssh URI gets the wrapper as its "command"); a copy of @uri
+ * for any other, or while the server is not running. */
+char     *_ferry_askpass_connect_uri        (const char           *uri);
 
 G_END_DECLS

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "ferry-core.h"
-#include "ferry-credentials-private.h"
+#include "ferry-credential-request-private.h"
 
 typedef struct
 {

@@ -31,7 +31,6 @@
 #include <libsecret/secret.h>
 #include <libvirt/virterror.h>
 
-#include "ferry-askpass-server.h"
 #include "ferry-core.h"
 #include "ferry-credentials-private.h"
 #include "ferry-libvirt.h"
@@ -480,6 +479,7 @@ typedef enum
 struct _FerryAuth
 {
   char                   *uri;
+  char                   *connect_uri;    /* NULL: uri */
   char                   *host;
   char                   *uri_user;
   GCancellable           *cancellable;
@@ -533,6 +533,7 @@ _ferry_auth_free (FerryAuth *auth)
     return;
   auth_reset_attempt (auth);
   g_free (auth->uri);
+  g_free (auth->connect_uri);
   g_free (auth->host);
   g_free (auth->uri_user);
   g_free (auth->message);
@@ -746,37 +747,6 @@ static int auth_credtypes[] = {
 /* ---------------------------------------------------------------------- */
 /* Opening                                                                 */
 
-/* libvirt's ssh transport runs `ssh` with an environment it filters (no
- * SSH_ASKPASS_REQUIRE, nothing of ours), but it runs the program named by
- * the URI's "command" parameter. We point that at our ssh wrapper, which
- * sets up ssh to ask through Ferry (ferry-askpass-server.c). Users cannot
- * set "command" themselves (ferry-uri.c refuses it). */
-static char *
-connect_uri (const char *uri)
-{
-  g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED_QUERY, NULL);
-  g_autofree char *ssh = NULL;
-  g_autofree char *escaped = NULL;
-  const char *scheme;
-  const char *query;
-
-  if (parsed == NULL)
-    return g_strdup (uri);
-  scheme = g_uri_get_scheme (parsed);
-  if (!g_str_has_suffix (scheme, "+ssh"))
-    return g_strdup (uri);
-  query = g_uri_get_query (parsed);
-  if (query != NULL && (strstr (query, "command=") != NULL || strstr (query, "no_tty=1") != NULL))
-    return g_strdup (uri);
-  ssh = _ferry_askpass_dup_ssh_command ();
-  if (ssh == NULL)
-    return g_strdup (uri);
-
-  escaped = g_uri_escape_string (ssh, "/", FALSE);
-  return g_strdup_printf ("%s%scommand=%s", uri,
-                          query == NULL ? "?" : (query[0] == '\0' ? "" : "&"), escaped);
-}
-
 /* ---------------------------------------------------------------------- */
 /* TLS: why libvirt could not verify the host's certificate                */
 
@@ -958,12 +928,22 @@ after_success (FerryAuth *auth)
     }
 }
 
+void
+_ferry_auth_set_connect_uri (FerryAuth  *auth,
+                             const char *uri)
+{
+  g_return_if_fail (auth != NULL);
+
+  g_free (auth->connect_uri);
+  auth->connect_uri = g_strcmp0 (uri, auth->uri) != 0 ? g_strdup (uri) : NULL;
+}
+
 virConnectPtr
 _ferry_auth_open (FerryAuth  *auth,
                   GError    **error)
 {
   virConnectAuth vauth = { auth_credtypes, G_N_ELEMENTS (auth_credtypes), auth_callback, auth };
-  g_autofree char *target = connect_uri (auth->uri);
+  const char *target = auth->connect_uri != NULL ? auth->connect_uri : auth->uri;
 
   FERRY_ASSERT_WORKER_THREAD ();
 

@@ -18,6 +18,7 @@
 #include <glib/gi18n-lib.h>
 #include <libvirt/virterror.h>
 
+#include "ferry-askpass-server.h"
 #include "ferry-core.h"
 #include "ferry-credentials-private.h"
 #include "ferry-libvirt.h"
@@ -234,6 +235,20 @@ _ferry_node_lookup_domain (FerryNode      *self,
   return domain;
 }
 
+/* How this node's connections are opened: answers from this session, the
+ * keyring or a question, with ssh asking through Ferry's own dialog. */
+static FerryAuth *
+node_auth_new (FerryNode    *self,
+               const char   *host,
+               GCancellable *cancellable)
+{
+  FerryAuth *auth = _ferry_auth_new (self->uri, host, cancellable);
+  g_autofree char *target = _ferry_askpass_connect_uri (self->uri);
+
+  _ferry_auth_set_connect_uri (auth, target);
+  return auth;
+}
+
 virConnectPtr
 _ferry_node_open_private_connection (FerryNode  *self,
                                      GError    **error)
@@ -258,7 +273,7 @@ _ferry_node_open_private_connection (FerryNode  *self,
 
   /* Usually answered from this session's memory (no prompt). */
   host = ferry_uri_display_name (self->uri);
-  auth = _ferry_auth_new (self->uri, host, NULL);
+  auth = node_auth_new (self, host, NULL);
   conn = _ferry_auth_open (auth, error);
   if (conn == NULL)
     {
@@ -1130,7 +1145,7 @@ start_open (FerryNode *self)
   data->event_callback_id = -1;
   g_clear_object (&self->open_cancellable);
   self->open_cancellable = g_cancellable_new ();
-  data->auth = _ferry_auth_new (self->uri, self->name, self->open_cancellable);
+  data->auth = node_auth_new (self, self->name, self->open_cancellable);
 
   task = g_task_new (self, NULL, open_done, NULL);
   g_task_set_source_tag (task, start_open);

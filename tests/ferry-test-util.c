@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ferry-fanout.h"
 #include "ferry-test-util.h"
 
 static gboolean
@@ -600,4 +601,121 @@ ferry_test_define_loaded_guest (FerryInventory *inventory,
       g_assert_true (ferry_test_serial_wait_for (name, serial_offset, "FERRY-HEARTBEAT", 90000));
     }
   return vm;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Workers                                                                 */
+
+struct _FerryTestHold
+{
+  gint  released;
+  gint  done;
+  guint source;     /* a release to come */
+};
+
+static gpointer
+hold_step (FerryNode     *node,
+           virConnectPtr  conn,
+           guint          index,
+           gpointer       user_data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  FerryTestHold *hold = user_data;
+
+  while (!g_atomic_int_get (&hold->released))
+    g_usleep (10000);
+  return NULL;
+}
+
+static void
+flag_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GPtrArray) results = ferry_fanout_run_finish (result, NULL);
+
+  g_atomic_int_set ((gint *) user_data, 1);
+}
+
+static gboolean
+flag_is_set (gpointer data)
+{
+  return g_atomic_int_get ((gint *) data) == 1;
+}
+
+FerryTestHold *
+ferry_test_hold_worker (FerryNode *node)
+{
+  FerryTestHold *hold = g_new0 (FerryTestHold, 1);
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+
+  g_ptr_array_add (nodes, node);
+  ferry_fanout_run_async (nodes, 0, hold_step, hold, NULL, NULL, NULL, flag_done, &hold->done);
+  return hold;
+}
+
+static gboolean
+release_hold (gpointer data)
+{
+  FerryTestHold *hold = data;
+
+  hold->source = 0;
+  g_atomic_int_set (&hold->released, 1);
+  return G_SOURCE_REMOVE;
+}
+
+void
+ferry_test_hold_release_later (FerryTestHold *hold,
+                               guint          ms)
+{
+  g_clear_handle_id (&hold->source, g_source_remove);
+  if (ms == 0)
+    release_hold (hold);
+  else
+    hold->source = g_timeout_add (ms, release_hold, hold);
+}
+
+void
+ferry_test_hold_end (FerryTestHold *hold)
+{
+  g_clear_handle_id (&hold->source, g_source_remove);
+  g_atomic_int_set (&hold->released, 1);
+  g_assert_true (ferry_test_wait_until (flag_is_set, &hold->done, 10000));
+  g_free (hold);
+}
+
+static gpointer
+noop_step (FerryNode     *node,
+           virConnectPtr  conn,
+           guint          index,
+           gpointer       user_data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  return NULL;
+}
+
+void
+ferry_test_drain_worker (FerryNode *node)
+{
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+  gint done = 0;
+
+  g_ptr_array_add (nodes, node);
+  ferry_fanout_run_async (nodes, 0, noop_step, NULL, NULL, NULL, NULL, flag_done, &done);
+  g_assert_true (ferry_test_wait_until (flag_is_set, &done, 10000));
+}
+
+static gboolean
+sole_owner (gpointer object)
+{
+  return g_atomic_int_get ((gint *) &G_OBJECT (object)->ref_count) == 1;
+}
+
+void
+ferry_test_finalize_node (FerryNode *node)
+{
+  g_assert_true (ferry_test_wait_until (sole_owner, node, 10000));
+  g_assert_finalize_object (node);
 }

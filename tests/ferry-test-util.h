@@ -24,6 +24,19 @@ gboolean    ferry_test_wait_node_state (FerryNode         *node,
 gboolean    ferry_test_wait_vm_state   (FerryVm           *vm,
                                         FerryVmState       state,
                                         guint              timeout_ms);
+/* A node that stopped answering: its worker is kept busy until released
+ * (at once, or @ms later from the main loop). ferry_test_hold_end()
+ * releases it, waits until the held step returned and frees the hold. */
+typedef struct _FerryTestHold FerryTestHold;
+FerryTestHold *ferry_test_hold_worker        (FerryNode     *node);
+void           ferry_test_hold_release_later (FerryTestHold *hold,
+                                              guint          ms);
+void           ferry_test_hold_end           (FerryTestHold *hold);
+/* Waits until what @node's worker has queued so far has run. */
+void        ferry_test_drain_worker    (FerryNode         *node);
+/* Waits until every other owner (its workers, a step that held it) let
+ * go of @node, then drops the last reference and checks it is finalized. */
+void        ferry_test_finalize_node   (FerryNode         *node);
 /* Runs an operation and waits for it; returns its error or NULL. */
 GError     *ferry_test_run_op          (FerryVm           *vm,
                                         FerryVmOp          op);

@@ -637,76 +637,6 @@ test_probe_test_driver (void)
   g_assert_cmpuint (probe->networks->len, >=, 1);
 }
 
-/* A node that stopped answering: hold_step keeps its only worker busy
- * until released. */
-static gint hold_released;
-
-static gpointer
-hold_step (FerryNode     *node,
-           virConnectPtr  conn,
-           guint          index,
-           gpointer       user_data,
-           GCancellable  *cancellable,
-           GError       **error)
-{
-  while (!g_atomic_int_get (&hold_released))
-    g_usleep (10000);
-  return NULL;
-}
-
-static gpointer
-noop_step (FerryNode     *node,
-           virConnectPtr  conn,
-           guint          index,
-           gpointer       user_data,
-           GCancellable  *cancellable,
-           GError       **error)
-{
-  return NULL;
-}
-
-static void
-fanout_done (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GPtrArray) results = ferry_fanout_run_finish (result, NULL);
-
-  g_atomic_int_set ((gint *) user_data, 1);
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return g_atomic_int_get ((gint *) data) == 1;
-}
-
-/* Waits until what @node's worker has queued so far has run. */
-static void
-drain_worker (FerryNode *node)
-{
-  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
-  gint done = 0;
-
-  g_ptr_array_add (nodes, node);
-  ferry_fanout_run_async (nodes, 0, noop_step, NULL, NULL, NULL, NULL, fanout_done, &done);
-  g_assert_true (ferry_test_wait_until (flag_set, &done, 10000));
-}
-
-static gboolean
-sole_owner (gpointer object)
-{
-  return g_atomic_int_get ((gint *) &G_OBJECT (object)->ref_count) == 1;
-}
-
-/* A worker drops its step (and the step its node) just after answering. */
-static void
-finalize_node (FerryNode *node)
-{
-  g_assert_true (ferry_test_wait_until (sole_owner, node, 10000));
-  g_assert_finalize_object (node);
-}
-
 static GAsyncResult *
 wait_result (GAsyncResult **result)
 {
@@ -725,17 +655,12 @@ test_probe_unanswered (void)
   g_autoptr(FerryNode) a = ferry_test_add_connected_node (inventory, "test:///default");
   g_autoptr(FerryNode) hung = ferry_test_add_connected_node (inventory, uri);
   g_autoptr(FerryNode) off = ferry_node_new ("test:///default", "off", NULL);
-  g_autoptr(GPtrArray) held = g_ptr_array_new ();
   g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) probes = NULL;
   g_autoptr(GError) error = NULL;
+  FerryTestHold *hold = ferry_test_hold_worker (hung);
   FerryNodeProbe *probe;
-  gint held_done = 0;
-
-  g_atomic_int_set (&hold_released, 0);
-  g_ptr_array_add (held, hung);
-  ferry_fanout_run_async (held, 0, hold_step, NULL, NULL, NULL, NULL, fanout_done, &held_done);
 
   g_ptr_array_add (nodes, a);
   g_ptr_array_add (nodes, off);
@@ -766,13 +691,12 @@ test_probe_unanswered (void)
   g_assert_cmpstr (probe->error, ==, "It did not answer in time.");
   g_assert_cmpuint (probe->vms->len, ==, 0);
 
-  g_atomic_int_set (&hold_released, 1);
-  g_assert_true (ferry_test_wait_until (flag_set, &held_done, 10000));
-  drain_worker (hung);    /* the late probe */
+  ferry_test_hold_end (hold);
+  ferry_test_drain_worker (hung);    /* the late probe */
 
   ferry_inventory_remove_node (inventory, a);
   ferry_inventory_remove_node (inventory, hung);
-  finalize_node (g_steal_pointer (&off));
+  ferry_test_finalize_node (g_steal_pointer (&off));
   ferry_test_remove_tree (dir);
 }
 
@@ -791,7 +715,7 @@ test_probe_cancelled (void)
   ferry_cluster_probe_async (nodes, 10, cancellable, store_result, &result);
   g_assert_null (ferry_cluster_probe_finish (wait_result (&result), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  drain_worker (a);
+  ferry_test_drain_worker (a);
 
   ferry_inventory_remove_node (inventory, a);
 }
@@ -824,7 +748,7 @@ test_apply_cpu_unreachable (void)
   g_assert_cmpstr (line->message, ==, "test:///default is not connected");
 
   ferry_inventory_remove_node (inventory, a);
-  finalize_node (g_steal_pointer (&off));
+  ferry_test_finalize_node (g_steal_pointer (&off));
 }
 
 static GStrv
@@ -883,7 +807,7 @@ test_define_pool (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
 
   ferry_inventory_remove_node (inventory, a);
-  finalize_node (g_steal_pointer (&off));
+  ferry_test_finalize_node (g_steal_pointer (&off));
 }
 
 static FerrySharedResult *
@@ -940,7 +864,7 @@ test_verify_shared (void)
   g_assert_error (error, FERRY_LIBVIRT_ERROR, FERRY_LIBVIRT_ERROR_NOT_CONNECTED);
 
   ferry_inventory_remove_node (inventory, a);
-  finalize_node (g_steal_pointer (&off));
+  ferry_test_finalize_node (g_steal_pointer (&off));
 }
 
 /* Keep-apart groups: set, read back through the key file, refused names,

@@ -65,12 +65,6 @@ hostname_step (FerryNode     *node,
   return value;
 }
 
-static gboolean
-is_null (gpointer data)
-{
-  return *(gpointer *) data == NULL;
-}
-
 static void
 test_values_and_errors (void)
 {
@@ -103,13 +97,7 @@ test_values_and_errors (void)
   ferry_inventory_remove_node (inventory, a);
   /* The workers drop their steps (and the steps' node references) on
    * their own threads, a moment after the answers came back. */
-  {
-    FerryNode *weak = off;
-
-    g_object_add_weak_pointer (G_OBJECT (weak), (gpointer *) &weak);
-    g_clear_object (&off);
-    g_assert_true (ferry_test_wait_until (is_null, &weak, 5000));
-  }
+  ferry_test_finalize_node (g_steal_pointer (&off));
 }
 
 static void

@@ -350,45 +350,6 @@ get_enabled (FerryNode *owner)
   return ferry_ha_xml_is_enabled (xml);
 }
 
-/* A peer that stopped answering for a while: its only worker is held. */
-static gint hold_released;
-
-static gpointer
-hold_step (FerryNode     *node,
-           virConnectPtr  conn,
-           guint          index,
-           gpointer       user_data,
-           GCancellable  *cancellable,
-           GError       **error)
-{
-  while (!g_atomic_int_get (&hold_released))
-    g_usleep (10000);
-  return NULL;
-}
-
-static void
-held_done (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GPtrArray) results = ferry_fanout_run_finish (result, NULL);
-
-  g_atomic_int_set ((gint *) user_data, 1);
-}
-
-static gboolean
-flag_is_set (gpointer data)
-{
-  return g_atomic_int_get ((gint *) data) == 1;
-}
-
-static gboolean
-release_hold (gpointer data)
-{
-  g_atomic_int_set (&hold_released, 1);
-  return G_SOURCE_REMOVE;
-}
-
 /* The flag is written only when every peer sees the disks; the first
  * peer (in order) that does not is the answer. */
 static void
@@ -402,11 +363,10 @@ test_set_enabled (void)
   g_autoptr(FerryNode) blind2 = add_host (inventory, dir, "blind2", FALSE, FALSE);
   g_autoptr(FerryNode) off = ferry_node_new ("test:///default", "off", NULL);
   g_autoptr(GPtrArray) peers = g_ptr_array_new ();
-  g_autoptr(GPtrArray) held = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *xml = NULL;
+  FerryTestHold *hold;
   FerryVm *vm;
-  gint hold_done = 0;
 
   g_assert_true (ferry_test_wait_until (vm_listed, owner, 10000));
   vm = ferry_test_find_on (owner, "ha-web");
@@ -419,10 +379,8 @@ test_set_enabled (void)
   g_clear_error (&error);
 
   /* blind1 answers last, yet it is the one named. */
-  g_atomic_int_set (&hold_released, 0);
-  g_ptr_array_add (held, blind1);
-  ferry_fanout_run_async (held, 0, hold_step, NULL, NULL, NULL, NULL, held_done, &hold_done);
-  g_timeout_add (300, release_hold, NULL);
+  hold = ferry_test_hold_worker (blind1);
+  ferry_test_hold_release_later (hold, 300);
   g_ptr_array_add (peers, sees);
   g_ptr_array_add (peers, blind1);
   g_ptr_array_add (peers, blind2);
@@ -432,7 +390,7 @@ test_set_enabled (void)
   g_assert_nonnull (strstr (error->message, "/shared/web.img"));
   g_assert_null (xml);
   g_clear_error (&error);
-  g_assert_true (ferry_test_wait_until (flag_is_set, &hold_done, 10000));
+  ferry_test_hold_end (hold);
   g_assert_false (get_enabled (owner));
 
   /* Every peer sees it: written, and the new definition carries it. */

@@ -3,7 +3,7 @@
  * Name and nodes → checks (with the baseline CPU and the networks) →
  * shared storage (defined where missing, verified) → the cluster is saved.
  * Joining nodes to a cluster runs the same pages over the cluster's nodes
- * plus the new ones. Every libvirt call goes through ferry-cluster-ops.c,
+ * plus the new ones. Every libvirt call goes through ferry-cluster-ops.h,
  * on the nodes' worker threads.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

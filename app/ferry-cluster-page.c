@@ -2,7 +2,7 @@
  * capacity used/total, VM counts, and what threatens fault tolerance
  *
  * Capacity comes from the stats sampler's latest values; the warnings from
- * a probe of the nodes (ferry-cluster-ops.c) run when the page shows a
+ * a probe of the nodes (ferry-cluster-probe.c) run when the page shows a
  * cluster and on "Check Again".
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

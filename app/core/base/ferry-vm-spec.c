@@ -509,7 +509,7 @@ ferry_vm_spec_to_xml (const FerryVmSpec  *spec,
 
   if (spec->cpu_xml != NULL)
     {
-      /* A cluster's baseline CPU (ferry-cluster-ops.c): the VM can run on
+      /* A cluster's baseline CPU (ferry-cluster-cpu.c): the VM can run on
        * every node of the cluster. It came from a host, so it is read as
        * FerryDomainXml reads any CPU; if that fails, the default below. */
       g_autofree char *xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));

@@ -2,7 +2,10 @@
  * baseline CPU, shared storage, networks
  *
  * Every libvirt call runs on the node's own worker thread; the results are
- * plain data, evaluated by pure functions (unit-tested).
+ * plain data, evaluated by pure functions (unit-tested). One header for
+ * the four files that implement it: ferry-cluster-probe.c (the probe and
+ * the checks), ferry-cluster-cpu.c (common model, baseline, applying it),
+ * ferry-cluster-storage.c (the shared pool) and ferry-cluster-networks.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

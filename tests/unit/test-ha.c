@@ -196,6 +196,53 @@ test_cache (void)
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
 }
 
+/* The manager's writes go through the queue: never on the caller's thread,
+ * in order, visible at once, and an unchanged definition is not rewritten. */
+static void
+test_cache_queue (void)
+{
+  const char *uuid = "0b5f8a7e-44a1-4c1e-8f7e-3d2c1b0a9f88";
+  g_autofree char *dir = ferry_ha_cache_dir ();
+  g_autofree char *path = g_strdup_printf ("%s/%s.xml", dir, uuid);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = NULL;
+  g_auto(GStrv) list = NULL;
+  GStatBuf before, after;
+
+  ferry_ha_cache_queue (uuid, "<domain>one</domain>");
+  ferry_ha_cache_queue (uuid, "<domain>two</domain>");
+  xml = ferry_ha_cache_load (uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (xml, ==, "<domain>two</domain>");
+  list = ferry_ha_cache_list ();
+  g_assert_true (g_strv_contains ((const char * const *) list, uuid));
+  g_clear_pointer (&list, g_strfreev);
+
+  ferry_ha_cache_flush ();
+  g_clear_pointer (&xml, g_free);
+  g_assert_true (g_file_get_contents (path, &xml, NULL, NULL));
+  g_assert_cmpstr (xml, ==, "<domain>two</domain>");
+
+  /* The same definition again: the file is left alone (a rewrite renames a
+   * new file over it, with a new inode). */
+  g_assert_cmpint (g_stat (path, &before), ==, 0);
+  ferry_ha_cache_queue (uuid, "<domain>two</domain>");
+  ferry_ha_cache_flush ();
+  g_assert_cmpint (g_stat (path, &after), ==, 0);
+  g_assert_cmpuint (before.st_ino, ==, after.st_ino);
+
+  /* A removal hides it at once, and then the file goes. */
+  ferry_ha_cache_queue (uuid, NULL);
+  g_clear_pointer (&xml, g_free);
+  g_assert_null ((xml = ferry_ha_cache_load (uuid, &error)));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_clear_error (&error);
+  list = ferry_ha_cache_list ();
+  g_assert_false (g_strv_contains ((const char * const *) list, uuid));
+  ferry_ha_cache_flush ();
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
 static gboolean
 set_done_cb (gpointer data)
 {
@@ -474,6 +521,7 @@ main (int   argc,
   g_test_add_func ("/ha/flag", test_flag);
   g_test_add_func ("/ha/refusal", test_refusal);
   g_test_add_func ("/ha/cache", test_cache);
+  g_test_add_func ("/ha/cache-queue", test_cache_queue);
   g_test_add_func ("/ha/manager-needs-peers", test_manager_needs_peers);
   g_test_add_func ("/ha/set-enabled", test_set_enabled);
   g_test_add_func ("/ha/leases-no-pool", test_leases_no_pool);

@@ -208,16 +208,15 @@ remember (FerryHaManager *self,
           gboolean        enabled,
           const char     *xml)
 {
-  g_autoptr(GError) error = NULL;
-
+  /* The files are written on the store's thread (they fsync). */
   if (enabled)
     {
       g_hash_table_add (self->ha, g_strdup (uuid));
-      if (xml != NULL && !ferry_ha_cache_save (uuid, xml, &error))
-        g_warning ("Could not save the definition of %s: %s", uuid, error->message);
+      if (xml != NULL)
+        ferry_ha_cache_queue (uuid, xml);
     }
   else if (g_hash_table_remove (self->ha, uuid))
-    ferry_ha_cache_remove (uuid);
+    ferry_ha_cache_queue (uuid, NULL);
   _ferry_ha_manager_queue_update_at_risk (self);
 }
 
@@ -625,6 +624,8 @@ ferry_ha_manager_dispose (GObject *object)
 {
   FerryHaManager *self = FERRY_HA_MANAGER (object);
 
+  /* What the manager queued is on disk before Ferry exits. */
+  ferry_ha_cache_flush ();
   g_clear_handle_id (&self->at_risk_idle, g_source_remove);
   if (self->inventory != NULL)
     {

@@ -85,6 +85,12 @@ char       *ferry_ha_cache_load           (const char  *uuid,
 void        ferry_ha_cache_remove         (const char  *uuid);
 /* The UUIDs with a saved definition. */
 GStrv       ferry_ha_cache_list           (void);
+/* Saves (@xml) or removes (@xml NULL) a definition on the store's writer
+ * thread, in order, without blocking; load and list see it at once. */
+void        ferry_ha_cache_queue          (const char  *uuid,
+                                           const char  *xml);
+/* Waits until every queued change is on disk (tests, shutdown). */
+void        ferry_ha_cache_flush          (void);
 
 /* Sets or clears the flag of @vm on its node (config, and live when it
  * runs). Enabling first checks that every disk is on storage each of

@@ -507,11 +507,23 @@ test_pool_xml (void)
   g_autofree char *xml = ferry_cluster_pool_xml (&dir, NULL);
   g_autofree char *nfs_xml = ferry_cluster_pool_xml (&nfs, NULL);
   g_autoptr(GError) error = NULL;
+  g_autoptr(FerryPoolXml) parsed = NULL;
 
-  g_assert_nonnull (strstr (xml, "<pool type='dir'>"));
-  g_assert_nonnull (strstr (xml, "<path>/srv/vms</path>"));
-  g_assert_nonnull (strstr (nfs_xml, "<host name='nas.example'/>"));
-  g_assert_nonnull (strstr (nfs_xml, "<format type='nfs'/>"));
+  /* What libvirt will read back (the same reader Ferry uses on the hosts). */
+  parsed = ferry_pool_xml_parse (xml, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (parsed->name, ==, "ferry-cl-x");
+  g_assert_cmpstr (parsed->type, ==, "dir");
+  g_assert_cmpstr (parsed->target_path, ==, "/srv/vms");
+  g_assert_null (parsed->source_host);
+  g_clear_pointer (&parsed, ferry_pool_xml_free);
+  parsed = ferry_pool_xml_parse (nfs_xml, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (parsed->type, ==, "netfs");
+  g_assert_cmpstr (parsed->target_path, ==, "/mnt/vms");
+  g_assert_cmpstr (parsed->source_host, ==, "nas.example");
+  g_assert_cmpstr (parsed->source_dir, ==, "/export/vms");
+  g_assert_nonnull (strstr (nfs_xml, "<format type=\"nfs\"/>"));
   g_assert_null (ferry_cluster_pool_xml (&bad_name, &error));
   g_clear_error (&error);
   g_assert_null (ferry_cluster_pool_xml (&bad_path, &error));

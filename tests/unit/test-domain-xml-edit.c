@@ -209,6 +209,37 @@ test_bad_input (void)
   }
 }
 
+/* The lease check's throwaway guests, read back through the domain reader. */
+static void
+test_throwaway_guests (void)
+{
+  g_autofree char *disk_xml = ferry_domain_xml_new_disk_holder ("ferry-lease-check-1-a", "/srv/vms/it's<1>.img");
+  g_autofree char *lease_xml = ferry_domain_xml_new_lease_holder ("ferry-lease-check-1-c", ".lockspace",
+                                                                  "ab12", "/srv/v&ms");
+  g_autoptr(FerryDomainXml) disk_dom = NULL;
+  g_autoptr(FerryDomainXml) lease_dom = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) paths = NULL;
+
+  disk_dom = ferry_domain_xml_new (disk_xml, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ferry_domain_xml_get_name (disk_dom), ==, "ferry-lease-check-1-a");
+  paths = ferry_domain_xml_dup_disk_paths (disk_dom, FERRY_DISK_HARD_DISKS);
+  g_assert_cmpuint (g_strv_length (paths), ==, 1);
+  g_assert_cmpstr (paths[0], ==, "/srv/vms/it's<1>.img");
+  g_assert_nonnull (strstr (disk_xml, "type=\"qemu\""));
+  g_assert_nonnull (strstr (disk_xml, "<memballoon model=\"none\"/>"));
+  g_assert_nonnull (strstr (disk_xml, "bus=\"virtio\""));
+
+  lease_dom = ferry_domain_xml_new (lease_xml, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&paths, g_strfreev);
+  paths = ferry_domain_xml_dup_disk_paths (lease_dom, FERRY_DISK_HARD_DISKS);
+  g_assert_cmpuint (g_strv_length (paths), ==, 0);
+  g_assert_nonnull (strstr (lease_xml, "<lease><lockspace>.lockspace</lockspace><key>ab12</key>"
+                                       "<target path=\"/srv/v&amp;ms\"/></lease>"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -221,6 +252,7 @@ main (int   argc,
   g_test_add_func ("/domain-xml-edit/cpu-match", test_cpu_match);
   g_test_add_func ("/domain-xml-edit/device-boot", test_device_boot);
   g_test_add_func ("/domain-xml-edit/bad-input", test_bad_input);
+  g_test_add_func ("/domain-xml-edit/throwaway-guests", test_throwaway_guests);
 
   return g_test_run ();
 }

@@ -530,6 +530,50 @@ test_hostile_values (void)
   g_assert_cmpstr (network->bridge, ==, "b1");
 }
 
+/* What Ferry writes reads back through the same readers, whatever the
+ * names hold: they are never pasted into XML text. */
+static void
+test_builders (void)
+{
+  g_autofree char *dir = ferry_pool_xml_new ("a'b<c>&\"", "/srv/x'y", NULL, NULL);
+  g_autofree char *nfs = ferry_pool_xml_new ("vms", "/mnt/vms", "nas.example", "/export/a&b");
+  g_autofree char *vol = ferry_volume_xml_new ("disk'<1>.qcow2", 4096, 0, "qcow2");
+  g_autofree char *cpu = ferry_cpu_xml_new_model ("Westmere<x>");
+  g_autoptr(FerryPoolXml) pool = NULL;
+  g_autoptr(FerryVolumeXml) volume = NULL;
+  g_autoptr(FerryCpuXml) parsed_cpu = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pool = ferry_pool_xml_parse (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pool->name, ==, "a'b<c>&\"");
+  g_assert_cmpstr (pool->type, ==, "dir");
+  g_assert_cmpstr (pool->target_path, ==, "/srv/x'y");
+  g_clear_pointer (&pool, ferry_pool_xml_free);
+
+  pool = ferry_pool_xml_parse (nfs, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pool->type, ==, "netfs");
+  g_assert_cmpstr (pool->source_host, ==, "nas.example");
+  /* libvirt reads the export from <dir path=…>. */
+  g_assert_cmpstr (pool->source_dir, ==, "/export/a&b");
+  g_assert_nonnull (strstr (nfs, "<dir path=\"/export/a&amp;b\"/>"));
+
+  volume = ferry_volume_xml_parse (vol, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (volume->name, ==, "disk'<1>.qcow2");
+  g_assert_cmpstr (volume->format, ==, "qcow2");
+  g_assert_cmpuint (volume->capacity, ==, 4096);
+  g_assert_cmpuint (volume->allocation, ==, 0);
+
+  parsed_cpu = ferry_cpu_xml_parse (cpu, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (parsed_cpu->mode, ==, "custom");
+  g_assert_cmpstr (parsed_cpu->model, ==, "Westmere<x>");
+  g_assert_nonnull (strstr (cpu, "match=\"exact\""));
+  g_assert_nonnull (strstr (cpu, "fallback=\"forbid\""));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -547,5 +591,6 @@ main (int   argc,
   g_test_add_func ("/host-xml/cpu-keep-shape", test_cpu_keep_shape);
   g_test_add_func ("/host-xml/bad-input", test_bad_input);
   g_test_add_func ("/host-xml/hostile-values", test_hostile_values);
+  g_test_add_func ("/host-xml/builders", test_builders);
   return g_test_run ();
 }

@@ -336,6 +336,7 @@ test_xml_install (void)
   assert_xpath (xml, "/domain/devices/video/model/@type", "virtio");
   assert_xpath (xml, "/domain/devices/serial/@type", "pty");
   assert_xpath (xml, "/domain/devices/console/@type", "pty");
+  assert_xpath (xml, "/domain/devices/console/target/@type", "serial");
   assert_xpath (xml,
                 "/domain/metadata/*[local-name()='vm' and namespace-uri()='https://github.com/ferryvm/ferry/ns/1']"
                 "/*[local-name()='created-by']", "ferry");

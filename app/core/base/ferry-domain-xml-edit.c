@@ -136,3 +136,83 @@ ferry_domain_xml_edit_apply (const char                *xml,
 
   return ferry_xml_to_string (doc);
 }
+
+/* ---------------------------------------------------------------------- */
+/* Throwaway guests                                                        */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GVirConfigDomainMemballoon, g_object_unref)
+
+/* TCG ('qemu') works on every host; nothing to boot, so the firmware just
+ * waits, holding what the guest was given; it lives for seconds. */
+static GVirConfigDomain *
+throwaway_domain (const char *name)
+{
+  GVirConfigDomain *domain = gvir_config_domain_new ();
+  g_autoptr(GVirConfigDomainOs) os = gvir_config_domain_os_new ();
+  g_autoptr(GVirConfigDomainMemballoon) balloon = gvir_config_domain_memballoon_new ();
+
+  gvir_config_domain_set_virt_type (domain, GVIR_CONFIG_DOMAIN_VIRT_QEMU);
+  gvir_config_domain_set_name (domain, name);
+  gvir_config_domain_set_memory (domain, 32 * 1024);
+  gvir_config_domain_set_vcpus (domain, 1);
+  gvir_config_domain_os_set_os_type (os, GVIR_CONFIG_DOMAIN_OS_TYPE_HVM);
+  gvir_config_domain_set_os (domain, os);
+  gvir_config_domain_memballoon_set_model (balloon, GVIR_CONFIG_DOMAIN_MEMBALLOON_MODEL_NONE);
+  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (balloon));
+  return domain;
+}
+
+char *
+ferry_domain_xml_new_disk_holder (const char *name,
+                                  const char *disk_path)
+{
+  g_autoptr(GVirConfigDomain) domain = NULL;
+  g_autoptr(GVirConfigDomainDisk) disk = gvir_config_domain_disk_new ();
+  g_autoptr(GVirConfigDomainDiskDriver) driver = gvir_config_domain_disk_driver_new ();
+
+  g_return_val_if_fail (name != NULL && disk_path != NULL, NULL);
+
+  domain = throwaway_domain (name);
+  gvir_config_domain_disk_set_type (disk, GVIR_CONFIG_DOMAIN_DISK_FILE);
+  gvir_config_domain_disk_set_guest_device_type (disk, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK);
+  gvir_config_domain_disk_set_source (disk, disk_path);
+  gvir_config_domain_disk_set_target_dev (disk, "vda");
+  gvir_config_domain_disk_set_target_bus (disk, GVIR_CONFIG_DOMAIN_DISK_BUS_VIRTIO);
+  gvir_config_domain_disk_driver_set_name (driver, "qemu");
+  gvir_config_domain_disk_driver_set_format (driver, GVIR_CONFIG_DOMAIN_DISK_FORMAT_RAW);
+  gvir_config_domain_disk_set_driver (disk, driver);
+  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (disk));
+  return gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
+}
+
+char *
+ferry_domain_xml_new_lease_holder (const char *name,
+                                   const char *lockspace,
+                                   const char *key,
+                                   const char *target_path)
+{
+  g_autoptr(GVirConfigDomain) domain = NULL;
+  g_autofree char *xml = NULL;
+  g_autoptr(xmlDoc) doc = NULL;
+  xmlNode *devices = NULL;
+  xmlNode *lease;
+
+  g_return_val_if_fail (name != NULL && lockspace != NULL && key != NULL && target_path != NULL, NULL);
+
+  domain = throwaway_domain (name);
+  xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
+  if ((doc = ferry_xml_parse (xml, NULL)) == NULL)
+    return NULL;
+  for (xmlNode *child = xmlDocGetRootElement (doc)->children; child != NULL; child = child->next)
+    if (child->type == XML_ELEMENT_NODE && xmlStrEqual (child->name, (const xmlChar *) "devices"))
+      devices = child;
+  g_return_val_if_fail (devices != NULL, NULL);
+
+  /* libvirt-gconfig has no <lease> device. */
+  lease = xmlNewChild (devices, NULL, (const xmlChar *) "lease", NULL);
+  xmlNewTextChild (lease, NULL, (const xmlChar *) "lockspace", (const xmlChar *) lockspace);
+  xmlNewTextChild (lease, NULL, (const xmlChar *) "key", (const xmlChar *) key);
+  xmlSetProp (xmlNewChild (lease, NULL, (const xmlChar *) "target", NULL),
+              (const xmlChar *) "path", (const xmlChar *) target_path);
+  return ferry_xml_root_to_string (doc);
+}

@@ -19,9 +19,9 @@ G_BEGIN_DECLS
 
 /* libvirt-gconfig 4.0 declares no cleanup functions of its own; these are
  * the ones ferry-domain-xml.h does not define. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GVirConfigDomainChardevSourcePty, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GVirConfigDomainClock, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GVirConfigDomainConsole, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GVirConfigDomainCpuModel, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GVirConfigDomainDisk, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GVirConfigDomainDiskDriver, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GVirConfigDomainGraphicsVnc, g_object_unref)
@@ -47,5 +47,16 @@ typedef struct
 char *ferry_domain_xml_edit_apply (const char                *xml,
                                    const FerryDomainXmlEdit  *edit,
                                    GError                   **error);
+
+/* Throwaway guests for checks (TCG, 32 MiB, nothing to boot): one with
+ * @disk_path as its raw virtio disk, and one without disks that holds the
+ * lease @key in @lockspace for @target_path (what libvirt's lock manager
+ * takes for a disk). */
+char *ferry_domain_xml_new_disk_holder  (const char *name,
+                                         const char *disk_path);
+char *ferry_domain_xml_new_lease_holder (const char *name,
+                                         const char *lockspace,
+                                         const char *key,
+                                         const char *target_path);
 
 G_END_DECLS

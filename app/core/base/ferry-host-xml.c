@@ -30,7 +30,7 @@
 #include <glib/gi18n-lib.h>
 #include <libvirt-gconfig/libvirt-gconfig.h>
 
-#include "ferry-domain-xml.h"   /* libvirt-gconfig cleanups for GVirConfigDomainCpu */
+#include "ferry-domain-xml.h"   /* libvirt-gconfig cleanups for GVirConfigDomainCpu… */
 #include "ferry-host-xml.h"
 #include "ferry-xml.h"
 
@@ -597,4 +597,101 @@ ferry_cpu_xml_keep_shape (const char  *cpu_xml,
     if (is_shape (child))
       xmlAddChild (cpu, xmlDocCopyNode (child, doc, 1));
   return ferry_xml_to_string (doc);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Definitions Ferry writes                                                */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GVirConfigStorageVol, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GVirConfigStorageVolTarget, g_object_unref)
+
+char *
+ferry_pool_xml_new (const char *name,
+                    const char *target_path,
+                    const char *nfs_host,
+                    const char *nfs_export)
+{
+  g_autoptr(GVirConfigStoragePool) pool = gvir_config_storage_pool_new ();
+  g_autoptr(GVirConfigStoragePoolTarget) target = gvir_config_storage_pool_target_new ();
+  g_autoptr(GVirConfigStoragePoolSource) source = NULL;
+  g_autofree char *xml = NULL;
+  g_autoptr(xmlDoc) doc = NULL;
+  xmlNode *source_node = NULL;
+
+  g_return_val_if_fail (name != NULL && target_path != NULL, NULL);
+  g_return_val_if_fail ((nfs_host == NULL) == (nfs_export == NULL), NULL);
+
+  gvir_config_storage_pool_set_name (pool, name);
+  gvir_config_storage_pool_target_set_path (target, target_path);
+  gvir_config_storage_pool_set_target (pool, target);
+  if (nfs_host == NULL)
+    {
+      gvir_config_storage_pool_set_pool_type (pool, GVIR_CONFIG_STORAGE_POOL_TYPE_DIR);
+      return gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (pool));
+    }
+
+  gvir_config_storage_pool_set_pool_type (pool, GVIR_CONFIG_STORAGE_POOL_TYPE_NETFS);
+  source = gvir_config_storage_pool_source_new ();
+  gvir_config_storage_pool_source_set_host (source, nfs_host);
+  gvir_config_storage_pool_source_set_format (source, "nfs");
+  gvir_config_storage_pool_set_source (pool, source);
+
+  /* libvirt-gconfig has only set_directory (), which writes
+   * <directory path=…>; libvirt reads the export from <dir path=…>. */
+  xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (pool));
+  if ((doc = ferry_xml_parse (xml, NULL)) == NULL)
+    return NULL;
+  for (xmlNode *child = xmlDocGetRootElement (doc)->children; child != NULL; child = child->next)
+    if (child->type == XML_ELEMENT_NODE && xmlStrEqual (child->name, (const xmlChar *) "source"))
+      source_node = child;
+  g_return_val_if_fail (source_node != NULL, NULL);
+  xmlSetProp (xmlNewChild (source_node, NULL, (const xmlChar *) "dir", NULL),
+              (const xmlChar *) "path", (const xmlChar *) nfs_export);
+  return ferry_xml_root_to_string (doc);
+}
+
+char *
+ferry_volume_xml_new (const char *name,
+                      guint64     capacity,
+                      guint64     allocation,
+                      const char *format)
+{
+  g_autoptr(GVirConfigStorageVol) vol = gvir_config_storage_vol_new ();
+  g_autoptr(GVirConfigStorageVolTarget) target = gvir_config_storage_vol_target_new ();
+
+  g_return_val_if_fail (name != NULL && format != NULL, NULL);
+
+  gvir_config_storage_vol_set_name (vol, name);
+  gvir_config_storage_vol_set_capacity (vol, capacity);
+  gvir_config_storage_vol_set_allocation (vol, allocation);
+  gvir_config_storage_vol_target_set_format (target, format);
+  gvir_config_storage_vol_set_target (vol, target);
+  return gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (vol));
+}
+
+char *
+ferry_cpu_xml_new_model (const char *model)
+{
+  g_autoptr(GVirConfigDomainCpu) cpu = gvir_config_domain_cpu_new ();
+  g_autoptr(GVirConfigDomainCpuModel) cpu_model = gvir_config_domain_cpu_model_new ();
+  g_autofree char *xml = NULL;
+  g_autoptr(xmlDoc) doc = NULL;
+
+  g_return_val_if_fail (model != NULL, NULL);
+
+  gvir_config_domain_cpu_set_mode (cpu, GVIR_CONFIG_DOMAIN_CPU_MODE_CUSTOM);
+  gvir_config_domain_cpu_set_match_policy (cpu, GVIR_CONFIG_DOMAIN_CPU_MATCH_POLICY_EXACT);
+  gvir_config_capabilities_cpu_model_set_name (GVIR_CONFIG_CAPABILITIES_CPU_MODEL (cpu_model), model);
+  gvir_config_domain_cpu_set_model (cpu, cpu_model);
+
+  /* <model fallback='forbid'>: libvirt must not swap in a close model on a
+   * host without this one (the cluster's CPUs would differ again).
+   * libvirt-gconfig's model has only a name. */
+  xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (cpu));
+  if ((doc = ferry_xml_parse (xml, NULL)) == NULL)
+    return NULL;
+  for (xmlNode *child = xmlDocGetRootElement (doc)->children; child != NULL; child = child->next)
+    if (child->type == XML_ELEMENT_NODE && xmlStrEqual (child->name, (const xmlChar *) "model"))
+      xmlSetProp (child, (const xmlChar *) "fallback", (const xmlChar *) "forbid");
+  return ferry_xml_root_to_string (doc);
 }

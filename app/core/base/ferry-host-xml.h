@@ -170,6 +170,24 @@ char        *ferry_cpu_xml_keep_shape (const char    *cpu_xml,
                                        const char    *old_cpu_xml,
                                        GError       **error);
 
+/* ------------------------------------------------ what Ferry writes */
+
+/* Built with libvirt-gconfig (names and paths are never pasted into XML
+ * text). A directory pool at @target_path, or an NFS one when @nfs_host
+ * and @nfs_export are given. */
+char        *ferry_pool_xml_new       (const char    *name,
+                                       const char    *target_path,
+                                       const char    *nfs_host,
+                                       const char    *nfs_export);
+/* A volume for virStorageVolCreateXML (); sizes in bytes; @format "raw",
+ * "qcow2"… */
+char        *ferry_volume_xml_new     (const char    *name,
+                                       guint64        capacity,
+                                       guint64        allocation,
+                                       const char    *format);
+/* <cpu mode='custom' match='exact'><model fallback='forbid'>@model… */
+char        *ferry_cpu_xml_new_model  (const char    *model);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FerryCapsXml, ferry_caps_xml_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FerryDomcapsXml, ferry_domcaps_xml_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FerryPoolXml, ferry_pool_xml_free)

@@ -405,6 +405,8 @@ add_standard_devices (GVirConfigDomain *domain,
   g_autoptr(GVirConfigDomainVideo) video = gvir_config_domain_video_new ();
   g_autoptr(GVirConfigDomainSerial) serial = NULL;
   g_autoptr(GVirConfigDomainConsole) console = NULL;
+  g_autoptr(GVirConfigDomainChardevSourcePty) serial_pty = NULL;
+  g_autoptr(GVirConfigDomainChardevSourcePty) console_pty = NULL;
 
   /* An absolute pointer: the console's pointer matches the guest's, and
    * it survives migration. */
@@ -412,7 +414,8 @@ add_standard_devices (GVirConfigDomain *domain,
   gvir_config_domain_input_set_bus (tablet, GVIR_CONFIG_DOMAIN_INPUT_BUS_USB);
   gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (tablet));
 
-  /* VNC on the host's loopback only: Ferry's console tunnels to it. */
+  /* VNC on the host's loopback only: Ferry's console tunnels to it.
+   * libvirt-gconfig has no setter for <listen>, hence the fragment. */
   vnc = gvir_config_domain_graphics_vnc_new_from_xml ("<graphics type='vnc' listen='127.0.0.1' autoport='yes'>"
                                                       "<listen type='address' address='127.0.0.1'/>"
                                                       "</graphics>", NULL);
@@ -424,13 +427,18 @@ add_standard_devices (GVirConfigDomain *domain,
                                                  : GVIR_CONFIG_DOMAIN_VIDEO_MODEL_VGA);
   gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (video));
 
-  serial = gvir_config_domain_serial_new_from_xml ("<serial type='pty'><target port='0'/></serial>", NULL);
-  g_assert (serial != NULL);
+  /* A serial port on a pty and the console on it (libvirt numbers both
+   * port 0): the text console and boot messages of a guest without VNC. */
+  serial = gvir_config_domain_serial_new ();
+  serial_pty = gvir_config_domain_chardev_source_pty_new ();
+  gvir_config_domain_chardev_set_source (GVIR_CONFIG_DOMAIN_CHARDEV (serial),
+                                         GVIR_CONFIG_DOMAIN_CHARDEV_SOURCE (serial_pty));
   gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (serial));
-  console = gvir_config_domain_console_new_from_xml ("<console type='pty'>"
-                                                     "<target type='serial' port='0'/>"
-                                                     "</console>", NULL);
-  g_assert (console != NULL);
+  console = gvir_config_domain_console_new ();
+  console_pty = gvir_config_domain_chardev_source_pty_new ();
+  gvir_config_domain_chardev_set_source (GVIR_CONFIG_DOMAIN_CHARDEV (console),
+                                         GVIR_CONFIG_DOMAIN_CHARDEV_SOURCE (console_pty));
+  gvir_config_domain_console_set_target_type (console, GVIR_CONFIG_DOMAIN_CONSOLE_TARGET_SERIAL);
   gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (console));
 }
 

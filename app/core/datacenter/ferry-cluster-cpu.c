@@ -249,10 +249,7 @@ baseline_thread (GTask         *task,
 
   if (baseline->cpu_xml == NULL && data->fallback_model != NULL)
     {
-      g_autofree char *escaped = g_markup_escape_text (data->fallback_model, -1);
-
-      baseline->cpu_xml = g_strdup_printf ("<cpu mode='custom' match='exact'>\n"
-                                           "  <model fallback='forbid'>%s</model>\n</cpu>\n", escaped);
+      baseline->cpu_xml = ferry_cpu_xml_new_model (data->fallback_model);
       if (libvirt_error != NULL)
         baseline->method = g_strdup_printf (_("libvirt could not compute a baseline (%s); %s is the first "
                                               "CPU model every node can run."),

@@ -208,6 +208,7 @@ probe_clock (virConnectPtr   conn,
   virStoragePoolPtr pool = clock_pool (conn);
   virStorageVolPtr volume;
   g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *name = NULL;
   g_autofree char *xml = NULL;
   g_autofree char *volume_xml = NULL;
   g_autoptr(FerryVolumeXml) desc = NULL;
@@ -220,8 +221,8 @@ probe_clock (virConnectPtr   conn,
       probe->clock_error = g_strdup (_("it has no active local directory pool to stamp a file in"));
       return;
     }
-  xml = g_strdup_printf ("<volume><name>ferry-clock-%s.raw</name><capacity>0</capacity>"
-                         "<target><format type='raw'/></target></volume>", uuid);
+  name = g_strdup_printf ("ferry-clock-%s.raw", uuid);
+  xml = ferry_volume_xml_new (name, 0, 0, "raw");
   before = g_get_real_time ();
   volume = virStorageVolCreateXML (pool, xml, 0);
   after = g_get_real_time ();

@@ -123,8 +123,6 @@ char *
 ferry_cluster_pool_xml (const FerryPoolSpec  *spec,
                         GError              **error)
 {
-  g_autofree char *name = NULL;
-  g_autofree char *path = NULL;
   gboolean netfs = g_strcmp0 (spec->type, "netfs") == 0;
 
   if (spec->name == NULL || spec->name[0] == '\0' || strlen (spec->name) > 64 ||
@@ -153,21 +151,8 @@ ferry_cluster_pool_xml (const FerryPoolSpec  *spec,
       return NULL;
     }
 
-  name = g_markup_escape_text (spec->name, -1);
-  path = g_markup_escape_text (spec->path, -1);
-  if (netfs)
-    {
-      g_autofree char *host = g_markup_escape_text (spec->nfs_host, -1);
-      g_autofree char *export = g_markup_escape_text (spec->nfs_export, -1);
-
-      return g_strdup_printf ("<pool type='netfs'>\n  <name>%s</name>\n"
-                              "  <source>\n    <host name='%s'/>\n    <dir path='%s'/>\n"
-                              "    <format type='nfs'/>\n  </source>\n"
-                              "  <target>\n    <path>%s</path>\n  </target>\n</pool>\n",
-                              name, host, export, path);
-    }
-  return g_strdup_printf ("<pool type='dir'>\n  <name>%s</name>\n"
-                          "  <target>\n    <path>%s</path>\n  </target>\n</pool>\n", name, path);
+  return ferry_pool_xml_new (spec->name, spec->path,
+                             netfs ? spec->nfs_host : NULL, netfs ? spec->nfs_export : NULL);
 }
 
 typedef struct
@@ -370,9 +355,7 @@ marker_create_thread (GTask         *task,
       goto out;
     }
   virStoragePoolRefresh (pool, 0);
-  xml = g_strdup_printf ("<volume><name>%s</name><capacity unit='bytes'>4096</capacity>"
-                         "<allocation unit='bytes'>0</allocation>"
-                         "<target><format type='raw'/></target></volume>", v->marker);
+  xml = ferry_volume_xml_new (v->marker, 4096, 0, "raw");
   if (!(vol = virStorageVolCreateXML (pool, xml, 0)))
     {
       ferry_libvirt_set_error (&error, _("Could not create a test volume on %s"),

@@ -15,7 +15,9 @@
 #include <libvirt/virterror.h>
 
 #include "ferry-core.h"
+#include "ferry-domain-xml-edit.h"
 #include "ferry-ha.h"
+#include "ferry-host-xml.h"
 #include "ferry-libvirt.h"
 #include "ferry-node-private.h"
 
@@ -65,31 +67,6 @@ lease_data_free (LeaseData *data)
   g_free (data);
 }
 
-static char *
-lease_guest_xml (const char *name,
-                 const char *path)
-{
-  g_autofree char *n = g_markup_escape_text (name, -1);
-  g_autofree char *p = g_markup_escape_text (path, -1);
-
-  /* Nothing to boot: the firmware waits, holding the disk open. TCG
-   * ('qemu') works on every host; the guest lives for seconds. */
-  return g_strdup_printf ("<domain type='qemu'>"
-                          "<name>%s</name>"
-                          "<memory unit='MiB'>32</memory>"
-                          "<vcpu>1</vcpu>"
-                          "<os><type>hvm</type></os>"
-                          "<devices>"
-                          "<disk type='file' device='disk'>"
-                          "<driver name='qemu' type='raw'/>"
-                          "<source file='%s'/>"
-                          "<target dev='vda' bus='virtio'/>"
-                          "</disk>"
-                          "<memballoon model='none'/>"
-                          "</devices>"
-                          "</domain>", n, p);
-}
-
 /* A guest without disks holding the lease that libvirt's lockd takes for
  * @path (its file lockspace names a disk's lease after the SHA-256 of the
  * path). Its start asks the lock manager and nothing else. */
@@ -101,20 +78,8 @@ lease_only_guest_xml (const char *name,
   g_autofree char *key = g_compute_checksum_for_string (G_CHECKSUM_SHA256, path, -1);
   g_autofree char *parent = g_path_get_dirname (lockspace_dir);
   g_autofree char *base = g_path_get_basename (lockspace_dir);
-  g_autofree char *n = g_markup_escape_text (name, -1);
-  g_autofree char *p = g_markup_escape_text (parent, -1);
-  g_autofree char *b = g_markup_escape_text (base, -1);
 
-  return g_strdup_printf ("<domain type='qemu'>"
-                          "<name>%s</name>"
-                          "<memory unit='MiB'>32</memory>"
-                          "<vcpu>1</vcpu>"
-                          "<os><type>hvm</type></os>"
-                          "<devices>"
-                          "<lease><lockspace>%s</lockspace><key>%s</key><target path='%s'/></lease>"
-                          "<memballoon model='none'/>"
-                          "</devices>"
-                          "</domain>", n, b, key, p);
+  return ferry_domain_xml_new_lease_holder (name, base, key, parent);
 }
 
 static virDomainPtr
@@ -144,10 +109,7 @@ lease_thread (GTask         *task,
     case LEASE_FIRST:
       {
         g_autofree char *vol_name = g_strdup_printf ("ferry-lease-check-%s.img", data->tag);
-        g_autofree char *vol_xml = g_strdup_printf ("<volume><name>%s</name>"
-                                                    "<capacity unit='MiB'>1</capacity>"
-                                                    "<target><format type='raw'/></target>"
-                                                    "</volume>", vol_name);
+        g_autofree char *vol_xml = ferry_volume_xml_new (vol_name, 1024 * 1024, 1024 * 1024, "raw");
         g_autofree char *guest = g_strdup_printf ("ferry-lease-check-%s-a", data->tag);
         g_autofree char *xml = NULL;
         virStoragePoolPtr pool = ferry_libvirt_find_pool_by_dir (conn, data->shared_dir);
@@ -182,7 +144,7 @@ lease_thread (GTask         *task,
         free (path);
 
         /* AUTODESTROY: gone with our connection should Ferry stop here. */
-        xml = lease_guest_xml (guest, data->path);
+        xml = ferry_domain_xml_new_disk_holder (guest, data->path);
         domain = virDomainCreateXML (conn, xml, VIR_DOMAIN_START_AUTODESTROY);
         if (domain == NULL)
           {
@@ -198,7 +160,7 @@ lease_thread (GTask         *task,
     case LEASE_SECOND:
       {
         g_autofree char *guest = g_strdup_printf ("ferry-lease-check-%s-b", data->tag);
-        g_autofree char *xml = lease_guest_xml (guest, data->path);
+        g_autofree char *xml = ferry_domain_xml_new_disk_holder (guest, data->path);
         virStorageVolPtr vol = ferry_libvirt_lookup_volume (conn, data->path);
         virDomainPtr domain;
 

@@ -130,8 +130,8 @@ test_new (void)
   g_assert_null (ferry_node_get_migration_address (node));
   g_assert_cmpstr (ferry_node_get_migration_address (other), ==, "10.0.0.2");
 
-  /* Renaming notifies once; the same name again, or clearing it (back
-   * to the URI, which it already shows), does not. */
+  /* Renaming notifies, the same name again does not; an empty name or
+   * none is the URI again (and no change when it shows that already). */
   ferry_node_set_name (node, "node1");
   ferry_node_set_name (node, "node1");
   g_assert_cmpstr (ferry_node_get_name (node), ==, "node1");
@@ -254,6 +254,38 @@ test_disconnect_while_connecting (void)
 
   assert_states (&w, expected, G_N_ELEMENTS (expected));
   g_assert_cmpint (ferry_node_get_state (node), ==, FERRY_NODE_STATE_DISCONNECTED);
+  watch_clear (&w, node);
+  ferry_test_finalize_node (node);
+}
+
+/* Connect again before the abandoned attempt came back: that attempt's
+ * connection is not taken (it belongs to the old generation), a fresh
+ * one is opened once it is out of the way. */
+static void
+test_reconnect_while_abandoned (void)
+{
+  FerryNode *node = ferry_node_new ("test:///default", NULL, NULL);
+  const FerryNodeState expected[] = { FERRY_NODE_STATE_CONNECTING, FERRY_NODE_STATE_DISCONNECTED,
+                                      FERRY_NODE_STATE_CONNECTING, FERRY_NODE_STATE_CONNECTED };
+  FerryTestHold *hold;
+  Watch w = { 0, };
+
+  watch_init (&w, node);
+  ferry_node_connect (node);
+  g_assert_true (ferry_test_wait_node_state (node, FERRY_NODE_STATE_CONNECTED, 10000));
+  hold = ferry_test_hold_worker (node);
+  ferry_node_disconnect (node);
+  g_array_set_size (w.states, 0);
+
+  ferry_node_connect (node);
+  ferry_node_disconnect (node);
+  ferry_node_connect (node);
+  ferry_test_hold_end (hold);
+  g_assert_true (ferry_test_wait_node_state (node, FERRY_NODE_STATE_CONNECTED, 10000));
+  assert_states (&w, expected, G_N_ELEMENTS (expected));
+  g_assert_null (ferry_node_get_error (node));
+
+  ferry_node_disconnect (node);
   watch_clear (&w, node);
   ferry_test_finalize_node (node);
 }
@@ -616,6 +648,7 @@ main (int   argc,
   g_test_add_func ("/node/new", test_new);
   g_test_add_func ("/node/connect", test_connect);
   g_test_add_func ("/node/disconnect-while-connecting", test_disconnect_while_connecting);
+  g_test_add_func ("/node/reconnect-while-abandoned", test_reconnect_while_abandoned);
   g_test_add_func ("/node/unreachable-then-retried", test_unreachable_then_retried);
   g_test_add_func ("/node/unreachable-stops-retrying", test_unreachable_stops_retrying);
   g_test_add_func ("/node/worker-thread", test_worker_thread);

@@ -714,8 +714,14 @@ sole_owner (gpointer object)
 }
 
 void
+ferry_test_finalize_object (gpointer object)
+{
+  g_assert_true (ferry_test_wait_until (sole_owner, object, 10000));
+  g_assert_finalize_object (object);
+}
+
+void
 ferry_test_finalize_node (FerryNode *node)
 {
-  g_assert_true (ferry_test_wait_until (sole_owner, node, 10000));
-  g_assert_finalize_object (node);
+  ferry_test_finalize_object (node);
 }

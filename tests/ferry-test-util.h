@@ -37,6 +37,9 @@ void        ferry_test_drain_worker    (FerryNode         *node);
 /* Waits until every other owner (its workers, a step that held it) let
  * go of @node, then drops the last reference and checks it is finalized. */
 void        ferry_test_finalize_node   (FerryNode         *node);
+/* The same for any object another thread may still hold for a moment
+ * (a migration job whose thread is returning, a task's source object). */
+void        ferry_test_finalize_object (gpointer           object);
 /* Runs an operation and waits for it; returns its error or NULL. */
 GError     *ferry_test_run_op          (FerryVm           *vm,
                                         FerryVmOp          op);

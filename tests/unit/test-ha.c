@@ -1,5 +1,5 @@
 /* test-ha.c — the pure parts of high availability, and the flag and the
- * lease check over test:/// hosts
+ * lease check over test:/// hosts (FerryHaManager: test-ha-manager.c)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -257,43 +257,6 @@ store_result (GObject      *object,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-/* One test:/// node alone: nothing to check the disks with. */
-static void
-test_manager_needs_peers (void)
-{
-  g_autoptr(FerryInventory) inventory = ferry_inventory_new ();
-  g_autoptr(FerryTaskLog) log = ferry_task_log_new ();
-  g_autoptr(FerryNode) node = ferry_test_add_connected_node (inventory, "test:///default");
-  FerryHaManager *manager = ferry_ha_manager_new (inventory, log);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) plan = NULL;
-  FerryVm *vm = ferry_inventory_find_vm_by_name (inventory, "test");
-
-  g_assert_nonnull (vm);
-  g_assert_false (ferry_ha_manager_is_ha (manager, vm));
-  ferry_ha_manager_set_ha_async (manager, vm, TRUE, NULL, store_result, &result);
-  g_assert_true (ferry_test_wait_until (set_done_cb, &result, 5000));
-  g_assert_false (ferry_ha_manager_set_ha_finish (manager, result, &error));
-  g_assert_error (error, FERRY_HA_ERROR, FERRY_HA_ERROR_NO_PEERS);
-  g_assert_false (ferry_ha_manager_is_ha (manager, vm));
-
-  /* A connected node has nothing at risk and is not recovered. */
-  g_assert_cmpuint (g_list_model_get_n_items (ferry_ha_manager_get_at_risk (manager)), ==, 0);
-  plan = ferry_ha_manager_plan_recovery (manager, node);
-  g_assert_cmpuint (plan->len, ==, 0);
-  g_clear_object (&result);
-  g_clear_error (&error);
-  ferry_ha_manager_recover_async (manager, node, FERRY_HA_FENCE_MANUAL, NULL, NULL, store_result, &result);
-  g_assert_true (ferry_test_wait_until (set_done_cb, &result, 5000));
-  g_assert_cmpuint (ferry_ha_manager_recover_finish (manager, result, &error), ==, 0);
-  g_assert_error (error, FERRY_HA_ERROR, FERRY_HA_ERROR_NOT_FENCED);
-
-  g_clear_object (&result);
-  g_assert_finalize_object (manager);
-  g_assert_cmpuint (ferry_core_get_libvirt_calls_on_main_thread (), ==, 0);
-}
-
 /* A host of the test driver with the pool "shared" at /shared, holding
  * web.img when @has_volume, and the persistent VM "ha-web" on it when
  * @has_vm. */
@@ -522,7 +485,6 @@ main (int   argc,
   g_test_add_func ("/ha/refusal", test_refusal);
   g_test_add_func ("/ha/cache", test_cache);
   g_test_add_func ("/ha/cache-queue", test_cache_queue);
-  g_test_add_func ("/ha/manager-needs-peers", test_manager_needs_peers);
   g_test_add_func ("/ha/set-enabled", test_set_enabled);
   g_test_add_func ("/ha/leases-no-pool", test_leases_no_pool);
 

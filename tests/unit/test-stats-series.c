@@ -1,10 +1,13 @@
-/* test-stats.c — series, counter math and the sampler on libvirt's test driver
+/* test-stats-series.c — FerryStatsSeries (two rings, per-minute averages,
+ * compact storage, formatting) and the pure counter math of
+ * ferry-stats-math
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "ferry-test-util.h"
 
@@ -20,7 +23,7 @@
 static void
 test_series_empty (void)
 {
-  g_autoptr(FerryStatsSeries) series = ferry_stats_series_new ("cpu", FERRY_STATS_UNIT_PERCENT, 10, 10);
+  FerryStatsSeries *series = ferry_stats_series_new ("cpu", FERRY_STATS_UNIT_PERCENT, 10, 10);
   g_autofree gint64 *times = NULL;
   g_autofree double *values = NULL;
   guint n = 99;
@@ -32,6 +35,7 @@ test_series_empty (void)
   ferry_stats_series_get_range (series, T0, MINUTE_US, &times, &values, &n);
   g_assert_cmpuint (n, ==, 0);
   g_assert_cmpfloat (ferry_stats_series_get_max (series, T0, MINUTE_US), ==, 0);
+  g_assert_finalize_object (series);
 }
 
 static void
@@ -44,7 +48,7 @@ count_changed (FerryStatsSeries *series,
 static void
 test_series_wrap (void)
 {
-  g_autoptr(FerryStatsSeries) series = ferry_stats_series_new ("x", FERRY_STATS_UNIT_PER_SECOND, 5, 10);
+  FerryStatsSeries *series = ferry_stats_series_new ("x", FERRY_STATS_UNIT_PER_SECOND, 5, 10);
   g_autofree gint64 *times = NULL;
   g_autofree double *values = NULL;
   guint n = 0;
@@ -81,12 +85,13 @@ test_series_wrap (void)
   ferry_stats_series_get_range (series, T0 + 6 * G_USEC_PER_SEC, 2 * G_USEC_PER_SEC, &times, &values, &n);
   g_assert_cmpuint (n, ==, 3);
   g_assert_cmpfloat (values[0], ==, 4);
+  g_assert_finalize_object (series);
 }
 
 static void
 test_series_minutes (void)
 {
-  g_autoptr(FerryStatsSeries) series = ferry_stats_series_new ("x", FERRY_STATS_UNIT_PERCENT, 600, 100);
+  FerryStatsSeries *series = ferry_stats_series_new ("x", FERRY_STATS_UNIT_PERCENT, 600, 100);
   g_autofree gint64 *times = NULL;
   g_autofree double *values = NULL;
   guint n = 0;
@@ -144,6 +149,7 @@ test_series_minutes (void)
    * average (29.5, not the raw 59) and the open minute's 60. */
   g_assert_cmpfloat (ferry_stats_series_get_max (series, T0 + 7 * MINUTE_US, 60 * MINUTE_US), ==, 60);
   g_assert_cmpfloat (ferry_stats_series_get_max (series, T0 + 7 * MINUTE_US, 30 * G_USEC_PER_SEC), ==, 60);
+  g_assert_finalize_object (series);
 }
 
 static void
@@ -172,6 +178,112 @@ test_series_format (void)
 
       g_assert_cmpstr (text, ==, cases[i].expected);
     }
+}
+
+
+/* The compact rings: growing storage, wrap-around after growing, values
+ * as floats, times as milliseconds moved to a later base after weeks. */
+static void
+test_series_compact (void)
+{
+  FerryStatsSeries *series = ferry_stats_series_new ("x", FERRY_STATS_UNIT_BYTES, 100, 10);
+  g_autofree gint64 *times = NULL;
+  g_autofree double *values = NULL;
+  gint64 now = T0;
+  guint n = 0;
+
+  /* 8 GiB and a bit: the latest value exactly, the history within a
+   * float's 7 digits. */
+  ferry_stats_series_push (series, now, 8.0 * 1024 * 1024 * 1024 + 12345);
+  g_assert_cmpfloat (ferry_stats_series_get_last (series), ==, 8.0 * 1024 * 1024 * 1024 + 12345);
+  ferry_stats_series_get_range (series, now, G_USEC_PER_SEC, &times, &values, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpfloat_with_epsilon (values[0], 8.0 * 1024 * 1024 * 1024 + 12345, 1024);
+  g_clear_pointer (&times, g_free);
+  g_clear_pointer (&values, g_free);
+
+  /* 250 samples into a ring of 100 (grown 16, 32, 64, 100, then wrapped):
+   * the last 100 (the 50 s they cover), oldest first, to the millisecond. */
+  for (guint i = 1; i < 250; i++)
+    ferry_stats_series_push (series, now + i * 500 * 1000, i);
+  ferry_stats_series_get_range (series, now + 249 * 500 * 1000, 50 * G_USEC_PER_SEC, &times, &values, &n);
+  g_assert_cmpuint (n, ==, 100);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpint (times[i], ==, now + (150 + i) * 500 * 1000);
+      g_assert_cmpfloat (values[i], ==, 150 + i);
+    }
+  g_clear_pointer (&times, g_free);
+  g_clear_pointer (&values, g_free);
+
+  /* Sub-millisecond parts are dropped; order still holds. */
+  ferry_stats_series_push (series, now + 249 * 500 * 1000 + 1700, 1);
+  g_assert_cmpint (ferry_stats_series_get_last_time (series), ==, now + 249 * 500 * 1000 + 1000);
+
+  /* Thirty days later (past 2^31 ms after the first sample): still right. */
+  now += (gint64) 30 * 24 * 3600 * G_USEC_PER_SEC;
+  for (guint i = 0; i < 5; i++)
+    ferry_stats_series_push (series, now + i * G_USEC_PER_SEC, 1000 + i);
+  g_assert_cmpint (ferry_stats_series_get_last_time (series), ==, now + 4 * G_USEC_PER_SEC);
+  ferry_stats_series_get_range (series, now + 4 * G_USEC_PER_SEC, 10 * G_USEC_PER_SEC, &times, &values, &n);
+  g_assert_cmpuint (n, ==, 5);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpint (times[i], ==, now + i * G_USEC_PER_SEC);
+      g_assert_cmpfloat (values[i], ==, 1000 + i);
+    }
+  g_assert_finalize_object (series);
+}
+/* The axis scale: the largest finite value within the span only; 0 when
+ * there is none (only gaps, or nothing above 0). */
+static void
+test_series_max (void)
+{
+  FerryStatsSeries *series = ferry_stats_series_new ("x", FERRY_STATS_UNIT_BYTES, 100, 10);
+
+  g_assert_cmpfloat (ferry_stats_series_get_max (series, T0, MINUTE_US), ==, 0);
+  ferry_stats_series_push (series, T0, NAN);
+  ferry_stats_series_push (series, T0 + G_USEC_PER_SEC, NAN);
+  g_assert_cmpfloat (ferry_stats_series_get_max (series, T0 + G_USEC_PER_SEC, MINUTE_US), ==, 0);
+  ferry_stats_series_push (series, T0 + 2 * G_USEC_PER_SEC, -5);
+  g_assert_cmpfloat (ferry_stats_series_get_max (series, T0 + 2 * G_USEC_PER_SEC, MINUTE_US), ==, 0);
+
+  /* 100 ten seconds ago is out of a 5 s span, in a 20 s one. */
+  ferry_stats_series_push (series, T0 + 3 * G_USEC_PER_SEC, 100);
+  ferry_stats_series_push (series, T0 + 10 * G_USEC_PER_SEC, 7);
+  ferry_stats_series_push (series, T0 + 13 * G_USEC_PER_SEC, 5);
+  g_assert_cmpfloat (ferry_stats_series_get_max (series, T0 + 13 * G_USEC_PER_SEC, 5 * G_USEC_PER_SEC), ==, 7);
+  g_assert_cmpfloat (ferry_stats_series_get_max (series, T0 + 13 * G_USEC_PER_SEC, 20 * G_USEC_PER_SEC), ==, 100);
+  g_assert_finalize_object (series);
+}
+
+/* A gap is a sample: announced, the latest value until the next one. */
+static void
+test_series_gap (void)
+{
+  FerryStatsSeries *series = ferry_stats_series_new ("x", FERRY_STATS_UNIT_PERCENT, 10, 10);
+  g_autofree gint64 *times = NULL;
+  g_autofree double *values = NULL;
+  guint changed = 0;
+  guint n = 0;
+
+  g_signal_connect (series, "changed", G_CALLBACK (count_changed), &changed);
+  ferry_stats_series_push (series, T0, 10);
+  ferry_stats_series_push (series, T0 + G_USEC_PER_SEC, NAN);
+  g_assert_cmpuint (changed, ==, 2);
+  g_assert_true (isnan (ferry_stats_series_get_last (series)));
+  g_assert_cmpint (ferry_stats_series_get_last_time (series), ==, T0 + G_USEC_PER_SEC);
+  ferry_stats_series_push (series, T0 + 2 * G_USEC_PER_SEC, 30);
+  g_assert_cmpfloat (ferry_stats_series_get_last (series), ==, 30);
+
+  ferry_stats_series_get_range (series, T0 + 2 * G_USEC_PER_SEC, 10 * G_USEC_PER_SEC, &times, &values, &n);
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_cmpfloat (values[0], ==, 10);
+  g_assert_true (isnan (values[1]));
+  g_assert_cmpfloat (values[2], ==, 30);
+
+  g_signal_handlers_disconnect_by_data (series, &changed);
+  g_assert_finalize_object (series);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -330,322 +442,66 @@ test_math_memory (void)
   g_assert_cmpfloat (ferry_stats_math_node_memory_used (100, 80, 10, 20), ==, 0);
 }
 
-/* ---------------------------------------------------------------------- */
-/* FerryMetrics                                                            */
-
+/* Which host counters are busy time: everything but idle and iowait. */
 static void
-count_updates (FerryMetrics *metrics,
-               guint        *count)
+test_math_cpu_fields (void)
 {
-  (*count)++;
-}
+  FerryStatsCpuTimes a = { 0 }, b = { 0 };
+  double percent = -1;
 
-static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              guint      *count)
-{
-  (*count)++;
-}
+  g_assert_false (a.valid);
+  ferry_stats_cpu_times_add (&a, "kernel", 100);
+  ferry_stats_cpu_times_add (&a, "user", 100);
+  ferry_stats_cpu_times_add (&a, "intr", 100);
+  ferry_stats_cpu_times_add (&a, "iowait", 100);
+  ferry_stats_cpu_times_add (&a, "idle", 600);
+  g_assert_cmpuint (a.busy, ==, 300);
+  g_assert_cmpuint (a.idle, ==, 700);
 
-static void
-test_metrics (void)
-{
-  FerryMetrics *metrics = ferry_metrics_new ();
-  guint updates = 0, notifies = 0;
-  double cpu = -1;
+  /* A driver with counters and a utilization: the counters win. */
+  ferry_stats_cpu_times_add (&b, "kernel", 200);
+  ferry_stats_cpu_times_add (&b, "user", 200);
+  ferry_stats_cpu_times_add (&b, "intr", 200);
+  ferry_stats_cpu_times_add (&b, "iowait", 100);
+  ferry_stats_cpu_times_add (&b, "idle", 900);
+  ferry_stats_cpu_times_add (&b, "utilization", 99);
+  g_assert_true (ferry_stats_math_node_cpu (&a, &b, &percent));
+  /* +300 busy of +600 elapsed. */
+  g_assert_cmpfloat_with_epsilon (percent, 50, 1e-9);
 
-  g_signal_connect (metrics, "updated", G_CALLBACK (count_updates), &updates);
-  g_signal_connect (metrics, "notify::cpu", G_CALLBACK (count_notify), &notifies);
+  /* A reported utilization is clamped to a percentage. */
+  memset (&b, 0, sizeof b);
+  ferry_stats_cpu_times_add (&b, "utilization", 250);
+  g_assert_true (ferry_stats_math_node_cpu (NULL, &b, &percent));
+  g_assert_cmpfloat (percent, ==, 100);
 
-  for (guint m = 0; m < FERRY_N_METRICS; m++)
-    {
-      g_assert_nonnull (ferry_metrics_get_series (metrics, m));
-      g_assert_nonnull (ferry_metric_get_label (m));
-      g_assert_true (isnan (ferry_metrics_get_last (metrics, m)));
-    }
-  g_assert_cmpstr (ferry_metric_get_label (FERRY_METRIC_CPU), ==, "CPU");
-  g_assert_cmpstr (ferry_metric_get_label (FERRY_METRIC_DISK_READ), ==, "Disk read");
-  g_assert_cmpint (ferry_metric_get_unit (FERRY_METRIC_CPU), ==, FERRY_STATS_UNIT_PERCENT);
-  g_assert_cmpint (ferry_metric_get_unit (FERRY_METRIC_MEMORY), ==, FERRY_STATS_UNIT_BYTES);
-  g_assert_cmpint (ferry_metric_get_unit (FERRY_METRIC_NET_TX), ==, FERRY_STATS_UNIT_BYTES_PER_SECOND);
-  g_assert_cmpint (ferry_metric_get_unit (FERRY_METRIC_DISK_IOPS), ==, FERRY_STATS_UNIT_PER_SECOND);
-
-  /* g_object_get works: what a GtkPropertyExpression does. */
-  g_object_get (metrics, "cpu", &cpu, NULL);
-  g_assert_cmpfloat (cpu, ==, 0);
-
-  g_assert_cmpfloat (ferry_metrics_get_cpu (metrics), ==, 0);
-  g_assert_cmpfloat (ferry_metrics_get_memory (metrics), ==, 0);
-  g_assert_cmpfloat (ferry_metrics_get_disk (metrics), ==, 0);
-  g_assert_cmpfloat (ferry_metrics_get_net (metrics), ==, 0);
-  g_assert_cmpuint (updates, ==, 0);
-  g_assert_cmpuint (notifies, ==, 0);
-  g_assert_finalize_object (metrics);
-}
-
-/* ---------------------------------------------------------------------- */
-/* FerryStatsSampler on test:/// nodes                                     */
-
-static char *tmpdir;
-
-typedef struct
-{
-  FerryStatsSeries *series;
-  guint             n;
-} SeriesWait;
-
-static guint
-series_len (FerryStatsSeries *series)
-{
-  g_autofree gint64 *times = NULL;
-  g_autofree double *values = NULL;
-  guint n = 0;
-
-  ferry_stats_series_get_range (series, G_MAXINT64 / 2, G_MAXINT64 / 2, &times, &values, &n);
-  return n;
-}
-
-static gboolean
-series_has (gpointer data)
-{
-  SeriesWait *w = data;
-
-  return series_len (w->series) >= w->n;
-}
-
-typedef struct
-{
-  FerryStatsSampler *sampler;
-  guint64            ticks;
-} TicksWait;
-
-static gboolean
-ticks_reach (gpointer data)
-{
-  TicksWait *w = data;
-
-  return ferry_stats_sampler_get_ticks (w->sampler) >= w->ticks;
-}
-
-static void
-run_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
-test_sampler (void)
-{
-  FerryInventory *inventory = ferry_inventory_new ();
-  g_autofree char *uri = ferry_test_write_node_file (tmpdir, "stats.xml", "stats", 4, 3,
-                                                     "cccccccc-0000-4000-8000-");
-  FerryNode *node = ferry_test_add_connected_node (inventory, uri);
-  FerryNode *other = ferry_test_add_connected_node (inventory, "test:///default");
-  FerryStatsSampler *sampler = ferry_stats_sampler_new (inventory);
-  FerryMetrics *node_metrics = ferry_node_get_metrics (node);
-  FerryVm *vm = ferry_inventory_find_vm_by_name (inventory, "stats-0001");
-  FerryMetrics *vm_metrics = NULL;
-  SeriesWait w = { ferry_metrics_get_series (node_metrics, FERRY_METRIC_CPU), 3 };
-  SeriesWait wc = { ferry_metrics_get_series (ferry_inventory_get_metrics (inventory), FERRY_METRIC_CPU), 2 };
-  TicksWait tw = { sampler, 0 };
-  guint node_updates = 0;
-  guint64 ticks;
-  double cpu = -1;
-
-  g_assert_nonnull (vm);
-  g_object_get (vm, "metrics", &vm_metrics, NULL);
-  g_assert_true (vm_metrics == ferry_vm_get_metrics (vm));
-  g_object_unref (vm_metrics);
-
-  g_signal_connect (node_metrics, "updated", G_CALLBACK (count_updates), &node_updates);
-  ferry_stats_sampler_set_interval (sampler, 50);
-  g_assert_cmpuint (ferry_stats_sampler_get_interval (sampler), ==, 50);
-
-  /* Node CPU works on the test driver: the series fills (its counters
-   * are constants, so the host shows 0 % busy). */
-  g_assert_true (ferry_test_wait_until (series_has, &w, 5000));
-  g_assert_cmpfloat (ferry_metrics_get_last (node_metrics, FERRY_METRIC_CPU), >=, 0);
-  g_assert_cmpfloat (ferry_metrics_get_last (node_metrics, FERRY_METRIC_CPU), <=, 100);
-  g_assert_cmpuint (node_updates, >=, 3);
-  g_assert_cmpuint (ferry_stats_sampler_get_ticks (sampler), >=, 3);
-  g_assert_cmpuint (ferry_stats_sampler_get_samples (sampler), >=, 3);
-  g_assert_cmpuint (ferry_stats_sampler_get_worker_wall_us (sampler), >, 0);
-  /* The node's VM sums: its VMs report nothing, so nothing to sum. */
-  g_assert_true (isnan (ferry_metrics_get_last (node_metrics, FERRY_METRIC_DISK_READ)));
-  /* No memory statistics on the test driver: no memory series. */
-  g_assert_true (isnan (ferry_metrics_get_last (node_metrics, FERRY_METRIC_MEMORY)));
-
-  /* The test driver only has the "state" group: the VMs' series stay
-   * empty, and nothing crashed getting there. */
-  for (guint m = 0; m < FERRY_N_METRICS; m++)
-    g_assert_cmpuint (series_len (ferry_metrics_get_series (ferry_vm_get_metrics (vm), m)), ==, 0);
-  g_object_get (ferry_vm_get_metrics (vm), "cpu", &cpu, NULL);
-  g_assert_cmpfloat (cpu, ==, 0);
-
-  /* Cluster: the average of the nodes' CPU. */
-  g_assert_true (ferry_test_wait_until (series_has, &wc, 5000));
-  g_assert_cmpfloat (ferry_metrics_get_last (ferry_inventory_get_metrics (inventory), FERRY_METRIC_CPU), ==, 0);
-
-  /* A node that disconnects stops ticking, with a gap in its series. */
-  ferry_stats_sampler_watch_node (sampler, other, FALSE);
-  ferry_node_disconnect (node);
-  ferry_node_disconnect (other);
-  g_assert_true (isnan (ferry_metrics_get_last (node_metrics, FERRY_METRIC_CPU)));
-  run_for (100);
-  ticks = ferry_stats_sampler_get_ticks (sampler);
-  run_for (300);
-  g_assert_cmpuint (ferry_stats_sampler_get_ticks (sampler), ==, ticks);
-
-  /* …and resumes after reconnecting. */
-  ferry_node_connect (node);
-  g_assert_true (ferry_test_wait_node_state (node, FERRY_NODE_STATE_CONNECTED, 10000));
-  tw.ticks = ticks + 3;
-  g_assert_true (ferry_test_wait_until (ticks_reach, &tw, 5000));
-  w.n = series_len (w.series) + 2;
-  g_assert_true (ferry_test_wait_until (series_has, &w, 5000));
-  g_assert_true (isfinite (ferry_metrics_get_last (node_metrics, FERRY_METRIC_CPU)));
-
-  /* A node leaving the inventory is forgotten. */
-  ferry_inventory_remove_node (inventory, node);
-  run_for (100);
-  ticks = ferry_stats_sampler_get_ticks (sampler);
-  run_for (300);
-  g_assert_cmpuint (ferry_stats_sampler_get_ticks (sampler), ==, ticks);
-
-  g_assert_cmpuint (ferry_core_get_libvirt_calls_on_main_thread (), ==, 0);
-
-  g_assert_finalize_object (sampler);
-  g_assert_finalize_object (inventory);
-  g_assert_finalize_object (node);
-  g_assert_finalize_object (other);
-}
-
-/* Many ticks against a node that is slower than the interval: skipped,
- * never piled up. */
-static void
-test_sampler_skips (void)
-{
-  FerryInventory *inventory = ferry_inventory_new ();
-  g_autofree char *uri = ferry_test_write_node_file (tmpdir, "many.xml", "many", 2000, 2000,
-                                                     "dddddddd-0000-4000-8000-");
-  FerryNode *node = ferry_test_add_connected_node (inventory, uri);
-  FerryStatsSampler *sampler = ferry_stats_sampler_new (inventory);
-  TicksWait tw = { sampler, 20 };
-
-  ferry_stats_sampler_set_interval (sampler, 1);
-  g_assert_true (ferry_test_wait_until (ticks_reach, &tw, 10000));
-  run_for (100);
-  /* Every tick either started a sample or was counted as skipped. */
-  g_assert_cmpuint (ferry_stats_sampler_get_skipped (sampler), >, 0);
-  g_assert_cmpuint (ferry_stats_sampler_get_samples (sampler), <=, ferry_stats_sampler_get_ticks (sampler));
-  g_assert_cmpuint (ferry_stats_sampler_get_ticks (sampler) - ferry_stats_sampler_get_samples (sampler), <=, 1);
-  g_assert_cmpuint (ferry_core_get_libvirt_calls_on_main_thread (), ==, 0);
-
-  g_assert_finalize_object (sampler);
-  ferry_inventory_remove_node (inventory, node);
-  /* Let the last sample and the close finish on the node's worker. */
-  run_for (500);
-  g_assert_finalize_object (inventory);
-
-  g_assert_finalize_object (node);
-}
-
-/* The compact rings: growing storage, wrap-around after growing, values
- * as floats, times as milliseconds moved to a later base after weeks. */
-static void
-test_series_compact (void)
-{
-  g_autoptr(FerryStatsSeries) series = ferry_stats_series_new ("x", FERRY_STATS_UNIT_BYTES, 100, 10);
-  g_autofree gint64 *times = NULL;
-  g_autofree double *values = NULL;
-  gint64 now = T0;
-  guint n = 0;
-
-  /* 8 GiB and a bit: the latest value exactly, the history within a
-   * float's 7 digits. */
-  ferry_stats_series_push (series, now, 8.0 * 1024 * 1024 * 1024 + 12345);
-  g_assert_cmpfloat (ferry_stats_series_get_last (series), ==, 8.0 * 1024 * 1024 * 1024 + 12345);
-  ferry_stats_series_get_range (series, now, G_USEC_PER_SEC, &times, &values, &n);
-  g_assert_cmpuint (n, ==, 1);
-  g_assert_cmpfloat_with_epsilon (values[0], 8.0 * 1024 * 1024 * 1024 + 12345, 1024);
-  g_clear_pointer (&times, g_free);
-  g_clear_pointer (&values, g_free);
-
-  /* 250 samples into a ring of 100 (grown 16, 32, 64, 100, then wrapped):
-   * the last 100 (the 50 s they cover), oldest first, to the millisecond. */
-  for (guint i = 1; i < 250; i++)
-    ferry_stats_series_push (series, now + i * 500 * 1000, i);
-  ferry_stats_series_get_range (series, now + 249 * 500 * 1000, 50 * G_USEC_PER_SEC, &times, &values, &n);
-  g_assert_cmpuint (n, ==, 100);
-  for (guint i = 0; i < n; i++)
-    {
-      g_assert_cmpint (times[i], ==, now + (150 + i) * 500 * 1000);
-      g_assert_cmpfloat (values[i], ==, 150 + i);
-    }
-  g_clear_pointer (&times, g_free);
-  g_clear_pointer (&values, g_free);
-
-  /* Sub-millisecond parts are dropped; order still holds. */
-  ferry_stats_series_push (series, now + 249 * 500 * 1000 + 1700, 1);
-  g_assert_cmpint (ferry_stats_series_get_last_time (series), ==, now + 249 * 500 * 1000 + 1000);
-
-  /* Thirty days later (past 2^31 ms after the first sample): still right. */
-  now += (gint64) 30 * 24 * 3600 * G_USEC_PER_SEC;
-  for (guint i = 0; i < 5; i++)
-    ferry_stats_series_push (series, now + i * G_USEC_PER_SEC, 1000 + i);
-  g_assert_cmpint (ferry_stats_series_get_last_time (series), ==, now + 4 * G_USEC_PER_SEC);
-  ferry_stats_series_get_range (series, now + 4 * G_USEC_PER_SEC, 10 * G_USEC_PER_SEC, &times, &values, &n);
-  g_assert_cmpuint (n, ==, 5);
-  for (guint i = 0; i < n; i++)
-    {
-      g_assert_cmpint (times[i], ==, now + i * G_USEC_PER_SEC);
-      g_assert_cmpfloat (values[i], ==, 1000 + i);
-    }
+  /* Nothing reported at all: unknown. */
+  memset (&b, 0, sizeof b);
+  percent = -1;
+  g_assert_false (ferry_stats_math_node_cpu (&a, &b, &percent));
+  g_assert_false (ferry_stats_math_node_cpu (&a, NULL, &percent));
+  g_assert_cmpfloat (percent, ==, -1);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  int ret;
-
   g_test_init (&argc, &argv, NULL);
-  ferry_core_init ();
-  /* libvirt 9's default event loop iterates GLib's global default context
-   * on ferry-core's event thread: whenever the main thread lets go of it
-   * between iterations, that thread would dispatch our callbacks. Own it
-   * all along, as g_main_loop_run () does in the application. */
-  g_main_context_acquire (NULL);
-
-  tmpdir = g_dir_make_tmp ("ferry-test-stats-XXXXXX", &error);
-  g_assert_no_error (error);
 
   g_test_add_func ("/stats/series/empty", test_series_empty);
   g_test_add_func ("/stats/series/wrap", test_series_wrap);
   g_test_add_func ("/stats/series/minutes", test_series_minutes);
   g_test_add_func ("/stats/series/compact", test_series_compact);
   g_test_add_func ("/stats/series/format", test_series_format);
+  g_test_add_func ("/stats/series/max", test_series_max);
+  g_test_add_func ("/stats/series/gap", test_series_gap);
   g_test_add_func ("/stats/math/rate", test_math_rate);
   g_test_add_func ("/stats/math/rate-or-last", test_math_rate_or_last);
   g_test_add_func ("/stats/math/cpu-percent", test_math_cpu_percent);
   g_test_add_func ("/stats/math/node-cpu", test_math_node_cpu);
+  g_test_add_func ("/stats/math/cpu-fields", test_math_cpu_fields);
   g_test_add_func ("/stats/math/memory", test_math_memory);
-  g_test_add_func ("/stats/metrics", test_metrics);
-  g_test_add_func ("/stats/sampler/test-driver", test_sampler);
-  g_test_add_func ("/stats/sampler/skips", test_sampler_skips);
 
-  ret = g_test_run ();
-  g_main_context_release (NULL);
-
-  ferry_test_remove_tree (tmpdir);
-  g_free (tmpdir);
-  return ret;
+  return g_test_run ();
 }

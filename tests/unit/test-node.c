@@ -280,6 +280,8 @@ test_reconnect_while_abandoned (void)
   ferry_node_connect (node);
   ferry_node_disconnect (node);
   ferry_node_connect (node);
+  /* Not "disconnected" while the abandoned attempt is still out. */
+  g_assert_cmpint (ferry_node_get_state (node), ==, FERRY_NODE_STATE_CONNECTING);
   ferry_test_hold_end (hold);
   g_assert_true (ferry_test_wait_node_state (node, FERRY_NODE_STATE_CONNECTED, 10000));
   assert_states (&w, expected, G_N_ELEMENTS (expected));

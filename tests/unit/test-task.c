@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <math.h>
+
 #include "ferry-task.h"
 
 /* How many times each property was notified. */
@@ -120,6 +122,13 @@ test_progress (void)
   ferry_task_set_progress (task, -7);
   g_assert_cmpfloat (ferry_task_get_progress (task), ==, -1);
   g_assert_cmpuint (n.progress, ==, 4);
+  /* So is NaN (bytes done over bytes unknown), never a value outside -1..1,
+   * and NaN again is no change. */
+  ferry_task_set_progress (task, 0.5);
+  ferry_task_set_progress (task, NAN);
+  g_assert_cmpfloat (ferry_task_get_progress (task), ==, -1);
+  ferry_task_set_progress (task, NAN);
+  g_assert_cmpuint (n.progress, ==, 6);
 
   /* Progress is no outcome: still running. */
   ferry_task_set_progress (task, 1.0);
@@ -259,6 +268,10 @@ test_stays_finished (void)
   ferry_task_fail (done, error);
   ferry_task_fail (done, cancel);
   ferry_task_succeed (done, "Started again");
+  /* A late update from a thread changes nothing either. */
+  ferry_task_set_progress (done, 0.3);
+  ferry_task_set_message (done, "Copying…");
+  g_assert_cmpfloat (ferry_task_get_progress (done), ==, 1.0);
   g_assert_cmpint (ferry_task_get_state (done), ==, FERRY_TASK_SUCCEEDED);
   g_assert_cmpstr (ferry_task_get_message (done), ==, "Started");
   g_assert_true (ferry_task_get_finished (done) == finished);

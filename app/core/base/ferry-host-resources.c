@@ -132,7 +132,7 @@ ferry_host_resources_find_pool (const FerryHostResources *res,
     {
       const FerryHostPool *pool = g_ptr_array_index (res->pools, i);
 
-      if (strcmp (pool->name, name) == 0)
+      if (g_strcmp0 (pool->name, name) == 0)
         return pool;
     }
   return NULL;
@@ -148,7 +148,7 @@ ferry_host_resources_find_network (const FerryHostResources *res,
     {
       const FerryHostNetwork *network = g_ptr_array_index (res->networks, i);
 
-      if (strcmp (network->name, name) == 0)
+      if (g_strcmp0 (network->name, name) == 0)
         return network;
     }
   return NULL;

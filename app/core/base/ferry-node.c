@@ -1180,8 +1180,22 @@ ferry_node_connect (FerryNode *self)
   g_return_if_fail (FERRY_IS_NODE (self));
 
   self->want_connected = TRUE;
-  if (self->state == FERRY_NODE_STATE_CONNECTED || self->open_pending)
+  if (self->state == FERRY_NODE_STATE_CONNECTED)
     return;
+  if (self->open_pending)
+    {
+      /* An attempt a disconnect() abandoned (at a hung host, say) is still
+       * on the worker; open_done starts a fresh one once it is out of the
+       * way. Meanwhile the node says what it is doing, and turns
+       * unreachable if that takes too long, as a fresh attempt would. */
+      if (self->state == FERRY_NODE_STATE_DISCONNECTED)
+        {
+          set_state (self, FERRY_NODE_STATE_CONNECTING, NULL);
+          if (self->connect_timeout_source == 0)
+            self->connect_timeout_source = g_timeout_add_seconds (CONNECT_TIMEOUT_S, connect_timeout_cb, self);
+        }
+      return;
+    }
   self->retry_delay = RETRY_MIN_S;
   start_open (self);
 }

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "ferry-task.h"
@@ -115,18 +117,41 @@ ferry_task_get_duration (FerryTask *self)
   return (end - self->started_us) / (double) G_USEC_PER_SEC;
 }
 
+static void
+store_progress (FerryTask *self,
+                double     progress)
+{
+  /* NaN (a rate over nothing) is "not known", like a negative value. */
+  progress = isnan (progress) || progress < 0 ? -1 : CLAMP (progress, 0.0, 1.0);
+  if (progress != self->progress)
+    {
+      self->progress = progress;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+    }
+}
+
+static void
+store_message (FerryTask  *self,
+               const char *message)
+{
+  if (g_strcmp0 (message, self->message) != 0)
+    {
+      g_free (self->message);
+      self->message = g_strdup (message);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE]);
+    }
+}
+
+/* A finished task keeps what it ended with: a late update from a thread
+ * must not make a "Done" task show 30 %. */
 void
 ferry_task_set_progress (FerryTask *self,
                          double     progress)
 {
   g_return_if_fail (FERRY_IS_TASK (self));
 
-  progress = progress < 0 ? -1 : CLAMP (progress, 0.0, 1.0);
-  if (progress != self->progress)
-    {
-      self->progress = progress;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
-    }
+  if (self->state == FERRY_TASK_RUNNING)
+    store_progress (self, progress);
 }
 
 void
@@ -135,12 +160,8 @@ ferry_task_set_message (FerryTask  *self,
 {
   g_return_if_fail (FERRY_IS_TASK (self));
 
-  if (g_strcmp0 (message, self->message) != 0)
-    {
-      g_free (self->message);
-      self->message = g_strdup (message);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE]);
-    }
+  if (self->state == FERRY_TASK_RUNNING)
+    store_message (self, message);
 }
 
 static void
@@ -156,8 +177,8 @@ finish (FerryTask      *self,
   self->finished_us = g_get_monotonic_time ();
   self->state = state;
   if (state == FERRY_TASK_SUCCEEDED)
-    ferry_task_set_progress (self, 1.0);
-  ferry_task_set_message (self, message);
+    store_progress (self, 1.0);
+  store_message (self, message);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
   g_object_thaw_notify (G_OBJECT (self));
 }

@@ -31,6 +31,13 @@ void           _ferry_node_run_with_connection (FerryNode         *self,
                                                 GTask             *task,
                                                 FerryNodeConnFunc  func);
 
+/* A GAsyncReadyCallback for a step on a worker whose boolean result is the
+ * whole answer: returns it (or its error) from the outer GTask given as
+ * user_data, and drops that reference. */
+void           _ferry_task_forward_boolean     (GObject           *source,
+                                                GAsyncResult      *result,
+                                                gpointer           outer);
+
 /* Worker threads only: a new reference to the live connection. */
 virConnectPtr  _ferry_node_dup_connection    (FerryNode       *self,
                                               GError         **error);

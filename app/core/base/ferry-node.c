@@ -176,6 +176,20 @@ _ferry_node_run_in_worker (FerryNode       *self,
 }
 
 void
+_ferry_task_forward_boolean (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      outer)
+{
+  g_autoptr(GTask) task = outer;
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
 _ferry_node_run_with_connection (FerryNode         *self,
                                  GTask             *task,
                                  FerryNodeConnFunc  func)

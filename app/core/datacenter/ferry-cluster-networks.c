@@ -177,20 +177,6 @@ network_define_thread (GTask         *task,
 }
 
 static void
-network_defined (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) outer = user_data;
-  GError *error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    g_task_return_error (outer, error);
-  else
-    g_task_return_boolean (outer, TRUE);
-}
-
-static void
 network_read (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
@@ -205,7 +191,7 @@ network_read (GObject      *object,
       g_task_return_error (outer, error);
       return;
     }
-  step = g_task_new (destination, g_task_get_cancellable (outer), network_defined, g_object_ref (outer));
+  step = g_task_new (destination, g_task_get_cancellable (outer), _ferry_task_forward_boolean, g_object_ref (outer));
   g_task_set_task_data (step, g_task_get_task_data (outer), NULL);
   _ferry_node_run_with_connection (destination, step, network_define_thread);
 }

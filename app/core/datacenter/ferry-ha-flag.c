@@ -337,20 +337,6 @@ write_flag_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
 }
 
-static void
-flag_written (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) outer = user_data;
-  GError *error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    g_task_return_error (outer, error);
-  else
-    g_task_return_boolean (outer, TRUE);
-}
-
 /* The first peer (in their order) that lacks a disk fails it all. */
 static void
 flag_peers_checked (GObject      *object,
@@ -377,7 +363,7 @@ flag_peers_checked (GObject      *object,
           return;
         }
     }
-  run_step (data->owner, outer, write_flag_thread, flag_written);
+  run_step (data->owner, outer, write_flag_thread, _ferry_task_forward_boolean);
 }
 
 static void
@@ -461,7 +447,7 @@ ferry_ha_set_enabled_async (FerryVm             *vm,
   if (enabled)
     run_step (owner, task, read_disks_thread, flag_disks_read);
   else
-    run_step (owner, task, write_flag_thread, flag_written);
+    run_step (owner, task, write_flag_thread, _ferry_task_forward_boolean);
 }
 
 gboolean

@@ -40,6 +40,9 @@ void       _ferry_ha_manager_update_at_risk_now   (FerryHaManager *self);
 /* Looks on @node, which came back, for definitions of VMs recovered elsewhere. */
 void       _ferry_ha_manager_find_stale           (FerryHaManager *self,
                                                    FerryNode      *node);
+/* What a recovery or a clean-up returns: how many VMs it handled. */
+guint      _ferry_ha_manager_propagate_count      (GAsyncResult   *result,
+                                                   GError        **error);
 void       _ferry_ha_manager_emit_stale_changed   (FerryHaManager *self,
                                                    FerryNode      *node);
 void       _ferry_ha_manager_emit_vm_recovered    (FerryHaManager *self,

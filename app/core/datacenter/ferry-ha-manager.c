@@ -157,6 +157,21 @@ _ferry_ha_manager_update_at_risk_now (FerryHaManager *self)
   update_at_risk (self);
 }
 
+guint
+_ferry_ha_manager_propagate_count (GAsyncResult  *result,
+                                   GError       **error)
+{
+  GError *local_error = NULL;
+  gssize n = g_task_propagate_int (G_TASK (result), &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return 0;
+    }
+  return (guint) n;
+}
+
 void
 _ferry_ha_manager_emit_stale_changed (FerryHaManager *self,
                                       FerryNode      *node)

@@ -434,16 +434,6 @@ ferry_ha_manager_recover_finish (FerryHaManager  *self,
                                  GAsyncResult    *result,
                                  GError         **error)
 {
-  GError *local_error = NULL;
-  gssize n;
-
   g_return_val_if_fail (g_task_is_valid (result, self), 0);
-
-  n = g_task_propagate_int (G_TASK (result), &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return 0;
-    }
-  return (guint) n;
+  return _ferry_ha_manager_propagate_count (result, error);
 }

@@ -20,6 +20,7 @@ typedef struct
   FerryMigration *migration;
   GCancellable   *cancellable;     /* its task's, when it has one */
   gulong          cancelled_id;
+  GMainContext   *context;         /* the queue's, unowned */
   gboolean        started;
 } Entry;
 
@@ -43,6 +44,7 @@ struct _FerryMigrationQueue
 
   GPtrArray    *jobs;        /* Entry, queued and running, in order */
   FerryTaskLog *log;
+  GMainContext *context;     /* where jobs are started, cancelled and dropped */
   guint         limit;
 };
 
@@ -130,6 +132,9 @@ start_ready (FerryMigrationQueue *self)
 
       if (entry->started || ferry_migration_get_state (m) != FERRY_MIGRATION_QUEUED)
         continue;
+      /* Its task was cancelled: cancel_job is on its way to end it. */
+      if (entry->cancellable != NULL && g_cancellable_is_cancelled (entry->cancellable))
+        continue;
       if (busy_slots (self, ferry_migration_get_source (m)) >= self->limit ||
           busy_slots (self, ferry_migration_get_destination (m)) >= self->limit)
         continue;
@@ -185,11 +190,27 @@ on_state_changed (FerryMigration      *migration,
     }
 }
 
-static void
-on_task_cancelled (GCancellable   *cancellable,
-                   FerryMigration *migration)
+static gboolean
+cancel_job (gpointer data)
 {
-  ferry_migration_cancel (migration);
+  ferry_migration_cancel (FERRY_MIGRATION (data));
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs inside g_cancellable_cancel(), on whichever thread called it.
+ * Cancelling the job here would drop its entry, and so disconnect this
+ * very handler, which g_cancellable_disconnect() waits for: forever. The
+ * job is cancelled from the queue's context instead; the source keeps it
+ * alive until then. */
+static void
+on_task_cancelled (GCancellable *cancellable,
+                   Entry        *entry)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_callback (source, cancel_job, g_object_ref (entry->migration), g_object_unref);
+  g_source_set_static_name (source, "[ferry] cancel queued migration");
+  g_source_attach (source, entry->context);
 }
 
 gboolean
@@ -231,8 +252,9 @@ ferry_migration_queue_add (FerryMigrationQueue  *self,
     {
       /* Cancelling the task (from the task log) cancels a queued job too. */
       entry->cancellable = g_object_ref (ferry_task_get_cancellable (ferry_migration_get_task (migration)));
+      entry->context = self->context;
       entry->cancelled_id = g_cancellable_connect (entry->cancellable, G_CALLBACK (on_task_cancelled),
-                                                   migration, NULL);
+                                                   entry, NULL);
     }
 
   _ferry_migration_mark_queued (migration);
@@ -323,6 +345,7 @@ ferry_migration_queue_finalize (GObject *object)
   FerryMigrationQueue *self = FERRY_MIGRATION_QUEUE (object);
 
   g_ptr_array_unref (self->jobs);
+  g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (ferry_migration_queue_parent_class)->finalize (object);
 }
@@ -341,4 +364,5 @@ ferry_migration_queue_init (FerryMigrationQueue *self)
 {
   self->jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
   self->limit = DEFAULT_LIMIT;
+  self->context = g_main_context_ref_thread_default ();
 }

@@ -424,6 +424,36 @@ test_cancel_queued_task (Fixture       *fixture,
   g_assert_cmpuint (fixture->removed, ==, 2);
 }
 
+/* A job whose task was cancelled before it was added ends at once,
+ * cancelled, and is never listed; its VM may be queued again. */
+static void
+test_add_cancelled_task (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  FerryTask *task = ferry_task_log_start (fixture->log, "Move", "mine");
+  g_autoptr(GError) error = NULL;
+  FerryMigration *job, *later;
+
+  job = job_new (fixture, "n1-0001", fixture->n2);
+  ferry_migration_set_task (job, task);
+  g_cancellable_cancel (ferry_task_get_cancellable (task));
+
+  g_assert_true (ferry_migration_queue_add (fixture->queue, job, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ferry_migration_get_state (job), ==, FERRY_MIGRATION_CANCELLED);
+  g_assert_cmpint (ferry_task_get_state (task), ==, FERRY_TASK_CANCELLED);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->queue)), ==, 0);
+  g_assert_cmpuint (fixture->added, ==, fixture->removed);
+  g_assert_null (ferry_migration_queue_find (fixture->queue, ferry_migration_get_vm (job)));
+  g_assert_null (ferry_vm_get_activity (ferry_migration_get_vm (job)));
+
+  later = add_job (fixture, "n1-0001", fixture->n2);
+  wait_until_empty (fixture);
+  assert_started (fixture, "n1-0001", NULL);
+  g_assert_cmpint (ferry_migration_get_state (later), ==, FERRY_MIGRATION_FAILED);
+  g_assert_cmpint (ferry_migration_get_state (job), ==, FERRY_MIGRATION_CANCELLED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -443,6 +473,8 @@ main (int   argc,
   g_test_add ("/migration-queue/cancel-queued", Fixture, NULL, fixture_set_up, test_cancel_queued,
               fixture_tear_down);
   g_test_add ("/migration-queue/cancel-queued-task", Fixture, NULL, fixture_set_up, test_cancel_queued_task,
+              fixture_tear_down);
+  g_test_add ("/migration-queue/add-cancelled-task", Fixture, NULL, fixture_set_up, test_add_cancelled_task,
               fixture_tear_down);
 
   {

@@ -236,9 +236,6 @@ ferry_migration_queue_add (FerryMigrationQueue  *self,
       return FALSE;
     }
 
-  entry = g_new0 (Entry, 1);
-  entry->migration = g_object_ref (migration);
-
   if (ferry_migration_get_task (migration) == NULL && self->log != NULL)
     {
       g_autofree char *target = g_strdup_printf ("%s → %s", ferry_migration_get_vm_name (migration),
@@ -248,19 +245,32 @@ ferry_migration_queue_add (FerryMigrationQueue  *self,
       ferry_migration_set_task (migration, task);
       ferry_task_set_message (task, _("Waiting for a free migration slot"));
     }
-  if (ferry_migration_get_task (migration) != NULL)
+  task = ferry_migration_get_task (migration);
+
+  /* Its task was cancelled before it got here: it ends now, never listed. */
+  if (task != NULL && g_cancellable_is_cancelled (ferry_task_get_cancellable (task)))
     {
-      /* Cancelling the task (from the task log) cancels a queued job too. */
-      entry->cancellable = g_object_ref (ferry_task_get_cancellable (ferry_migration_get_task (migration)));
-      entry->context = self->context;
-      entry->cancelled_id = g_cancellable_connect (entry->cancellable, G_CALLBACK (on_task_cancelled),
-                                                   entry, NULL);
+      ferry_migration_cancel (migration);
+      return TRUE;
     }
 
+  entry = g_new0 (Entry, 1);
+  entry->migration = g_object_ref (migration);
   _ferry_migration_mark_queued (migration);
   g_signal_connect (migration, "notify::state", G_CALLBACK (on_state_changed), self);
   g_ptr_array_add (self->jobs, entry);
   g_list_model_items_changed (G_LIST_MODEL (self), self->jobs->len - 1, 0, 1);
+
+  if (task != NULL)
+    {
+      /* Cancelling the task (from the task log) cancels a queued job too.
+       * Connected once the job is listed and watched: a cancel from
+       * another thread may run the handler right away. */
+      entry->cancellable = g_object_ref (ferry_task_get_cancellable (task));
+      entry->context = self->context;
+      entry->cancelled_id = g_cancellable_connect (entry->cancellable, G_CALLBACK (on_task_cancelled),
+                                                   entry, NULL);
+    }
 
   start_ready (self);
   return TRUE;

@@ -387,6 +387,73 @@ test_cancel_queued (Fixture       *fixture,
   g_assert_true (ferry_vm_get_node (ferry_migration_get_vm (b)) == fixture->n1);
 }
 
+static gboolean
+job_cancelled (gpointer data)
+{
+  return ferry_migration_get_state (data) == FERRY_MIGRATION_CANCELLED;
+}
+
+/* Cancelling a queued job's task (as the task log does) cancels the job:
+ * it leaves the queue and never runs. The cancellable's handler must not
+ * wait for itself while the queue lets go of the job. */
+static void
+test_cancel_queued_task (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  FerryMigration *a, *b;
+  FerryTask *task;
+
+  ferry_migration_queue_set_limit (fixture->queue, 1);
+  a = add_job (fixture, "n1-0001", fixture->n2);
+  b = add_job (fixture, "n1-0002", fixture->n2);
+  g_assert_cmpint (ferry_migration_get_state (a), ==, FERRY_MIGRATION_RUNNING);
+  g_assert_cmpint (ferry_migration_get_state (b), ==, FERRY_MIGRATION_QUEUED);
+  task = ferry_migration_get_task (b);
+
+  g_cancellable_cancel (ferry_task_get_cancellable (task));
+  g_assert_true (ferry_test_wait_until (job_cancelled, b, 10000));
+  g_assert_null (ferry_migration_queue_find (fixture->queue, ferry_migration_get_vm (b)));
+  g_assert_false (ferry_test_model_contains (G_LIST_MODEL (fixture->queue), b));
+  g_assert_error ((GError *) ferry_migration_get_error (b), G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (ferry_task_get_state (task), ==, FERRY_TASK_CANCELLED);
+  g_assert_null (ferry_vm_get_activity (ferry_migration_get_vm (b)));
+
+  wait_until_empty (fixture);
+  assert_started (fixture, "n1-0001", NULL);
+  g_assert_cmpint (ferry_migration_get_state (b), ==, FERRY_MIGRATION_CANCELLED);
+  g_assert_cmpuint (fixture->removed, ==, 2);
+}
+
+/* A job whose task was cancelled before it was added ends at once,
+ * cancelled, and is never listed; its VM may be queued again. */
+static void
+test_add_cancelled_task (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  FerryTask *task = ferry_task_log_start (fixture->log, "Move", "mine");
+  g_autoptr(GError) error = NULL;
+  FerryMigration *job, *later;
+
+  job = job_new (fixture, "n1-0001", fixture->n2);
+  ferry_migration_set_task (job, task);
+  g_cancellable_cancel (ferry_task_get_cancellable (task));
+
+  g_assert_true (ferry_migration_queue_add (fixture->queue, job, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ferry_migration_get_state (job), ==, FERRY_MIGRATION_CANCELLED);
+  g_assert_cmpint (ferry_task_get_state (task), ==, FERRY_TASK_CANCELLED);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->queue)), ==, 0);
+  g_assert_cmpuint (fixture->added, ==, fixture->removed);
+  g_assert_null (ferry_migration_queue_find (fixture->queue, ferry_migration_get_vm (job)));
+  g_assert_null (ferry_vm_get_activity (ferry_migration_get_vm (job)));
+
+  later = add_job (fixture, "n1-0001", fixture->n2);
+  wait_until_empty (fixture);
+  assert_started (fixture, "n1-0001", NULL);
+  g_assert_cmpint (ferry_migration_get_state (later), ==, FERRY_MIGRATION_FAILED);
+  g_assert_cmpint (ferry_migration_get_state (job), ==, FERRY_MIGRATION_CANCELLED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -404,6 +471,10 @@ main (int   argc,
   g_test_add ("/migration-queue/one-job-per-vm", Fixture, NULL, fixture_set_up, test_one_job_per_vm,
               fixture_tear_down);
   g_test_add ("/migration-queue/cancel-queued", Fixture, NULL, fixture_set_up, test_cancel_queued,
+              fixture_tear_down);
+  g_test_add ("/migration-queue/cancel-queued-task", Fixture, NULL, fixture_set_up, test_cancel_queued_task,
+              fixture_tear_down);
+  g_test_add ("/migration-queue/add-cancelled-task", Fixture, NULL, fixture_set_up, test_add_cancelled_task,
               fixture_tear_down);
 
   {

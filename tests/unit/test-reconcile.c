@@ -9,6 +9,7 @@
 #include <libvirt/libvirt.h>
 
 #include "ferry-reconcile.h"
+#include "ferry-test-util.h"
 
 static const FerryDomainSighting absent = { FALSE, };
 static const FerryDomainSighting running = { TRUE, TRUE, TRUE, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_MIGRATED };
@@ -124,11 +125,137 @@ test_moving (void)
   g_assert_false (_ferry_reconcile_is_moving (uuid));
 }
 
+/* ---------------------------------------------------------------------- */
+/* Waiting for the hosts                                                   */
+
+typedef struct
+{
+  char           *dir;
+  FerryInventory *inventory;
+  FerryNode      *n1;       /* n1-0001 runs */
+  FerryNode      *n2;
+  FerryMigration *job;      /* n1-0001 → n2, never run */
+} Hosts;
+
+static FerryNode *
+add_host (Hosts      *hosts,
+          const char *name,
+          guint       n,
+          const char *uuid_prefix)
+{
+  g_autofree char *file = g_strdup_printf ("%s.xml", name);
+  g_autofree char *uri = ferry_test_write_node_file (hosts->dir, file, name, n, n, uuid_prefix);
+
+  return ferry_test_add_connected_node (hosts->inventory, uri);
+}
+
+static void
+hosts_set_up (Hosts         *hosts,
+              gconstpointer  data)
+{
+  g_autoptr(FerryMigrationOptions) options = ferry_migration_options_new (FERRY_MIGRATION_PRESET_DEFAULT);
+
+  hosts->dir = g_dir_make_tmp ("ferry-reconcile-XXXXXX", NULL);
+  g_assert_nonnull (hosts->dir);
+  hosts->inventory = ferry_inventory_new ();
+  hosts->n1 = add_host (hosts, "n1", 1, "11111111-0000-4000-8000-");
+  hosts->n2 = add_host (hosts, "n2", 0, "22222222-0000-4000-8000-");
+  hosts->job = ferry_migration_new (ferry_inventory_find_vm_by_name (hosts->inventory, "n1-0001"),
+                                    hosts->n2, options);
+}
+
+static void
+hosts_tear_down (Hosts         *hosts,
+                 gconstpointer  data)
+{
+  FerryNode *nodes[] = { hosts->n1, hosts->n2 };
+
+  _ferry_reconcile_set_give_up (0);
+  /* The check let go of the job and both hosts. */
+  ferry_test_finalize_object (hosts->job);
+  for (guint i = 0; i < G_N_ELEMENTS (nodes); i++)
+    {
+      ferry_inventory_remove_node (hosts->inventory, nodes[i]);
+      ferry_test_finalize_node (nodes[i]);
+    }
+  g_assert_finalize_object (hosts->inventory);
+  ferry_test_remove_tree (hosts->dir);
+  g_free (hosts->dir);
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+static gboolean
+sole_owner (gpointer data)
+{
+  return G_OBJECT (data)->ref_count == 1;
+}
+
+/* Iterates the main context for @ms. */
+static void
+spin (guint ms)
+{
+  g_assert_false (ferry_test_wait_until (never, NULL, ms));
+}
+
+/* The host to look at never answers again: the check gives up at its
+ * deadline on its own (nothing else would wake it), not before. */
+static void
+test_give_up_unanswered (Hosts         *hosts,
+                         gconstpointer  data)
+{
+  FerryVm *vm = ferry_migration_get_vm (hosts->job);
+
+  ferry_node_disconnect (hosts->n2);
+  g_assert_true (ferry_test_wait_node_state (hosts->n2, FERRY_NODE_STATE_DISCONNECTED, 10000));
+
+  _ferry_reconcile_set_give_up (1500);
+  _ferry_reconcile_start (hosts->job, hosts->n2, hosts->n1, ferry_vm_get_uuid (vm));
+  spin (500);
+  g_assert_false (sole_owner (hosts->job));
+
+  g_assert_true (ferry_test_wait_until (sole_owner, hosts->job, 20000));
+}
+
+/* The host comes back before the deadline: the check it scheduled (a few
+ * seconds later) still runs past the deadline, then lets go. */
+static void
+test_give_up_after_check (Hosts         *hosts,
+                          gconstpointer  data)
+{
+  FerryVm *vm = ferry_migration_get_vm (hosts->job);
+  gint64 start;
+
+  ferry_node_disconnect (hosts->n2);
+  g_assert_true (ferry_test_wait_node_state (hosts->n2, FERRY_NODE_STATE_DISCONNECTED, 10000));
+
+  _ferry_reconcile_set_give_up (2000);
+  start = g_get_monotonic_time ();
+  _ferry_reconcile_start (hosts->job, hosts->n2, hosts->n1, ferry_vm_get_uuid (vm));
+  ferry_node_connect (hosts->n2);
+  g_assert_true (ferry_test_wait_node_state (hosts->n2, FERRY_NODE_STATE_CONNECTED, 10000));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2000 * G_TIME_SPAN_MILLISECOND);
+
+  spin (3000);
+  g_assert_false (sole_owner (hosts->job));
+
+  g_assert_true (ferry_test_wait_until (sole_owner, hosts->job, 30000));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  ferry_core_init ();
+  /* libvirt's event loop iterates GLib's default context on ferry-core's
+   * event thread whenever the main thread lets go of it: own it all along,
+   * as the application's main loop does. */
+  g_main_context_acquire (NULL);
   g_test_add_func ("/reconcile/completed-leftover", test_completed_leftover);
   g_test_add_func ("/reconcile/failed-leftover", test_failed_leftover);
   g_test_add_func ("/reconcile/failed-source-paused", test_failed_source_paused);
@@ -138,5 +265,15 @@ main (int   argc,
   g_test_add_func ("/reconcile/stale-runs", test_stale_runs);
   g_test_add_func ("/reconcile/clean", test_clean);
   g_test_add_func ("/reconcile/moving", test_moving);
-  return g_test_run ();
+  g_test_add ("/reconcile/give-up-unanswered", Hosts, NULL, hosts_set_up, test_give_up_unanswered,
+              hosts_tear_down);
+  g_test_add ("/reconcile/give-up-after-check", Hosts, NULL, hosts_set_up, test_give_up_after_check,
+              hosts_tear_down);
+
+  {
+    int ret = g_test_run ();
+
+    g_main_context_release (NULL);
+    return ret;
+  }
 }

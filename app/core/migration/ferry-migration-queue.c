@@ -20,6 +20,7 @@ typedef struct
   FerryMigration *migration;
   GCancellable   *cancellable;     /* its task's, when it has one */
   gulong          cancelled_id;
+  GMainContext   *context;         /* the queue's, unowned */
   gboolean        started;
 } Entry;
 
@@ -43,6 +44,7 @@ struct _FerryMigrationQueue
 
   GPtrArray    *jobs;        /* Entry, queued and running, in order */
   FerryTaskLog *log;
+  GMainContext *context;     /* where jobs are started, cancelled and dropped */
   guint         limit;
 };
 
@@ -130,6 +132,9 @@ start_ready (FerryMigrationQueue *self)
 
       if (entry->started || ferry_migration_get_state (m) != FERRY_MIGRATION_QUEUED)
         continue;
+      /* Its task was cancelled: cancel_job is on its way to end it. */
+      if (entry->cancellable != NULL && g_cancellable_is_cancelled (entry->cancellable))
+        continue;
       if (busy_slots (self, ferry_migration_get_source (m)) >= self->limit ||
           busy_slots (self, ferry_migration_get_destination (m)) >= self->limit)
         continue;
@@ -185,11 +190,27 @@ on_state_changed (FerryMigration      *migration,
     }
 }
 
-static void
-on_task_cancelled (GCancellable   *cancellable,
-                   FerryMigration *migration)
+static gboolean
+cancel_job (gpointer data)
 {
-  ferry_migration_cancel (migration);
+  ferry_migration_cancel (FERRY_MIGRATION (data));
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs inside g_cancellable_cancel(), on whichever thread called it.
+ * Cancelling the job here would drop its entry, and so disconnect this
+ * very handler, which g_cancellable_disconnect() waits for: forever. The
+ * job is cancelled from the queue's context instead; the source keeps it
+ * alive until then. */
+static void
+on_task_cancelled (GCancellable *cancellable,
+                   Entry        *entry)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_callback (source, cancel_job, g_object_ref (entry->migration), g_object_unref);
+  g_source_set_static_name (source, "[ferry] cancel queued migration");
+  g_source_attach (source, entry->context);
 }
 
 gboolean
@@ -215,9 +236,6 @@ ferry_migration_queue_add (FerryMigrationQueue  *self,
       return FALSE;
     }
 
-  entry = g_new0 (Entry, 1);
-  entry->migration = g_object_ref (migration);
-
   if (ferry_migration_get_task (migration) == NULL && self->log != NULL)
     {
       g_autofree char *target = g_strdup_printf ("%s → %s", ferry_migration_get_vm_name (migration),
@@ -227,18 +245,32 @@ ferry_migration_queue_add (FerryMigrationQueue  *self,
       ferry_migration_set_task (migration, task);
       ferry_task_set_message (task, _("Waiting for a free migration slot"));
     }
-  if (ferry_migration_get_task (migration) != NULL)
+  task = ferry_migration_get_task (migration);
+
+  /* Its task was cancelled before it got here: it ends now, never listed. */
+  if (task != NULL && g_cancellable_is_cancelled (ferry_task_get_cancellable (task)))
     {
-      /* Cancelling the task (from the task log) cancels a queued job too. */
-      entry->cancellable = g_object_ref (ferry_task_get_cancellable (ferry_migration_get_task (migration)));
-      entry->cancelled_id = g_cancellable_connect (entry->cancellable, G_CALLBACK (on_task_cancelled),
-                                                   migration, NULL);
+      ferry_migration_cancel (migration);
+      return TRUE;
     }
 
+  entry = g_new0 (Entry, 1);
+  entry->migration = g_object_ref (migration);
   _ferry_migration_mark_queued (migration);
   g_signal_connect (migration, "notify::state", G_CALLBACK (on_state_changed), self);
   g_ptr_array_add (self->jobs, entry);
   g_list_model_items_changed (G_LIST_MODEL (self), self->jobs->len - 1, 0, 1);
+
+  if (task != NULL)
+    {
+      /* Cancelling the task (from the task log) cancels a queued job too.
+       * Connected once the job is listed and watched: a cancel from
+       * another thread may run the handler right away. */
+      entry->cancellable = g_object_ref (ferry_task_get_cancellable (task));
+      entry->context = self->context;
+      entry->cancelled_id = g_cancellable_connect (entry->cancellable, G_CALLBACK (on_task_cancelled),
+                                                   entry, NULL);
+    }
 
   start_ready (self);
   return TRUE;
@@ -323,6 +355,7 @@ ferry_migration_queue_finalize (GObject *object)
   FerryMigrationQueue *self = FERRY_MIGRATION_QUEUE (object);
 
   g_ptr_array_unref (self->jobs);
+  g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (ferry_migration_queue_parent_class)->finalize (object);
 }
@@ -341,4 +374,5 @@ ferry_migration_queue_init (FerryMigrationQueue *self)
 {
   self->jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
   self->limit = DEFAULT_LIMIT;
+  self->context = g_main_context_ref_thread_default ();
 }

@@ -43,7 +43,9 @@
 
 #define RECONCILE_DELAY_S 8
 #define RECONCILE_AGAIN_S 30
-#define RECONCILE_GIVE_UP_US (15 * G_TIME_SPAN_MINUTE)
+#define RECONCILE_GIVE_UP_MS (15 * 60 * 1000)
+
+static guint give_up_ms = RECONCILE_GIVE_UP_MS;
 
 /* ---------------------------------------------------------------------- */
 /* The rule                                                                */
@@ -118,8 +120,9 @@ typedef struct
   char           *uuid;
   gulong          state_id;
   guint           timeout_id;
+  guint           give_up_id;
   guint           round;
-  gint64          since;
+  gboolean        expired;          /* past the deadline: no new wait */
   gboolean        owner_is_source;  /* after a failed move */
 } Reconcile;
 
@@ -140,6 +143,7 @@ reconcile_free (Reconcile *r)
   if (r->state_id != 0)
     g_signal_handler_disconnect (r->stale, r->state_id);
   g_clear_handle_id (&r->timeout_id, g_source_remove);
+  g_clear_handle_id (&r->give_up_id, g_source_remove);
   g_clear_object (&r->migration);
   g_clear_object (&r->stale);
   g_clear_object (&r->owner);
@@ -379,7 +383,7 @@ on_stale_state (FerryNode  *node,
 static void
 reconcile_arm (Reconcile *r)
 {
-  if (g_get_monotonic_time () - r->since > RECONCILE_GIVE_UP_US)
+  if (r->expired)
     {
       reconcile_free (r);
       return;
@@ -389,6 +393,22 @@ reconcile_arm (Reconcile *r)
                                            reconcile_check, r);
   else if (r->state_id == 0)
     r->state_id = g_signal_connect (r->stale, "notify::state", G_CALLBACK (on_stale_state), r);
+}
+
+/* The deadline. Only a wait for the stale host to come back ends here:
+ * nothing else would ever wake it, and it holds the job and both hosts.
+ * A check already scheduled or under way still runs (the host answers);
+ * it ends at its next wait. */
+static gboolean
+reconcile_give_up (gpointer user_data)
+{
+  Reconcile *r = user_data;
+
+  r->give_up_id = 0;
+  r->expired = TRUE;
+  if (r->state_id != 0)
+    reconcile_free (r);
+  return G_SOURCE_REMOVE;
 }
 
 void
@@ -404,6 +424,12 @@ _ferry_reconcile_start (FerryMigration *migration,
   r->stale = g_object_ref (stale);
   r->owner = g_object_ref (owner);
   r->uuid = g_strdup (uuid);
-  r->since = g_get_monotonic_time ();
+  r->give_up_id = g_timeout_add (give_up_ms, reconcile_give_up, r);
   reconcile_arm (r);
+}
+
+void
+_ferry_reconcile_set_give_up (guint ms)
+{
+  give_up_ms = ms != 0 ? ms : RECONCILE_GIVE_UP_MS;
 }

@@ -53,5 +53,8 @@ void     _ferry_reconcile_start      (FerryMigration *migration,
 void     _ferry_reconcile_note_moving (const char    *uuid,
                                        int            delta);
 gboolean _ferry_reconcile_is_moving   (const char    *uuid);
+/* Tests: how long a pending check waits for its hosts before it gives up
+ * (15 minutes; 0 restores that). */
+void     _ferry_reconcile_set_give_up (guint          ms);
 
 G_END_DECLS

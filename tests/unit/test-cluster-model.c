@@ -1,12 +1,15 @@
-/* test-cluster-model.c — clusters: saved config, the exchange file (bad input
- * refused), the pure evaluation of checks, CPUs, pools and networks, and
- * what the cluster operations report for nodes that do not answer
+/* test-cluster-model.c — FerryCluster's unit test file (not test-cluster.c:
+ * tests/integration/meson.build already builds an executable and a test
+ * named test-cluster, and unit and integration targets share one namespace).
+ *
+ * Clusters: the pure evaluation of checks, CPUs, pools and networks, and
+ * what the cluster operations report for nodes that do not answer. The
+ * saved form and the exchange file (FerryClusterConfig) are in
+ * test-cluster-config.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
-
-#include <glib/gstdio.h>
 
 #include "ferry-cluster.h"
 #include "ferry-cluster-ops.h"
@@ -20,193 +23,6 @@
 static const char *cpu_a =
   "<cpu mode='custom' match='exact'>\n  <model fallback='forbid'>EPYC</model>\n  <vendor>AMD</vendor>\n"
   "  <feature policy='require' name='acpi'/>\n  <feature policy='disable' name='vme'/>\n</cpu>";
-
-static char *
-temp_path (const char *name)
-{
-  g_autofree char *dir = g_dir_make_tmp ("ferry-cluster-XXXXXX", NULL);
-
-  return g_build_filename (dir, name, NULL);
-}
-
-static void
-remove_path (const char *path)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-
-  g_unlink (path);
-  g_rmdir (dir);
-}
-
-static void
-test_config_roundtrip (void)
-{
-  g_autofree char *path = temp_path ("config.ini");
-  g_autoptr(FerryConfig) config = ferry_config_new (path);
-  g_autoptr(FerryConfig) again = ferry_config_new (path);
-  g_autoptr(FerryNodeConfig) n1 = ferry_node_config_new ("qemu+tcp://127.0.0.1:16501/system", "node1", NULL);
-  g_autoptr(FerryNodeConfig) n2 = ferry_node_config_new ("qemu+tcp://127.0.0.1:16502/system", "node2", "127.0.0.1");
-  g_autoptr(FerryClusterConfig) cluster = ferry_cluster_config_new ("  Rack 1  ");
-  g_autoptr(FerryClusterConfig) stray = ferry_cluster_config_new ("Stray");
-  g_autoptr(GPtrArray) clusters = NULL;
-  g_autoptr(GError) error = NULL;
-  const FerryClusterConfig *read;
-
-  g_assert_true (ferry_config_add_node (config, n1, &error));
-  g_assert_true (ferry_config_add_node (config, n2, &error));
-  ferry_cluster_config_add_node (cluster, n1->id);
-  ferry_cluster_config_add_node (cluster, n2->id);
-  ferry_cluster_config_add_node (cluster, n2->id);   /* no duplicates */
-  g_assert_cmpuint (g_strv_length (cluster->nodes), ==, 2);
-  cluster->cpu_xml = g_strdup (cpu_a);
-  cluster->pool_name = g_strdup ("shared");
-  cluster->pool_path = g_strdup ("/var/tmp/ferry-cluster/shared");
-  g_assert_true (ferry_config_add_cluster (config, cluster, &error));
-  g_assert_no_error (error);
-
-  /* Members must be saved nodes. */
-  ferry_cluster_config_add_node (stray, "0f8fad5b-d9cb-469f-a165-70867728950e");
-  g_assert_false (ferry_config_add_cluster (config, stray, &error));
-  g_assert_error (error, FERRY_CONFIG_ERROR, FERRY_CONFIG_ERROR_NOT_FOUND);
-  g_clear_error (&error);
-
-  g_assert_true (ferry_config_save (config, &error));
-  g_assert_true (ferry_config_load (again, &error));
-  clusters = ferry_config_dup_clusters (again);
-  g_assert_cmpuint (clusters->len, ==, 1);
-  read = g_ptr_array_index (clusters, 0);
-  g_assert_cmpstr (read->id, ==, cluster->id);
-  g_assert_cmpstr (read->name, ==, "Rack 1");
-  g_assert_cmpstr (read->cpu_xml, ==, cpu_a);
-  g_assert_cmpstr (read->pool_path, ==, "/var/tmp/ferry-cluster/shared");
-  g_assert_cmpuint (g_strv_length (read->nodes), ==, 2);
-
-  /* A removed connection leaves the cluster; deleting the cluster keeps nodes. */
-  g_assert_true (ferry_config_remove_node (again, n1->id));
-  g_clear_pointer (&clusters, g_ptr_array_unref);
-  clusters = ferry_config_dup_clusters (again);
-  g_assert_cmpuint (g_strv_length (((FerryClusterConfig *) g_ptr_array_index (clusters, 0))->nodes), ==, 1);
-  g_assert_true (ferry_config_remove_cluster (again, cluster->id));
-  g_clear_pointer (&clusters, g_ptr_array_unref);
-  clusters = ferry_config_dup_clusters (again);
-  g_assert_cmpuint (clusters->len, ==, 0);
-  {
-    g_autoptr(GPtrArray) nodes = ferry_config_dup_nodes (again);
-    g_assert_cmpuint (nodes->len, ==, 1);
-  }
-  remove_path (path);
-}
-
-static void
-test_config_bad_cluster_preserved (void)
-{
-  g_autofree char *path = temp_path ("config.ini");
-  g_autoptr(FerryConfig) config = ferry_config_new (path);
-  g_autoptr(GPtrArray) clusters = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) warnings = NULL;
-  g_autofree char *saved = NULL;
-  const char *text =
-    "[Ferry]\nversion=1\n\n"
-    "[Cluster a]\nname=Good\nnodes=\n\n"
-    "[Cluster b]\nname=Bad CPU\ncpu=<domain/>\n\n"
-    "[Cluster c]\nname=Bad path\nshared-pool=x\nshared-pool-path=../etc\n";
-
-  g_assert_true (g_file_set_contents (path, text, -1, NULL));
-  g_assert_true (ferry_config_load (config, &error));
-  clusters = ferry_config_dup_clusters (config);
-  g_assert_cmpuint (clusters->len, ==, 1);
-  warnings = ferry_config_dup_load_warnings (config);
-  g_assert_cmpuint (g_strv_length (warnings), ==, 2);
-  /* What we could not read is written back, not destroyed. */
-  g_assert_true (ferry_config_save (config, &error));
-  g_assert_true (g_file_get_contents (path, &saved, NULL, NULL));
-  g_assert_nonnull (strstr (saved, "[Cluster b]"));
-  g_assert_nonnull (strstr (saved, "[Cluster c]"));
-  remove_path (path);
-}
-
-static void
-test_export_import (void)
-{
-  g_autoptr(FerryClusterConfig) cluster = ferry_cluster_config_new ("Rack 1");
-  g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_node_config_free);
-  g_autoptr(GPtrArray) existing = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_node_config_free);
-  g_autoptr(FerryClusterConfig) imported = NULL;
-  g_autoptr(FerryClusterConfig) resolved = NULL;
-  g_autoptr(GPtrArray) imported_nodes = NULL;
-  g_autoptr(GPtrArray) to_add = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *data = NULL;
-  FerryNodeConfig *known;
-  gsize length;
-
-  g_ptr_array_add (nodes, ferry_node_config_new ("qemu+tcp://127.0.0.1:16501/system", "node1", NULL));
-  g_ptr_array_add (nodes, ferry_node_config_new ("qemu+tcp://127.0.0.1:16502/system", "node2\nx", "127.0.0.2"));
-  cluster->cpu_xml = g_strdup (cpu_a);
-  data = ferry_cluster_export (cluster, nodes, &length);
-  /* GKeyFile escapes the line break: an invalid name is refused, not split. */
-  g_assert_false (ferry_cluster_import_parse (data, length, &imported, &imported_nodes, &error));
-  g_assert_error (error, FERRY_CLUSTER_ERROR, FERRY_CLUSTER_ERROR_INVALID);
-  g_clear_error (&error);
-  g_clear_pointer (&data, g_free);
-
-  g_free (((FerryNodeConfig *) g_ptr_array_index (nodes, 1))->name);
-  ((FerryNodeConfig *) g_ptr_array_index (nodes, 1))->name = g_strdup ("node2");
-  data = ferry_cluster_export (cluster, nodes, &length);
-  g_assert_true (ferry_cluster_import_parse (data, length, &imported, &imported_nodes, &error));
-  g_assert_no_error (error);
-  g_assert_cmpstr (imported->name, ==, "Rack 1");
-  g_assert_cmpstr (imported->id, !=, cluster->id);
-  g_assert_cmpstr (imported->cpu_xml, ==, cpu_a);
-  g_assert_cmpuint (imported_nodes->len, ==, 2);
-  g_assert_cmpstr (((FerryNodeConfig *) g_ptr_array_index (imported_nodes, 1))->migration_address, ==, "127.0.0.2");
-
-  /* node1 is known here under another id: only node2 is added. */
-  known = ferry_node_config_new ("qemu+tcp://127.0.0.1:16501/system", "mine", NULL);
-  g_ptr_array_add (existing, known);
-  resolved = ferry_cluster_import_resolve (imported, imported_nodes, existing, &to_add);
-  g_assert_cmpuint (to_add->len, ==, 1);
-  g_assert_cmpstr (resolved->nodes[0], ==, known->id);
-  g_assert_cmpstr (resolved->nodes[1], ==, ((FerryNodeConfig *) g_ptr_array_index (to_add, 0))->id);
-}
-
-static void
-test_import_refused (void)
-{
-  const char *bad[] = {
-    "",
-    "\xff\xfe binary",
-    "[Something]\nx=1\n",
-    "[Ferry Cluster]\nname=x\n",                                        /* no version */
-    "[Ferry Cluster]\nversion=9\nname=x\n[Member 1]\nuri=qemu:///system\n",   /* newer */
-    "[Ferry Cluster]\nversion=1\nname=\n[Member 1]\nuri=qemu:///system\n",     /* no name */
-    "[Ferry Cluster]\nversion=1\nname=x\n",                              /* no nodes */
-    "[Ferry Cluster]\nversion=1\nname=x\n[Member 1]\nname=a\n",          /* no URI */
-    "[Ferry Cluster]\nversion=1\nname=x\n[Member 1]\nuri=not a uri\n",
-    "[Ferry Cluster]\nversion=1\nname=x\n[Member 1]\nuri=qemu:///system\n[Member 2]\nuri=qemu:///system\n",
-    "[Ferry Cluster]\nversion=1\nname=x\ncpu=<cpu><model>a</cpu>\n[Member 1]\nuri=qemu:///system\n",
-    "[Ferry Cluster]\nversion=1\nname=x\ncpu=<domain/>\n[Member 1]\nuri=qemu:///system\n",
-    "[Ferry Cluster]\nversion=1\nname=x\nshared-pool=a b\nshared-pool-path=/x\n[Member 1]\nuri=qemu:///system\n",
-    "[Ferry Cluster]\nversion=1\nname=x\nshared-pool=a\nshared-pool-path=relative\n[Member 1]\nuri=qemu:///system\n",
-    "[Ferry Cluster]\nversion=1\nname=x\nshared-pool=a\n[Member 1]\nuri=qemu:///system\n",
-    "[Ferry Cluster]\nversion=1\nname=x\n[Member 1]\nuri=qemu:///system\nmigration-address=a b\n",
-    "[Ferry Cluster]\nversion=1\nname=x\n[Member 1]\nuri=qemu:///system\n[Other]\nk=v\n",
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
-    {
-      g_autoptr(FerryClusterConfig) cluster = NULL;
-      g_autoptr(GPtrArray) nodes = NULL;
-      g_autoptr(GError) error = NULL;
-
-      g_test_message ("bad input %u", i);
-      g_assert_false (ferry_cluster_import_parse (bad[i], strlen (bad[i]), &cluster, &nodes, &error));
-      g_assert_nonnull (error);
-      g_assert_null (cluster);
-      g_assert_cmpstr (error->message, !=, "");
-    }
-}
 
 static FerryNodeProbe *
 probe_new (const char *name,
@@ -879,53 +695,6 @@ test_verify_shared (void)
   ferry_test_finalize_node (g_steal_pointer (&off));
 }
 
-/* Keep-apart groups: set, read back through the key file, refused names,
- * hand-edited garbage dropped. */
-static void
-test_keep_apart (void)
-{
-  g_autoptr(FerryClusterConfig) config = ferry_cluster_config_new ("lab");
-  g_autoptr(FerryClusterConfig) back = NULL;
-  g_autoptr(GKeyFile) key_file = g_key_file_new ();
-  g_autoptr(GHashTable) groups = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *db[] = { "6f1c8f36-0b8e-4a43-9a9e-0d3b7f2f9a01", "6f1c8f36-0b8e-4a43-9a9e-0d3b7f2f9a02", NULL };
-  const char *bad[] = { "not-a-uuid", "6f1c8f36-0b8e-4a43-9a9e-0d3b7f2f9a02", NULL };
-
-  g_assert_true (ferry_cluster_config_set_group (config, "db", db, &error));
-  g_assert_no_error (error);
-  g_assert_false (ferry_cluster_config_set_group (config, "a:b", db, &error));
-  g_assert_error (error, FERRY_CLUSTER_ERROR, FERRY_CLUSTER_ERROR_INVALID);
-  g_clear_error (&error);
-  g_assert_false (ferry_cluster_config_set_group (config, "", db, NULL));
-  g_assert_false (ferry_cluster_config_set_group (config, "web", bad, NULL));
-
-  ferry_cluster_config_to_key_file (config, key_file, "Cluster t");
-  /* A hand-edited line with garbage in it is dropped, the good one kept. */
-  {
-    g_auto(GStrv) entries = g_key_file_get_string_list (key_file, "Cluster t", "keep-apart", NULL, NULL);
-    g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
-    g_auto(GStrv) more = NULL;
-
-    g_strv_builder_addv (b, (const char **) entries);
-    g_strv_builder_add (b, "evil\nname:6f1c8f36-0b8e-4a43-9a9e-0d3b7f2f9a03");
-    g_strv_builder_add (b, "x:y,z");
-    more = g_strv_builder_end (b);
-    g_key_file_set_string_list (key_file, "Cluster t", "keep-apart", (const char * const *) more,
-                                g_strv_length (more));
-  }
-  back = ferry_cluster_config_from_key_file (key_file, "Cluster t", &error);
-  g_assert_no_error (error);
-  groups = ferry_cluster_config_get_groups (back);
-  g_assert_cmpuint (g_hash_table_size (groups), ==, 2);
-  g_assert_cmpstr (g_hash_table_lookup (groups, db[0]), ==, "db");
-  g_assert_cmpstr (g_hash_table_lookup (groups, db[1]), ==, "db");
-
-  /* Removing a group. */
-  g_assert_true (ferry_cluster_config_set_group (back, "db", NULL, NULL));
-  g_assert_null (back->keep_apart);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -933,17 +702,12 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   ferry_core_init ();
 
-  g_test_add_func ("/cluster/config/roundtrip", test_config_roundtrip);
-  g_test_add_func ("/cluster/config/bad-cluster-preserved", test_config_bad_cluster_preserved);
-  g_test_add_func ("/cluster/export-import", test_export_import);
-  g_test_add_func ("/cluster/import-refused", test_import_refused);
   g_test_add_func ("/cluster/evaluate", test_evaluate);
   g_test_add_func ("/cluster/evaluate-clock", test_evaluate_clock);
   g_test_add_func ("/cluster/common-pool", test_common_pool);
   g_test_add_func ("/cluster/cpu", test_cpu_helpers);
   g_test_add_func ("/cluster/pool-xml", test_pool_xml);
   g_test_add_func ("/cluster/networks", test_networks);
-  g_test_add_func ("/cluster/keep-apart", test_keep_apart);
   g_test_add_func ("/cluster/probe-test-driver", test_probe_test_driver);
   g_test_add_func ("/cluster/probe-unanswered", test_probe_unanswered);
   g_test_add_func ("/cluster/probe-cancelled", test_probe_cancelled);

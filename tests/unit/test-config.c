@@ -134,24 +134,6 @@ add_ok (FerryConfig *config,
 }
 
 static void
-test_node_config_boxed (void)
-{
-  g_autoptr(FerryNodeConfig) a = ferry_node_config_new ("qemu:///system", "Here", "");
-  g_autoptr(FerryNodeConfig) b = ferry_node_config_new ("qemu:///system", "Here", "10.0.0.1");
-  g_autoptr(FerryNodeConfig) copy = g_boxed_copy (FERRY_TYPE_NODE_CONFIG, b);
-
-  g_assert_true (g_uuid_string_is_valid (a->id));
-  g_assert_cmpstr (a->id, !=, b->id);
-  g_assert_null (a->migration_address);
-
-  g_assert_true (copy != b);
-  g_assert_cmpstr (copy->id, ==, b->id);
-  g_assert_cmpstr (copy->uri, ==, b->uri);
-  g_assert_cmpstr (copy->name, ==, b->name);
-  g_assert_cmpstr (copy->migration_address, ==, "10.0.0.1");
-}
-
-static void
 test_default_path (void)
 {
   FerryConfig *config = ferry_config_new (NULL);
@@ -956,7 +938,6 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add ("/ferry/config/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
-  g_test_add_func ("/ferry/config/node-config-boxed", test_node_config_boxed);
   g_test_add_func ("/ferry/config/default-path", test_default_path);
   ADD ("missing-file", test_missing_file);
   ADD ("round-trip", test_round_trip);

@@ -1,5 +1,5 @@
-/* test-credentials.c — credential requests, error explanations, and the
- * askpass helper talking to an in-process responder
+/* test-credentials.c — error explanations, and the askpass helper talking
+ * to an in-process responder (the requests themselves: test-credential-request.c)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -136,21 +136,7 @@ test_explain (void)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Requests                                                                */
-
-static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              guint      *count)
-{
-  (*count)++;
-}
-
-static gboolean
-is_nonzero (gpointer data)
-{
-  return *(guint *) data != 0;
-}
+/* Helpers                                                                 */
 
 static void
 settle (guint ms)
@@ -163,62 +149,6 @@ settle (guint ms)
         ;
       g_usleep (5000);
     }
-}
-
-static void
-test_request (void)
-{
-  g_autoptr(FerryCredentialRequest) request = NULL;
-  g_autofree char *value = NULL;
-  guint finished = 0;
-
-  request = _ferry_credential_request_new (FERRY_CREDENTIAL_REQUEST_SSH_HOST_KEY, "ssh://root@h", "root@h",
-                                           NULL,
-                                           "The authenticity of host 'h (192.0.2.1)' can't be established.\n"
-                                           "ECDSA key fingerprint is SHA256:AbCd+ef/12.\n"
-                                           "Are you sure you want to continue connecting (yes/no/[fingerprint])? ");
-  g_assert_cmpstr (ferry_credential_request_get_fingerprint (request), ==, "ECDSA SHA256:AbCd+ef/12");
-  g_clear_object (&request);
-
-  /* libvirt's libssh transport: a hex SHA-256, shown as ssh-keygen -l does. */
-  request = _ferry_credential_request_new (FERRY_CREDENTIAL_REQUEST_SSH_HOST_KEY, "qemu+libssh://h/system",
-                                           "h", NULL,
-                                           "Accept SSH host key with hash '00:01:02:03:04:05:06:07:08:09:"
-                                           "0a:0b:0c:0d:0e:0f:10:11:12:13:14:15:16:17:18:19:1a:1b:1c:1d:"
-                                           "1e:1f' for host 'h:22' (y/n)?");
-  g_assert_cmpstr (ferry_credential_request_get_fingerprint (request), ==,
-                   "SHA256:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8");
-  g_assert_cmpuint (ferry_credential_request_get_n_fields (request), ==, 0);
-  g_assert_false (ferry_credential_request_get_can_remember (request));
-  /* Remember means nothing where nothing can be remembered. */
-  ferry_credential_request_set_remember (request, TRUE);
-  g_assert_false (ferry_credential_request_get_remember (request));
-  g_clear_object (&request);
-
-  request = _ferry_credential_request_new (FERRY_CREDENTIAL_REQUEST_LOGIN, "qemu+tcp://h/system", "h",
-                                           NULL, NULL);
-  _ferry_credential_request_add_field (request, FERRY_CREDENTIAL_FIELD_USERNAME, NULL, "admin");
-  _ferry_credential_request_add_field (request, FERRY_CREDENTIAL_FIELD_PASSWORD, NULL, NULL);
-  _ferry_credential_request_set_remember_options (request, TRUE, FALSE, FALSE);
-  g_assert_cmpstr (ferry_credential_request_get_field_value (request, 0), ==, "admin");
-  g_assert_null (ferry_credential_request_get_field_value (request, 1));
-  ferry_credential_request_set_field_value (request, 1, "s3cret");
-  ferry_credential_request_set_remember (request, TRUE);
-  g_assert_true (ferry_credential_request_get_remember (request));
-  g_signal_connect (request, "notify::finished", G_CALLBACK (count_notify), &finished);
-
-  ferry_credential_request_reply (request);
-  /* Once, and later (from the main loop), whoever ends it. */
-  g_assert_cmpuint (finished, ==, 0);
-  g_assert_true (ferry_credential_request_get_finished (request));
-  ferry_credential_request_cancel (request);
-  g_assert_cmpint (_ferry_credential_request_get_outcome (request), ==, FERRY_CREDENTIAL_OUTCOME_REPLIED);
-  g_assert_true (ferry_test_wait_until (is_nonzero, &finished, 2000));
-  settle (100);
-  g_assert_cmpuint (finished, ==, 1);
-  value = _ferry_credential_request_dup_field_value (request, 1);
-  g_assert_cmpstr (value, ==, "s3cret");
-  g_assert_true (_ferry_credential_request_wants_remember (request));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -608,7 +538,6 @@ main (int   argc,
   g_assert_true (ferry_askpass_server_is_running ());
 
   g_test_add_func ("/credentials/explain", test_explain);
-  g_test_add_func ("/credentials/request", test_request);
   g_test_add_func ("/askpass/secret", test_askpass_secret);
   g_test_add_func ("/askpass/host-key", test_askpass_host_key);
   g_test_add_func ("/askpass/cancel", test_askpass_cancel);

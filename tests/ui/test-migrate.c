@@ -489,6 +489,31 @@ nothing_migrating (gpointer data)
   return g_list_model_get_n_items (G_LIST_MODEL (data)) == 0;
 }
 
+/* Waits until the queue is empty; otherwise says what is still in it (a
+ * migration stuck in CI once, and the assertion alone did not say which)
+ * and fails. */
+static void
+wait_queue_empty (FerryMigrationQueue *queue,
+                  guint                timeout_ms)
+{
+  GListModel *jobs = G_LIST_MODEL (queue);
+
+  if (ferry_test_wait_until (nothing_migrating, queue, timeout_ms))
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (jobs); i++)
+    {
+      g_autoptr(FerryMigration) job = g_list_model_get_item (jobs, i);
+      g_autofree char *progress = ferry_migration_describe_progress (job);
+
+      g_test_message ("still queued: %s %s -> %s, %s: %s", ferry_migration_get_vm_name (job),
+                      ferry_node_get_name (ferry_migration_get_source (job)),
+                      ferry_node_get_name (ferry_migration_get_destination (job)),
+                      ferry_migration_state_to_string (ferry_migration_get_state (job)),
+                      progress != NULL ? progress : "(no progress)");
+    }
+  g_error ("%u migrations still queued after %u s", g_list_model_get_n_items (jobs), timeout_ms / 1000);
+}
+
 /* The host page's Maintenance…: preview, start, the host empties; Exit
  * Maintenance…: the same VMs come back. */
 static void
@@ -520,7 +545,7 @@ check_maintenance (FerryApplication *app,
 
   g_assert_true (ferry_node_get_maintenance (node));
   g_assert_true (ferry_test_wait_until (node_empty, node, 240000));
-  g_assert_true (ferry_test_wait_until (nothing_migrating, queue, 60000));
+  wait_queue_empty (queue, 60000);
   ferry_ui_test_settle (1000);
   ferry_ui_test_screenshot (GTK_WIDGET (window), "maintenance-host.png");
   g_assert_cmpuint (g_strv_length ((char **) ferry_node_get_evacuated (node)), ==, running_before);
@@ -532,7 +557,7 @@ check_maintenance (FerryApplication *app,
   ferry_ui_test_screenshot (GTK_WIDGET (dialog), "maintenance-exit.png");
   ferry_maintenance_dialog_start (dialog);
   g_assert_false (ferry_node_get_maintenance (node));
-  g_assert_true (ferry_test_wait_until (nothing_migrating, queue, 240000));
+  wait_queue_empty (queue, 240000);
   if (!ferry_test_wait_until (node_refilled, node, 20000))
     {
       /* Other tests share the cluster: say what is where. */

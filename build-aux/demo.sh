@@ -49,13 +49,13 @@ step="starting the demo cluster (tests/cluster/cluster up 3)"
 [ "$was_up" = 0 ] || { step="resetting the demo cluster"; "$cluster" reset; }
 
 # The demo's own saved connections (your real ones are left alone): each
-# node by name, with 127.0.0.1 as its migration address.
+# node by name, with its address on the test network as its migration address.
 step="writing the demo's connections"
 config="$FERRY_CLUSTER_DIR/ferry-demo.ini"
 {
   echo "[Ferry]"
   echo "version=1"
-  while read -r name uri _socket address; do
+  while read -r name uri _socket address _netns; do
     [ -n "$name" ] || continue
     echo
     echo "[Node demo-$name]"
@@ -71,7 +71,7 @@ export GSETTINGS_SCHEMA_DIR="$top/_build/data"
 if [ "$check" = 1 ]; then
   step="checking the demo (build-aux/demo-check.py)"
   rc=0
-  FERRY_EXE="$top/_build/app/ferry" dbus-run-session -- /usr/bin/python3 build-aux/demo-check.py || rc=$?
+  FERRY_EXE="$top/_build/app/ferry" "$cluster" admin dbus-run-session -- /usr/bin/python3 build-aux/demo-check.py || rc=$?
   # What --check started, it stops.
   [ "$was_up" = 1 ] || "$cluster" down >/dev/null 2>&1 || true
   if [ "$rc" != 0 ]; then
@@ -93,9 +93,13 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "No display found: Ferry runs on the virtual display $display."
   echo "See it with: import -window root -display $display ferry.png"
 fi
-if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
-  run=(dbus-run-session --)
-fi
+# Ferry runs in the demo cluster's admin network namespace, on the test
+# network with the nodes. A session bus on an abstract socket cannot be
+# reached from there: Ferry then gets a bus of its own.
+run=("$cluster" admin)
+case "${DBUS_SESSION_BUS_ADDRESS:-}" in
+  ""|*abstract=*) run+=(dbus-run-session --) ;;
+esac
 # Without an accessibility bus GTK only complains; don't let it.
 export NO_AT_BRIDGE=${NO_AT_BRIDGE:-1}
 

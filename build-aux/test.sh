@@ -77,6 +77,9 @@ for _ in $(seq 100); do xdpyinfo >/dev/null 2>&1 && { ready=1; break; }; sleep 0
 export FERRY_REQUIRE_CLUSTER=1
 export FERRY_CLUSTER_DIR=${FERRY_CLUSTER_DIR:-/var/tmp/ferry-cluster}
 
+# Tests and benchmarks run in the cluster's admin network namespace, on the
+# test network with the nodes (`cluster admin`); the display's socket is a
+# file, so Xvfb is reached from there too.
 # run_tests DIR RESULTS [MESON-TEST-ARGS…]: DIR's tests in meson's order or,
 # with FERRY_TEST_ORDER=shuffle, one at a time in a random order
 # (FERRY_TEST_SEED replays one): no test may depend on what ran before it.
@@ -85,7 +88,7 @@ run_tests () {
   local dir=$1 results=$2 rc=0 line suite name seed
   shift 2
   if [ "${FERRY_TEST_ORDER:-}" != shuffle ]; then
-    dbus-run-session -- meson test -C "$dir" --print-errorlogs "$@" || rc=1
+    "$cluster" admin dbus-run-session -- meson test -C "$dir" --print-errorlogs "$@" || rc=1
     cp "$dir/meson-logs/testlog.json" "$results"
     return $rc
   fi
@@ -96,7 +99,7 @@ run_tests () {
             shuf --random-source=<(yes "$seed"))
   while read -r -u 3 line; do
     suite=${line#*:}; suite=${suite%% / *}; name=${line##* / }
-    dbus-run-session -- meson test -C "$dir" --no-rebuild --print-errorlogs --suite "$suite" "$name" || rc=1
+    "$cluster" admin dbus-run-session -- meson test -C "$dir" --no-rebuild --print-errorlogs --suite "$suite" "$name" || rc=1
     cat "$dir/meson-logs/testlog.json" >> "$results"
   done
   exec 3<&-
@@ -116,7 +119,7 @@ took tests
 
 step="running the benchmarks"
 echo "== benchmarks"
-dbus-run-session -- meson test -C "$build" --benchmark --verbose 2>&1 | tee "$logdir/bench.log" | grep -vE "^ *[0-9]+/[0-9]+ |DEBUG" || true
+"$cluster" admin dbus-run-session -- meson test -C "$build" --benchmark --verbose 2>&1 | tee "$logdir/bench.log" | grep -vE "^ *[0-9]+/[0-9]+ |DEBUG" || true
 took benchmarks
 echo "test.sh: $SECONDS s in all ($(IFS=,; echo "${phases[*]}" | sed 's/,/, /g'))"
 

@@ -69,7 +69,8 @@ FerryNode  *ferry_test_add_node_from_xml  (FerryInventory *inventory,
 /* The local cluster's state directory ($FERRY_CLUSTER_DIR or the default). */
 const char *ferry_test_cluster_dir        (void);
 /* The local cluster's nodes file, one GStrv of columns per node (name,
- * URI, UNIX socket, migration address), or NULL when it is not up. */
+ * URI, UNIX socket, address on the test network, network namespace), or
+ * NULL when it is not up. */
 GPtrArray  *ferry_test_read_cluster_nodes (void);
 /* Adds and connects the first @n_nodes nodes of the local cluster to
  * @inventory, filling @nodes (and @sockets, when given, with their UNIX

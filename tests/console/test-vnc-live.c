@@ -201,6 +201,10 @@ virsh (const char *uri,
   return g_strstrip (g_steal_pointer (&out));
 }
 
+/* The address of the node GUEST runs on (the nodes file's fourth column:
+ * each node is a host of the test network), set by find_guest_vnc_port. */
+static char *guest_host;
+
 /* The VNC port of GUEST on whichever node runs it; NULL when the cluster
  * is not up. */
 static char *
@@ -233,6 +237,8 @@ find_guest_vnc_port (void)
           || (colon = strrchr (display, ':')) == NULL)
         continue;
       g_test_message ("%s runs on %s, VNC %s", GUEST, fields[0], display);
+      g_free (guest_host);
+      guest_host = g_strdup (g_strv_length (fields) >= 4 ? fields[3] : "127.0.0.1");
       return g_strdup_printf ("%d", 5900 + atoi (colon + 1));
     }
   return NULL;
@@ -459,8 +465,8 @@ test_live_guest (void)
     }
 
   fixture_setup (&f);
-  g_assert_true (ferry_vnc_display_open_host (f.display, "127.0.0.1", port));
-  g_assert_false (ferry_vnc_display_open_host (f.display, "127.0.0.1", port));
+  g_assert_true (ferry_vnc_display_open_host (f.display, guest_host, port));
+  g_assert_false (ferry_vnc_display_open_host (f.display, guest_host, port));
   t0 = g_get_monotonic_time ();
   g_assert_true (wait_until (is_initialized, &f, 10000));
   g_assert_null (f.error);
@@ -595,7 +601,7 @@ test_live_fd (void)
     }
 
   fd = socket (AF_INET, SOCK_STREAM, 0);
-  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  g_assert_cmpint (inet_pton (AF_INET, guest_host, &addr.sin_addr), ==, 1);
   addr.sin_port = htons (atoi (port));
   g_assert_cmpint (connect (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
 
@@ -657,7 +663,8 @@ test_live_ctrl_alt_del (void)
   g_autofree char *nodes_file = g_build_filename (cluster_dir, "nodes", NULL);
   g_autofree char *cluster = g_build_filename (source, "tests", "cluster", "cluster", NULL);
   g_autofree char *serial = g_build_filename (cluster_dir, "serial", CAD_GUEST ".log", NULL);
-  const char *uri = "qemu+tcp://127.0.0.1:16501/system";
+  g_autofree char *uri = NULL;
+  g_autofree char *host = NULL;
   const char *define[] = { cluster, "define-guest", "node1", CAD_GUEST, "--start", NULL };
   static const char * const ready[] = { "FERRY-INPUT AT Translated Set 2 keyboard", NULL };
   /* Serial lines end in \r\n (the guest tty), so "29\r" is not "290". */
@@ -676,6 +683,19 @@ test_live_ctrl_alt_del (void)
 
   REQUIRE_DISPLAY ();
   REQUIRE_CLUSTER (g_file_test (nodes_file, G_FILE_TEST_EXISTS));
+  {
+    /* node1's URI and address, as the nodes file says. */
+    g_autofree char *nodes = NULL;
+    g_auto(GStrv) fields = NULL;
+
+    g_assert_true (g_file_get_contents (nodes_file, &nodes, NULL, NULL));
+    if (strchr (nodes, '\n') != NULL)
+      *strchr (nodes, '\n') = '\0';
+    fields = g_strsplit (nodes, " ", -1);
+    g_assert_cmpuint (g_strv_length (fields), >=, 4);
+    uri = g_strdup (fields[1]);
+    host = g_strdup (fields[3]);
+  }
   g_assert_cmpint (KEY_LEFTCTRL, ==, 29);
   g_assert_cmpint (KEY_LEFTALT, ==, 56);
   g_assert_cmpint (KEY_DELETE, ==, 111);
@@ -697,7 +717,7 @@ test_live_ctrl_alt_del (void)
   g_test_message ("%s on node1, VNC %s", CAD_GUEST, display);
 
   fixture_setup (&f);
-  g_assert_true (ferry_vnc_display_open_host (f.display, "127.0.0.1", port));
+  g_assert_true (ferry_vnc_display_open_host (f.display, host, port));
   g_assert_true (wait_until (is_initialized, &f, 10000));
   g_assert_null (f.error);
   settle (300);

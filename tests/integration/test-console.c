@@ -9,11 +9,13 @@
  *   - through the node's TCP URI: straight to QEMU's VNC port (TCP);
  *   - through the node's own UNIX socket (qemu+unix://…?socket=): libvirt
  *     hands out the fd (FD);
- *   - through ssh: Debian's sshd runs as a plain process on a loopback port
+ *   - through ssh: Debian's sshd runs as a plain process on the guest's
+ *     node (in its network namespace, on its address, on a port of its own)
  *     with its own host key, config and authorized test key in a temp dir;
- *     the node connects with qemu+libssh://root@127.0.0.1:PORT/…?socket=…
- *     &keyfile=…&known_hosts=… and the console goes through `ssh -W` (SSH);
- *   - the same with qemu+ssh://root@127.0.0.1:PORT/…?socket=…&keyfile=…:
+ *     the node connects with qemu+libssh://root@ADDRESS:PORT/…?socket=…
+ *     &keyfile=…&known_hosts=… and the console goes through `ssh -W` (SSH)
+ *     to the node's loopback;
+ *   - the same with qemu+ssh://root@ADDRESS:PORT/…?socket=…&keyfile=…:
  *     libvirt runs OpenSSH's ssh client for the node, as it does for most
  *     remote hosts (see test_ssh_openssh).
  * Each proves it reached QEMU by reading the RFB greeting, and reports the
@@ -39,6 +41,8 @@
 static FerryInventory *inventory;
 static FerryNode *nodes[N_NODES];
 static char *sockets[N_NODES];   /* column 3 of the nodes file */
+static char *addresses[N_NODES]; /* column 4: the node's address */
+static char *namespaces[N_NODES]; /* column 5: its network namespace */
 static char *cluster_dir;
 static char *tmpdir;
 
@@ -203,6 +207,7 @@ typedef struct
 {
   GSubprocess *proc;
   int          port;
+  const char  *host;   /* the address of the node it runs on */
 } Sshd;
 
 /* A normal one, and one that refuses to forward to the VNC ports. */
@@ -243,11 +248,12 @@ free_loopback_port (void)
 }
 
 static gboolean
-port_open (int port)
+port_open (const char *host,
+           int         port)
 {
   g_autoptr(GSocketClient) client = g_socket_client_new ();
   g_autoptr(GSocketConnection) connection =
-    g_socket_client_connect_to_host (client, "127.0.0.1", (guint16) port, NULL, NULL);
+    g_socket_client_connect_to_host (client, host, (guint16) port, NULL, NULL);
 
   return connection != NULL;
 }
@@ -290,12 +296,14 @@ die_with_parent (gpointer data)
   prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
-/* sshd as a plain process: its own host key, config and authorized key,
- * listening on 127.0.0.1 only; @extra goes at the end of its config. */
+/* sshd as a plain process on node @index (its network namespace): its own
+ * host key, config and authorized key, listening on the node's address
+ * only; @extra goes at the end of its config. */
 static gboolean
 start_sshd (Sshd       *sshd,
             const char *name,
-            const char *extra)
+            const char *extra,
+            guint       index)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -317,15 +325,16 @@ start_sshd (Sshd       *sshd,
     return FALSE;
 
   sshd->port = free_loopback_port ();
+  sshd->host = addresses[index];
   g_assert_true (g_file_get_contents (host_pub, &pub, NULL, NULL));
   pub_fields = g_strsplit (g_strstrip (pub), " ", 3);
   g_assert_true (g_file_get_contents (ssh_known_hosts, &known, NULL, NULL));
-  text = g_strdup_printf ("%s[127.0.0.1]:%d %s %s\n", known, sshd->port, pub_fields[0], pub_fields[1]);
+  text = g_strdup_printf ("%s[%s]:%d %s %s\n", known, sshd->host, sshd->port, pub_fields[0], pub_fields[1]);
   g_assert_true (g_file_set_contents (ssh_known_hosts, text, -1, NULL));
   g_clear_pointer (&text, g_free);
 
   text = g_strdup_printf ("Port %d\n"
-                          "ListenAddress 127.0.0.1\n"
+                          "ListenAddress %s\n"
                           "HostKey %s\n"
                           "PidFile %s\n"
                           "AuthorizedKeysFile %s\n"
@@ -336,7 +345,7 @@ start_sshd (Sshd       *sshd,
                           "UsePAM no\n"
                           "MaxSessions 20\n"
                           "%s\n",
-                          sshd->port, host_key, pid_file, authorized, extra);
+                          sshd->port, sshd->host, host_key, pid_file, authorized, extra);
   g_assert_true (g_file_set_contents (config, text, -1, NULL));
 
   /* sshd's privilege separation directory. */
@@ -345,12 +354,13 @@ start_sshd (Sshd       *sshd,
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
   g_subprocess_launcher_set_stderr_file_path (launcher, log_file);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  sshd->proc = g_subprocess_launcher_spawn (launcher, &error, "/usr/sbin/sshd", "-f", config, "-D", "-e", NULL);
+  sshd->proc = g_subprocess_launcher_spawn (launcher, &error, "ip", "netns", "exec", namespaces[index],
+                                            "/usr/sbin/sshd", "-f", config, "-D", "-e", NULL);
   g_assert_no_error (error);
 
-  for (guint i = 0; i < 100 && !port_open (sshd->port); i++)
+  for (guint i = 0; i < 100 && !port_open (sshd->host, sshd->port); i++)
     g_usleep (50000);
-  if (!port_open (sshd->port))
+  if (!port_open (sshd->host, sshd->port))
     {
       g_autofree char *log = NULL;
 
@@ -358,7 +368,7 @@ start_sshd (Sshd       *sshd,
       g_test_message ("sshd did not start: %s", log ? log : "");
       return FALSE;
     }
-  g_test_message ("sshd (pid %s) on 127.0.0.1:%d", g_subprocess_get_identifier (sshd->proc), sshd->port);
+  g_test_message ("sshd (pid %s) on %s:%d", g_subprocess_get_identifier (sshd->proc), sshd->host, sshd->port);
   return TRUE;
 }
 
@@ -396,9 +406,10 @@ stop_sshds (void)
 static gboolean
 require_sshd (Sshd       *sshd,
               const char *name,
-              const char *extra)
+              const char *extra,
+              guint       index)
 {
-  if (start_sshd (sshd, name, extra))
+  if (start_sshd (sshd, name, extra, index))
     return TRUE;
   if (g_strcmp0 (g_getenv ("FERRY_REQUIRE_CLUSTER"), "1") == 0)
     g_error ("sshd could not be started (openssh-server installed?)");
@@ -414,9 +425,9 @@ add_ssh_node (FerryInventory *inv,
               Sshd           *sshd,
               guint           index)
 {
-  g_autofree char *uri = g_strdup_printf ("qemu+libssh://root@127.0.0.1:%d/system?socket=%s"
+  g_autofree char *uri = g_strdup_printf ("qemu+libssh://root@%s:%d/system?socket=%s"
                                           "&keyfile=%s&known_hosts=%s&sshauth=privkey",
-                                          sshd->port, sockets[index], ssh_key, ssh_known_hosts);
+                                          sshd->host, sshd->port, sockets[index], ssh_key, ssh_known_hosts);
 
   g_assert_true (ferry_uri_validate (uri, NULL));
   return ferry_test_add_connected_node (inv, uri);
@@ -470,11 +481,12 @@ test_ssh (void)
   double first, second;
   int fd, fd2;
 
-  if (!have_cluster () || !require_sshd (&sshd_ok, "sshd-ok", "AllowTcpForwarding yes"))
+  if (!have_cluster ())
     return;
-
   guest = find_running_guest (&index);
   g_assert_nonnull (guest);
+  if (!require_sshd (&sshd_ok, "sshd-ok", "AllowTcpForwarding yes", index))
+    return;
   remote = ferry_inventory_new ();
   node = add_ssh_node (remote, &sshd_ok, index);
   vm = ferry_inventory_find_vm_by_name (remote, ferry_vm_get_name (guest));
@@ -522,11 +534,12 @@ test_ssh_refused (void)
   guint index;
   gint64 start;
 
-  if (!have_cluster () || !require_sshd (&sshd_no_forward, "sshd-no-forward", "PermitOpen 127.0.0.1:1"))
+  if (!have_cluster ())
     return;
-
   guest = find_running_guest (&index);
   g_assert_nonnull (guest);
+  if (!require_sshd (&sshd_no_forward, "sshd-no-forward", "PermitOpen 127.0.0.1:1", index))
+    return;
   remote = ferry_inventory_new ();
   node = add_ssh_node (remote, &sshd_no_forward, index);
   vm = ferry_inventory_find_vm_by_name (remote, ferry_vm_get_name (guest));
@@ -629,17 +642,18 @@ test_ssh_openssh (void)
   double first, second;
   int fd, fd2;
 
-  if (!have_cluster () || !require_sshd (&sshd_openssh, "sshd-openssh", "AllowTcpForwarding yes"))
+  if (!have_cluster ())
     return;
-
   guest = find_running_guest (&index);
   g_assert_nonnull (guest);
+  if (!require_sshd (&sshd_openssh, "sshd-openssh", "AllowTcpForwarding yes", index))
+    return;
   log = install_ssh_wrapper ();
   /* proxy=netcat: libvirt's "auto" would prefer virt-ssh-helper, which
    * knows nothing of the socket parameter and would look for the host's
    * default libvirtd. */
-  uri = g_strdup_printf ("qemu+ssh://root@127.0.0.1:%d/system?socket=%s&keyfile=%s&proxy=netcat",
-                         sshd_openssh.port, sockets[index], ssh_key);
+  uri = g_strdup_printf ("qemu+ssh://root@%s:%d/system?socket=%s&keyfile=%s&proxy=netcat",
+                         sshd_openssh.host, sshd_openssh.port, sockets[index], ssh_key);
   g_assert_true (ferry_uri_validate (uri, NULL));
   remote = ferry_inventory_new ();
   node = ferry_test_add_connected_node (remote, uri);
@@ -681,7 +695,11 @@ test_ssh_openssh (void)
   g_assert_nonnull (strstr (tunnel, "-l root "));
   g_assert_nonnull (strstr (tunnel, key_arg));
   g_assert_nonnull (strstr (tunnel, "-W 127.0.0.1:"));
-  g_assert_true (g_str_has_suffix (tunnel, "-- 127.0.0.1"));
+  {
+    g_autofree char *host_arg = g_strdup_printf ("-- %s", sshd_openssh.host);
+
+    g_assert_true (g_str_has_suffix (tunnel, host_arg));
+  }
 
   ferry_inventory_remove_node (remote, node);
   remove_ssh_wrapper ();
@@ -732,8 +750,20 @@ setup_cluster (void)
 {
   g_autoptr(GError) error = NULL;
 
+  g_autoptr(GPtrArray) listed = NULL;
+
   /* Not up (or not answering): the tests skip. */
-  ferry_test_connect_cluster (inventory, nodes, sockets, N_NODES, &error);
+  if (!ferry_test_connect_cluster (inventory, nodes, sockets, N_NODES, &error))
+    return;
+  listed = ferry_test_read_cluster_nodes ();
+  for (guint i = 0; i < N_NODES && listed != NULL && i < listed->len; i++)
+    {
+      char **cols = g_ptr_array_index (listed, i);
+
+      g_assert_cmpuint (g_strv_length (cols), >=, 5);
+      addresses[i] = g_strdup (cols[3]);
+      namespaces[i] = g_strdup (cols[4]);
+    }
 }
 
 int
@@ -789,6 +819,8 @@ main (int   argc,
     {
       g_clear_object (&nodes[i]);
       g_free (sockets[i]);
+      g_free (addresses[i]);
+      g_free (namespaces[i]);
     }
   g_clear_object (&inventory);
   ferry_test_remove_tree (tmpdir);

@@ -300,9 +300,24 @@ check_create (FerryApplication *app,
   g_assert_true (has_text (GTK_WIDGET (dialog), "Every node has “shared” at"));
   ferry_ui_test_settle (200);
   click (GTK_WIDGET (dialog), "_Set Up on Every Node");
-  wait_for_text (GTK_WIDGET (dialog), "16503: already there", 60000);
-  click (GTK_WIDGET (dialog), "_Verify");
-  wait_for_text (GTK_WIDGET (dialog), "Shared: a file written through 127.0.0.1:16501 was seen on 127.0.0.1:16502, 127.0.0.1:16503", 60000);
+  {
+    /* Each node by its address on the test network (the nodes file's
+     * fourth column). */
+    g_autoptr(GPtrArray) listed = ferry_test_read_cluster_nodes ();
+    g_autofree char *there = NULL;
+    g_autofree char *verified = NULL;
+
+    g_assert_nonnull (listed);
+    g_assert_cmpuint (listed->len, >=, 3);
+#define ADDR(i) (((char **) g_ptr_array_index (listed, i))[3])
+    there = g_strdup_printf ("%s: already there", ADDR (2));
+    verified = g_strdup_printf ("Shared: a file written through %s was seen on %s, %s",
+                                ADDR (0), ADDR (1), ADDR (2));
+#undef ADDR
+    wait_for_text (GTK_WIDGET (dialog), there, 60000);
+    click (GTK_WIDGET (dialog), "_Verify");
+    wait_for_text (GTK_WIDGET (dialog), verified, 60000);
+  }
   ferry_ui_test_settle (300);
   ferry_ui_test_screenshot (GTK_WIDGET (dialog), "cluster-assistant-storage.png");
   click (GTK_WIDGET (dialog), "C_reate");

@@ -2,7 +2,8 @@
 # tests/cluster/selftest.sh - checks that the local libvirt test cluster works.
 # Needs root. Brings the cluster up (3 nodes), exercises lifecycle, migration,
 # extra guests (define-guest --memory, --load mem, --network; define-network),
-# freeze/thaw, fail/restart, disk leases (a second start of a disk on another
+# freeze/thaw, fail/restart, the test network (nodes' own addresses, host
+# names, partition, power-off/power-on, the fence agent), disk leases (a second start of a disk on another
 # node refused by virtlockd) and booting a VM from the installer ISO, and leaves
 # the cluster up in its standard state (every node running, nI-web and nI-db
 # running, nI-spare shut off, no st-* guests or networks).
@@ -16,6 +17,12 @@ FAILS=0
 T0=$(date +%s)
 
 [ "$(id -u)" -eq 0 ] || { echo "selftest: needs root (it runs 'cluster up')" >&2; exit 1; }
+# The checks reach the nodes as Ferry does: from the admin namespace of the
+# test network, which `cluster up` makes.
+if [ "${FERRY_SELFTEST_ADMIN:-}" != 1 ]; then
+  "$CLUSTER" up 3 >/dev/null
+  FERRY_SELFTEST_ADMIN=1 exec "$CLUSTER" admin bash "$0" "$@"
+fi
 
 pass() { echo "PASS: $*"; }
 fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
@@ -163,7 +170,7 @@ check "define-guest refuses a working set that does not fit (--load mem:10:128, 
   eval '! "$CLUSTER" define-guest node2 st-bad --load mem:10:128 2>/dev/null && ! v 2 dominfo st-bad >/dev/null 2>&1'
 
 br1=$("$CLUSTER" define-network node1 st-net 2>/dev/null || true)
-check "define-network node1 st-net -> bridge '$br1' exists" eval '[[ "$br1" == ferrybr* ]] && [ -e "/sys/class/net/$br1" ]'
+check "define-network node1 st-net -> bridge '$br1' exists on node1" eval '[[ "$br1" == ferrybr* ]] && "$CLUSTER" node-exec node1 test -e "/sys/class/net/$br1"'
 check "st-net is active on node1 only" eval 'v 1 net-info st-net | grep "^Active: *yes" >/dev/null && ! v 2 net-info st-net >/dev/null 2>&1'
 check "define-guest node1 st-nic --network st-net --start" "$CLUSTER" define-guest node1 st-nic --network st-net --start
 check "st-nic has a NIC on st-net" eval 'v 1 domiflist st-nic | grep " st-net " >/dev/null'
@@ -178,7 +185,39 @@ check "st-nic migrates to node2 once node2 has st-net" eval '"$CLUSTER" migrate 
 check "st-nic runs on node2" state_is 2 st-nic running
 st_cleanup
 check "st-* guests, volumes and networks removed, bridges gone" \
-  eval '! v 1 dominfo st-nic >/dev/null 2>&1 && ! v 2 dominfo st-nic >/dev/null 2>&1 && ! v 2 dominfo st-mem >/dev/null 2>&1 && ! ls "$DIR"/shared/st-*.qcow2 >/dev/null 2>&1 && [ ! -e "/sys/class/net/$br1" ] && [ ! -e "/sys/class/net/$br2" ]'
+  eval '! v 1 dominfo st-nic >/dev/null 2>&1 && ! v 2 dominfo st-nic >/dev/null 2>&1 && ! v 2 dominfo st-mem >/dev/null 2>&1 && ! ls "$DIR"/shared/st-*.qcow2 >/dev/null 2>&1 && ! "$CLUSTER" node-exec node1 test -e "/sys/class/net/$br1" && ! "$CLUSTER" node-exec node2 test -e "/sys/class/net/$br2"'
+
+# ---------------------------------------------------------------- the test network
+for i in 1 2 3; do
+  check "node$i is at 10.77.0.$((10 + i)), in $(uri "$i")" eval '[ "$(uri '"$i"')" = "qemu+tcp://10.77.0.$((10 + i))/system" ]'
+  check "node$i's host name is node$i" eval '[ "$(v '"$i"' hostname)" = node'"$i"' ]'
+  check "node$i resolves node1..node3 by name" "$CLUSTER" node-exec "node$i" getent hosts node1 node2 node3
+done
+check "the machine's own namespace has no test address" eval '! nsenter --net=/proc/1/ns/net ip -4 addr | grep -q "10\.77\."'
+check "cluster partition node3" "$CLUSTER" partition node3
+check "partitioned node3 does not answer" not_answers 3
+check "partitioned node3 cannot reach node1" eval '! "$CLUSTER" node-exec node3 timeout 3 virsh -q -c qemu+tcp://node1/system version >/dev/null 2>&1'
+check "node2 reaches node1 by name meanwhile" eval '"$CLUSTER" node-exec node2 timeout 5 virsh -q -c qemu+tcp://node1/system version >/dev/null'
+check "cluster unpartition node3" "$CLUSTER" unpartition node3
+check "node3 answers again" wait_until 10 answers 3
+check "node3's guests ran on through the partition" eval '[ "$(running_names 3)" = "n3-db n3-web " ]'
+FENCE="$HERE/fence_ferry"
+check "fence_ferry monitor" eval 'printf "action=monitor\n" | "$FENCE"'
+check "fence_ferry status node3: ON" eval 'printf "action=status\nplug=node3\n" | "$FENCE" | grep -q "Status: ON"'
+t=$(now)
+if printf 'action=off
+plug=node3
+' | "$FENCE" >/dev/null; then pass "fence_ferry off node3 ($(since "$t") s)"; else fail "fence_ferry off node3"; fi
+check "fenced node3 does not answer" not_answers 3
+check "fenced node3: power-status off, no QEMU left" eval '[ "$("$CLUSTER" power-status node3)" = off ] && ! ls "$DIR"/node3/run/qemu/*.pid 2>/dev/null | xargs -r cat | xargs -r -n1 sh -c "[ -d /proc/\$0 ]"'
+t=$(now)
+if printf 'action=on
+plug=node3
+' | "$FENCE" >/dev/null; then pass "fence_ferry on node3 ($(since "$t") s)"; else fail "fence_ferry on node3"; fi
+check "node3 answers after power-on" wait_until 10 answers 3
+check "node3's guests are shut off after the pulled plug" state_is 3 n3-web "shut off"
+v 3 start n3-web >/dev/null || true
+v 3 start n3-db >/dev/null || true
 
 # ---------------------------------------------------------------- freeze / thaw
 check "cluster freeze node3" "$CLUSTER" freeze node3
@@ -215,7 +254,7 @@ check "node3 runs n3-db n3-web again" eval '[ "$(running_names 3)" = "n3-db n3-w
 # it ("Lockspace resource ... is locked").
 if [ "$(cat "$DIR/leases" 2>/dev/null || echo off)" = on ]; then
   for i in 1 2 3; do
-    check "node$i runs virtlockd in its namespace" eval '"$CLUSTER" leases status | grep -q "^node$i .* virtlockd=[0-9]"'
+    check "node$i runs virtlockd in its namespace" eval '"$CLUSTER" leases status | grep "^node$i .* virtlockd=[0-9]" >/dev/null'
   done
   check "define-guest node1 st-lease --start" "$CLUSTER" define-guest node1 st-lease --start
   lease_xml="$(mktemp)"

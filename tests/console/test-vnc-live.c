@@ -201,14 +201,11 @@ virsh (const char *uri,
   return g_strstrip (g_steal_pointer (&out));
 }
 
-/* The address of the node GUEST runs on (the nodes file's fourth column:
- * each node is a host of the test network), set by find_guest_vnc_port. */
-static char *guest_host;
-
-/* The VNC port of GUEST on whichever node runs it; NULL when the cluster
- * is not up. */
+/* The VNC port of GUEST on whichever node runs it, and in @host that
+ * node's address (the nodes file's fourth column: each node is a host of
+ * the test network); NULL when the cluster is not up. */
 static char *
-find_guest_vnc_port (void)
+find_guest_vnc_port (char **host)
 {
   const char *dir = g_getenv ("FERRY_CLUSTER_DIR") ? g_getenv ("FERRY_CLUSTER_DIR")
                                                    : "/var/tmp/ferry-cluster";
@@ -237,8 +234,7 @@ find_guest_vnc_port (void)
           || (colon = strrchr (display, ':')) == NULL)
         continue;
       g_test_message ("%s runs on %s, VNC %s", GUEST, fields[0], display);
-      g_free (guest_host);
-      guest_host = g_strdup (g_strv_length (fields) >= 4 ? fields[3] : "127.0.0.1");
+      *host = g_strdup (g_strv_length (fields) >= 4 ? fields[3] : "127.0.0.1");
       return g_strdup_printf ("%d", 5900 + atoi (colon + 1));
     }
   return NULL;
@@ -435,7 +431,8 @@ save_screenshot (GtkWidget  *widget,
 static void
 test_live_guest (void)
 {
-  g_autofree char *port = find_guest_vnc_port ();
+  g_autofree char *guest_host = NULL;
+  g_autofree char *port = find_guest_vnc_port (&guest_host);
   const char *cluster_dir = g_getenv ("FERRY_CLUSTER_DIR") ? g_getenv ("FERRY_CLUSTER_DIR")
                                                            : "/var/tmp/ferry-cluster";
   g_autofree char *serial = g_build_filename (cluster_dir, "serial", GUEST ".log", NULL);
@@ -584,7 +581,8 @@ test_live_guest (void)
 static void
 test_live_fd (void)
 {
-  g_autofree char *port = find_guest_vnc_port ();
+  g_autofree char *guest_host = NULL;
+  g_autofree char *port = find_guest_vnc_port (&guest_host);
   struct sockaddr_in addr = { .sin_family = AF_INET };
   Fixture f;
   UpdateWait uw;
